@@ -1,0 +1,28 @@
+package io.qemureactor.core.host;
+
+import java.util.List;
+
+/**
+ * What a finished command left behind: its argv, exit status and (bounded) output.
+ *
+ * @param argv     the command as it was run
+ * @param exitCode the process's exit status
+ * @param stdout   standard output, at most {@link LocalHost#OUTPUT_LIMIT} bytes (the tail when longer)
+ * @param stderr   standard error, bounded likewise
+ */
+public record CommandResult(List<String> argv, int exitCode, String stdout, String stderr) {
+
+    public CommandResult {
+        argv = List.copyOf(argv);
+    }
+
+    public boolean succeeded() {
+        return exitCode == 0;
+    }
+
+    /** One line for an error message: the program, its status and the last line of stderr. */
+    public String describeFailure() {
+        String last = stderr.strip().lines().reduce((a, b) -> b).orElse("");
+        return argv.get(0) + " exited with status " + exitCode + (last.isEmpty() ? "" : ": " + last);
+    }
+}

@@ -1,0 +1,103 @@
+package io.qemureactor.core.host;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The machine this JVM runs on.
+ *
+ * <p>Commands run from an argv list, never through a shell. A process's exit is observed with
+ * {@link Process#onExit()} so that no thread waits per process, and its output goes to files
+ * in a private temporary folder rather than to pipes that would need a reader thread each; only
+ * the last {@link #OUTPUT_LIMIT} bytes of each stream are kept.
+ */
+public final class LocalHost {
+
+    /** How much of a command's stdout and stderr is kept: the tail, when the output is longer. */
+    public static final int OUTPUT_LIMIT = 1 << 20;
+
+    private static final LocalHost INSTANCE = new LocalHost();
+
+    private LocalHost() {
+    }
+
+    public static LocalHost instance() {
+        return INSTANCE;
+    }
+
+    /**
+     * Runs {@code argv} to completion. Nothing starts until subscription; cancelling the Mono
+     * kills the process. A program that is not on the PATH fails with
+     * {@link CommandNotFoundException}; a non-zero exit is a normal result, not an error.
+     */
+    public Mono<CommandResult> exec(List<String> argv) {
+        List<String> command = List.copyOf(Objects.requireNonNull(argv, "argv"));
+        if (command.isEmpty()) {
+            return Mono.error(new IllegalArgumentException("argv must name a program"));
+        }
+        return Mono.usingWhen(
+                Mono.fromCallable(() -> Files.createTempDirectory("qemu-reactor-exec"))
+                        .subscribeOn(Schedulers.boundedElastic()),
+                dir -> Mono.fromCallable(() -> start(command, dir))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .flatMap(process -> Mono.fromFuture(process.onExit(), true)
+                                .doOnCancel(process::destroyForcibly))
+                        .publishOn(Schedulers.boundedElastic())
+                        .map(process -> new CommandResult(command, process.exitValue(),
+                                tail(dir.resolve("stdout")), tail(dir.resolve("stderr")))),
+                dir -> Mono.fromRunnable(() -> deleteQuietly(dir)).subscribeOn(Schedulers.boundedElastic()));
+    }
+
+    @Override
+    public String toString() {
+        return "localhost";
+    }
+
+    private Process start(List<String> command, Path dir) {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(dir.resolve("stdout").toFile())
+                .redirectError(dir.resolve("stderr").toFile());
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            // ProcessBuilder reports a missing program as "error=2, No such file or directory".
+            if (String.valueOf(e.getMessage()).contains("error=2")) {
+                throw new CommandNotFoundException(command.get(0), toString(), Packages.installHint(command.get(0)));
+            }
+            throw new UncheckedIOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String tail(Path file) {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            long length = raf.length();
+            long from = Math.max(0, length - OUTPUT_LIMIT);
+            byte[] bytes = new byte[(int) (length - from)];
+            raf.seek(from);
+            raf.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // a temp folder we could not remove is not worth failing a command for
+        }
+    }
+}

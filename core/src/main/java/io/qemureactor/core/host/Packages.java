@@ -1,0 +1,24 @@
+package io.qemureactor.core.host;
+
+import java.util.Map;
+
+/** Which Debian package provides each program the engine runs, for "how to fix it" hints. */
+final class Packages {
+
+    private static final Map<String, String> DEBIAN = Map.of(
+            "qemu-system-x86_64", "qemu-system-x86",
+            "qemu-system-aarch64", "qemu-system-arm",
+            "qemu-img", "qemu-utils",
+            "qemu-ga", "qemu-guest-agent",
+            "socat", "socat",
+            "taskset", "util-linux",
+            "chrt", "util-linux");
+
+    private Packages() {
+    }
+
+    static String installHint(String program) {
+        String pkg = DEBIAN.get(program);
+        return pkg == null ? "install it or put it on the PATH" : "install it with: apt-get install " + pkg;
+    }
+}
