@@ -62,7 +62,7 @@ public final class SshdExtension implements BeforeAllCallback, ParameterResolver
     }
 
     /** The daemon's process and folder; JUnit closes it when the class's store is closed. */
-    private static final class Running implements ExtensionContext.Store.CloseableResource {
+    private static final class Running implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         private final Process process;
         private final Sshd sshd;
 

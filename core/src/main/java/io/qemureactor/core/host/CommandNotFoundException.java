@@ -1,7 +1,7 @@
 package io.qemureactor.core.host;
 
 /** A program the engine needs is not installed (or not on the PATH) on a host. */
-public final class CommandNotFoundException extends RuntimeException {
+public final class CommandNotFoundException extends HostException {
 
     private final String program;
 

@@ -6,7 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -19,7 +24,7 @@ import reactor.core.scheduler.Schedulers;
  * in a private temporary folder rather than to pipes that would need a reader thread each; only
  * the last {@link #OUTPUT_LIMIT} bytes of each stream are kept.
  */
-public final class LocalHost {
+public final class LocalHost implements Host {
 
     /** How much of a command's stdout and stderr is kept: the tail, when the output is longer. */
     public static final int OUTPUT_LIMIT = 1 << 20;
@@ -33,11 +38,17 @@ public final class LocalHost {
         return INSTANCE;
     }
 
+    @Override
+    public String name() {
+        return "localhost";
+    }
+
     /**
      * Runs {@code argv} to completion. Nothing starts until subscription; cancelling the Mono
      * kills the process. A program that is not on the PATH fails with
      * {@link CommandNotFoundException}; a non-zero exit is a normal result, not an error.
      */
+    @Override
     public Mono<CommandResult> exec(List<String> argv) {
         List<String> command = List.copyOf(Objects.requireNonNull(argv, "argv"));
         if (command.isEmpty()) {
@@ -57,8 +68,46 @@ public final class LocalHost {
     }
 
     @Override
+    public Mono<Void> writeFile(String path, byte[] content, Set<PosixFilePermission> permissions) {
+        return Mono.<Void>fromRunnable(() -> {
+            Path target = Path.of(path);
+            try {
+                // create it private first, then fill it, so the content is never readable by others
+                Files.deleteIfExists(target);
+                Files.createFile(target, PosixFilePermissions.asFileAttribute(
+                        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+                Files.write(target, content);
+                Files.setPosixFilePermissions(target, permissions);
+            } catch (IOException e) {
+                throw new HostException("cannot write " + path + " on localhost: " + e.getMessage(), e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public Mono<byte[]> readFile(String path) {
+        return Mono.fromCallable(() -> {
+            try {
+                return Files.readAllBytes(Path.of(path));
+            } catch (IOException e) {
+                throw new HostException("cannot read " + path + " on localhost: " + e.getMessage(), e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public Mono<SocketAddress> reachUnixSocket(String path) {
+        return Mono.fromSupplier(() -> UnixDomainSocketAddress.of(path));
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return Mono.empty();
+    }
+
+    @Override
     public String toString() {
-        return "localhost";
+        return name();
     }
 
     private Process start(List<String> command, Path dir) {

@@ -1,0 +1,40 @@
+package io.qemureactor.core.host;
+
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Set;
+import java.nio.file.attribute.PosixFilePermission;
+import reactor.core.publisher.Mono;
+
+/**
+ * A machine that runs QEMU: this one ({@link LocalHost}) or one reached over SSH
+ * ({@link SshHost}). Every operation is a cold {@link Mono}: nothing happens until
+ * subscription, and cancelling stops what it started.
+ */
+public interface Host {
+
+    /** A short name for messages: {@code localhost}, {@code ssh://user@host:22}. */
+    String name();
+
+    /**
+     * Runs a program from an argv list (never a shell string; an SSH host quotes each element)
+     * and completes with its exit status and bounded output. A non-zero exit is a result, not an
+     * error; a program that is not installed fails with {@link CommandNotFoundException}.
+     */
+    Mono<CommandResult> exec(List<String> argv);
+
+    /** Writes {@code content} to {@code path} (replacing it) with the given permissions. */
+    Mono<Void> writeFile(String path, byte[] content, Set<PosixFilePermission> permissions);
+
+    /** Reads a whole (small) file. */
+    Mono<byte[]> readFile(String path);
+
+    /**
+     * An address this JVM can connect to that reaches the unix socket {@code path} on the host:
+     * the socket itself on the local host, a forwarded TCP port on 127.0.0.1 for an SSH host.
+     */
+    Mono<SocketAddress> reachUnixSocket(String path);
+
+    /** Releases what the host holds (an SSH session, forwards); idempotent. */
+    Mono<Void> close();
+}

@@ -1,0 +1,138 @@
+package io.qemureactor.core.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qemureactor.testing.SshdExtension;
+import io.qemureactor.testing.SshdExtension.Sshd;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.test.StepVerifier;
+
+/** {@link SshHost} against a real sshd on 127.0.0.1. */
+@ExtendWith(SshdExtension.class)
+class SshHostIT {
+
+    private static final Duration T = Duration.ofSeconds(30);
+    private SshHost host;
+
+    @BeforeEach
+    void connect(Sshd sshd) {
+        host = SshHost.of(SshTarget.parse(sshd.uri()).withIdentity(sshd.clientKey()).withKnownHosts(sshd.knownHosts()));
+    }
+
+    @AfterEach
+    void close() {
+        host.close().block(T);
+    }
+
+    @Test
+    void runsArgvWithEveryArgumentIntact() {
+        String tricky = "a b; echo injected $(id) 'q' \"dq\" *";
+        StepVerifier.create(host.exec(List.of("printf", "%s|%s", tricky, "")))
+                .assertNext(r -> {
+                    assertThat(r.exitCode()).isZero();
+                    assertThat(r.stdout()).isEqualTo(tricky + "|");
+                })
+                .expectComplete()
+                .verify(T);
+    }
+
+    @Test
+    void reportsExitStatusAndStderr() {
+        StepVerifier.create(host.exec(List.of("sh", "-c", "echo oops >&2; exit 7")))
+                .assertNext(r -> {
+                    assertThat(r.exitCode()).isEqualTo(7);
+                    assertThat(r.stderr()).isEqualTo("oops\n");
+                })
+                .expectComplete()
+                .verify(T);
+    }
+
+    @Test
+    void missingProgramIsNamed() {
+        StepVerifier.create(host.exec(List.of("qemu-img-not-installed", "info")))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(CommandNotFoundException.class)
+                        .hasMessageStartingWith("qemu-img-not-installed not found on ssh://"))
+                .verify(T);
+    }
+
+    @Test
+    void reusesOneSessionForManyCommands() {
+        var first = host.session().block(T);
+        host.exec(List.of("true")).block(T);
+        assertThat(host.session().block(T)).isSameAs(first);
+    }
+
+    @Test
+    void reconnectsWhenTheSessionDropped() {
+        var first = host.session().block(T);
+        first.disconnect();
+        StepVerifier.create(host.exec(List.of("echo", "again")))
+                .assertNext(r -> assertThat(r.stdout()).isEqualTo("again\n"))
+                .expectComplete()
+                .verify(T);
+        assertThat(host.session().block(T)).isNotSameAs(first);
+    }
+
+    @Test
+    void writesAndReadsFilesWithTheirMode(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("vm config, with spaces.conf");
+        byte[] content = "unix {\n  nodaemon\n}\n".getBytes(StandardCharsets.UTF_8);
+        host.writeFile(file.toString(), content, PosixFilePermissions.fromString("rwxr-x---")).block(T);
+        assertThat(Files.readAllBytes(file)).isEqualTo(content);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rwxr-x---");
+        assertThat(host.readFile(file.toString()).block(T)).isEqualTo(content);
+    }
+
+    @Test
+    void readingAMissingFileSaysWhich() {
+        StepVerifier.create(host.readFile("/nonexistent/qr.conf"))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(HostException.class)
+                        .hasMessageStartingWith("cannot read /nonexistent/qr.conf on ssh://"))
+                .verify(T);
+    }
+
+    @Test
+    void forwardsARemoteUnixSocketToALocalPort(@TempDir Path dir) throws Exception {
+        Path sock = dir.resolve("peer.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            var address = (InetSocketAddress) host.reachUnixSocket(sock.toString()).block(T);
+            assertThat(address.getAddress().isLoopbackAddress()).isTrue();
+            try (Socket client = new Socket(address.getAddress(), address.getPort());
+                 SocketChannel accepted = server.accept()) {
+                accepted.write(ByteBuffer.wrap("{\"QMP\":{}}\n".getBytes(StandardCharsets.UTF_8)));
+                byte[] buf = new byte[11];
+                int n = client.getInputStream().readNBytes(buf, 0, buf.length);
+                assertThat(new String(buf, 0, n, StandardCharsets.UTF_8)).isEqualTo("{\"QMP\":{}}\n");
+            }
+        }
+    }
+
+    @Test
+    void anUntrustedHostKeyFailsWithTheFix(Sshd sshd, @TempDir Path dir) throws Exception {
+        Path empty = Files.createFile(dir.resolve("known_hosts"));
+        SshHost stranger = SshHost.of(SshTarget.parse(sshd.uri()).withIdentity(sshd.clientKey()).withKnownHosts(empty));
+        StepVerifier.create(stranger.exec(List.of("true")))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(HostException.class)
+                        .hasMessageContaining("host key not trusted")
+                        .hasMessageContaining("ssh-keyscan -p " + sshd.port() + " 127.0.0.1"))
+                .verify(T);
+    }
+}

@@ -1,0 +1,36 @@
+package io.qemureactor.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The seed's method: one {@code socat} process per command, fed the capabilities negotiation
+ * and the command on stdin (CSIT's {@code _qemu_qmp_exec}, without the ssh and sudo around it,
+ * which would only make it slower).
+ */
+final class SocatQmp {
+
+    private SocatQmp() {
+    }
+
+    static String execute(Path socket, String commandJson) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(List.of("socat", "-", "UNIX-CONNECT:" + socket))
+                .redirectErrorStream(true)
+                .start();
+        p.getOutputStream().write(("{\"execute\":\"qmp_capabilities\"}\n" + commandJson + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("socat exited with " + p.exitValue() + ": " + out.strip());
+        }
+        // greeting, the capabilities reply, then ours (the seed took "the 3rd line"; we look for it)
+        List<String> lines = out.lines().filter(l -> l.contains("\"return\"")).toList();
+        if (lines.size() < 2) {
+            throw new IOException("no reply from QMP through socat: " + out.strip());
+        }
+        return lines.get(1);
+    }
+}
