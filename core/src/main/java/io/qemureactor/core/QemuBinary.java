@@ -1,5 +1,6 @@
 package io.qemureactor.core;
 
+import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.LocalHost;
 import java.util.List;
 import java.util.Objects;
@@ -10,10 +11,10 @@ public final class QemuBinary {
 
     public static final String X86_64 = "qemu-system-x86_64";
 
-    private final LocalHost host;
+    private final Host host;
     private final String program;
 
-    private QemuBinary(LocalHost host, String program) {
+    private QemuBinary(Host host, String program) {
         this.host = Objects.requireNonNull(host, "host");
         this.program = Objects.requireNonNull(program, "program");
     }
@@ -23,8 +24,12 @@ public final class QemuBinary {
         return new QemuBinary(LocalHost.instance(), X86_64);
     }
 
-    public static QemuBinary of(LocalHost host, String program) {
+    public static QemuBinary of(Host host, String program) {
         return new QemuBinary(host, program);
+    }
+
+    public Host host() {
+        return host;
     }
 
     public String program() {

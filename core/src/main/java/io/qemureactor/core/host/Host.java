@@ -23,6 +23,19 @@ public interface Host {
      */
     Mono<CommandResult> exec(List<String> argv);
 
+    /**
+     * Starts a long-running program (QEMU) from an argv list, its stdout and stderr appended to
+     * {@code logFile} on the host. Completes once the process runs and its pid is known; the
+     * process is then the caller's to stop ({@link HostProcess#kill()}).
+     */
+    Mono<HostProcess> start(List<String> argv, String logFile);
+
+    /** Creates {@code path} and its parents, the last one private to the user (mode 0700). */
+    Mono<Void> createPrivateFolder(String path);
+
+    /** Deletes a folder and everything in it; a folder already gone is fine. */
+    Mono<Void> deleteFolder(String path);
+
     /** Writes {@code content} to {@code path} (replacing it) with the given permissions. */
     Mono<Void> writeFile(String path, byte[] content, Set<PosixFilePermission> permissions);
 

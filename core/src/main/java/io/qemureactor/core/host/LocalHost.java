@@ -68,6 +68,47 @@ public final class LocalHost implements Host {
     }
 
     @Override
+    public Mono<HostProcess> start(List<String> argv, String logFile) {
+        List<String> command = List.copyOf(argv);
+        return Mono.fromCallable(() -> {
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(logFile).toFile()));
+            try {
+                return (HostProcess) new LocalProcess(this, builder.start(), Path.of(logFile));
+            } catch (IOException e) {
+                if (String.valueOf(e.getMessage()).contains("error=2")) {
+                    throw new CommandNotFoundException(command.get(0), name(), Packages.installHint(command.get(0)));
+                }
+                throw new HostException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public Mono<Void> createPrivateFolder(String path) {
+        return Mono.<Void>fromRunnable(() -> {
+            Path dir = Path.of(path);
+            try {
+                if (dir.getParent() != null) {
+                    Files.createDirectories(dir.getParent());
+                }
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new HostException("run folder " + path + " already exists on localhost: is another VM using it?", e);
+            } catch (IOException e) {
+                throw new HostException("cannot create " + path + " on localhost: " + e.getMessage(), e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public Mono<Void> deleteFolder(String path) {
+        return Mono.<Void>fromRunnable(() -> deleteTree(Path.of(path))).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
     public Mono<Void> writeFile(String path, byte[] content, Set<PosixFilePermission> permissions) {
         return Mono.<Void>fromRunnable(() -> {
             Path target = Path.of(path);
@@ -136,6 +177,19 @@ public final class LocalHost implements Host {
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new HostException("cannot delete " + dir + " on localhost: " + e.getMessage(), e);
         }
     }
 

@@ -69,6 +69,58 @@ public final class SshHost implements Host {
                 new String(out.stdout, StandardCharsets.UTF_8), new String(out.stderr, StandardCharsets.UTF_8)));
     }
 
+    /**
+     * Starts the program as a child of {@code sh}, which prints the child's pid and waits for it.
+     * The shell stays as the parent (rather than {@code exec}-ing the program) because sshd
+     * reports a process killed by a signal as "exit-signal", which JSch does not expose; the
+     * shell turns it into the usual {@code 128+N} exit status. The exec channel stays open for
+     * the life of the process: its closing is the process's exit.
+     */
+    @Override
+    public Mono<HostProcess> start(List<String> argv, String logFile) {
+        List<String> wrapped = new ArrayList<>(List.of("sh", "-c",
+                "log=$1; shift; \"$@\" >>\"$log\" 2>&1 </dev/null & echo $!; wait $!", "sh", logFile));
+        wrapped.addAll(argv);
+        String command = (target.sudo() ? "sudo -n " : "") + ShellQuoting.join(wrapped);
+        return session().flatMap(s -> Mono.fromCallable(() -> open(s, command, null)).subscribeOn(Schedulers.boundedElastic()))
+                .flatMap(running -> Flux.interval(Duration.ofMillis(1), CLOSE_POLL)
+                        .map(tick -> running.out.toString())
+                        .filter(out -> out.indexOf('\n') >= 0 || running.channel.isClosed())
+                        .next()
+                        .flatMap(out -> {
+                            String first = out.lines().findFirst().orElse("").strip();
+                            if (!first.matches("\\d+")) {
+                                running.channel.disconnect();
+                                return Mono.error(new HostException("cannot start " + argv.get(0) + " on " + name()
+                                        + ": " + running.err.toString().strip()));
+                            }
+                            return Mono.just((HostProcess) new SshProcess(this, Long.parseLong(first), running.channel, logFile));
+                        })
+                        .doOnCancel(running.channel::disconnect));
+    }
+
+    /** Completes with the exit status when the channel of a started process closes. */
+    Mono<Integer> awaitClose(ChannelExec channel) {
+        return Flux.interval(Duration.ofMillis(1), CLOSE_POLL)
+                .filter(tick -> channel.isClosed())
+                .next()
+                .map(tick -> channel.getExitStatus());
+    }
+
+    @Override
+    public Mono<Void> createPrivateFolder(String path) {
+        return exec(List.of("sh", "-c", "mkdir -p -- \"$(dirname -- \"$1\")\" && mkdir -m 0700 -- \"$1\"", "sh", path))
+                .flatMap(r -> r.succeeded() ? Mono.<Void>empty()
+                        : Mono.error(new HostException("cannot create " + path + " on " + name() + ": " + r.describeFailure())));
+    }
+
+    @Override
+    public Mono<Void> deleteFolder(String path) {
+        return exec(List.of("rm", "-rf", "--", path))
+                .flatMap(r -> r.succeeded() ? Mono.<Void>empty()
+                        : Mono.error(new HostException("cannot delete " + path + " on " + name() + ": " + r.describeFailure())));
+    }
+
     @Override
     public Mono<Void> writeFile(String path, byte[] content, Set<PosixFilePermission> permissions) {
         String mode = Integer.toOctalString(PosixModes.of(permissions));

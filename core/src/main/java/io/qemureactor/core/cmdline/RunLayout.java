@@ -1,0 +1,55 @@
+package io.qemureactor.core.cmdline;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The files one VM owns in its run folder. The seed scattered them over {@code /var/run} and
+ * {@code /tmp} with the VM id in each name, which needed root and collided between test runs; one
+ * folder per VM needs neither and is removed as a whole.
+ */
+public record RunLayout(Path runFolder) {
+
+    public RunLayout {
+        Objects.requireNonNull(runFolder, "runFolder");
+    }
+
+    public static RunLayout in(Path runFolder) {
+        return new RunLayout(runFolder);
+    }
+
+    /** QMP monitor socket ({@code -qmp unix:...}). */
+    public Path qmpSocket() {
+        return runFolder.resolve("qmp.sock");
+    }
+
+    /** QGA on the ISA serial port. */
+    public Path qgaSocket() {
+        return runFolder.resolve("qga.sock");
+    }
+
+    /** QGA on the virtio-serial port. */
+    public Path qgaVirtioSocket() {
+        return runFolder.resolve("qga-virtio.sock");
+    }
+
+    /** Serial console socket. */
+    public Path consoleSocket() {
+        return runFolder.resolve("console.sock");
+    }
+
+    /** Serial console file, when the spec asks for a log file without a path. */
+    public Path consoleLog() {
+        return runFolder.resolve("console.log");
+    }
+
+    /** QEMU's pidfile ({@code -pidfile}). */
+    public Path pidFile() {
+        return runFolder.resolve("qemu.pid");
+    }
+
+    /** Where the launcher sends QEMU's stdout and stderr; not on the command line. */
+    public Path qemuLog() {
+        return runFolder.resolve("qemu.log");
+    }
+}

@@ -1,0 +1,30 @@
+package io.qemureactor.core.cmdline;
+
+import java.nio.file.Path;
+
+/**
+ * A unix socket path longer than Linux accepts ({@code sun_path} is 108 bytes including the NUL).
+ * QEMU would fail with a terse error, or a vhost-user back-end would silently truncate the path, so
+ * we refuse before launching and say how to fix it.
+ */
+public final class UnixSocketPathTooLongException extends IllegalArgumentException {
+
+    private final Path path;
+    private final int length;
+
+    public UnixSocketPathTooLongException(String role, Path path, int length, int max) {
+        super(role + " socket path " + path + " is " + length + " bytes long, but Linux allows at most " + max
+                + " (sun_path is " + (max + 1) + " bytes with the NUL): use a shorter run folder, e.g."
+                + " --run-dir /tmp/qr");
+        this.path = path;
+        this.length = length;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public int length() {
+        return length;
+    }
+}

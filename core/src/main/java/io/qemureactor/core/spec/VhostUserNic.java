@@ -1,0 +1,68 @@
+package io.qemureactor.core.spec;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A virtio-net NIC whose data plane is a vhost-user back-end on a unix socket (the seed's
+ * {@code qemu_add_vhost_user_if}). The n-th such NIC (1-based) gets, unless given, MAC
+ * {@code 52:54:00:00:<vm>:<n>} and PCI slot {@code n+5}, so the guest finds them at
+ * 0000:00:06.0, 0000:00:07.0, ... as the seed's VPP/testpmd configuration expects.
+ *
+ * <p>Create with {@link #server(Path)} or {@link #client(Path)} and refine with the {@code with...}
+ * methods; every one returns a copy.
+ *
+ * @param queues number of queue pairs (mq); the device gets {@code 2*queues+2} MSI-X vectors
+ * @param queueSize rx/tx ring size, empty for QEMU's default
+ * @param jumboFrames mergeable rx buffers on and a 9200-byte host MTU, as the seed's jumbo tests
+ */
+public record VhostUserNic(Path socket, VhostUserMode mode, int queues, OptionalInt queueSize, boolean jumboFrames,
+        Optional<String> mac, OptionalInt pciSlot) {
+
+    public VhostUserNic {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(queueSize, "queueSize");
+        Objects.requireNonNull(mac, "mac");
+        Objects.requireNonNull(pciSlot, "pciSlot");
+    }
+
+    /** QEMU listens on {@code socket} (seed default {@code server=True}). One queue, default ring size. */
+    public static VhostUserNic server(Path socket) {
+        return new VhostUserNic(socket, VhostUserMode.SERVER, 1, OptionalInt.empty(), false, Optional.empty(),
+                OptionalInt.empty());
+    }
+
+    /** QEMU connects to {@code socket}, where the back-end listens. */
+    public static VhostUserNic client(Path socket) {
+        return new VhostUserNic(socket, VhostUserMode.CLIENT, 1, OptionalInt.empty(), false, Optional.empty(),
+                OptionalInt.empty());
+    }
+
+    public VhostUserNic withQueues(int n) {
+        return new VhostUserNic(socket, mode, n, queueSize, jumboFrames, mac, pciSlot);
+    }
+
+    public VhostUserNic withQueueSize(int size) {
+        return new VhostUserNic(socket, mode, queues, OptionalInt.of(size), jumboFrames, mac, pciSlot);
+    }
+
+    public VhostUserNic withJumboFrames(boolean on) {
+        return new VhostUserNic(socket, mode, queues, queueSize, on, mac, pciSlot);
+    }
+
+    public VhostUserNic withMac(String newMac) {
+        return new VhostUserNic(socket, mode, queues, queueSize, jumboFrames, Optional.of(newMac), pciSlot);
+    }
+
+    public VhostUserNic withPciSlot(int slot) {
+        return new VhostUserNic(socket, mode, queues, queueSize, jumboFrames, mac, OptionalInt.of(slot));
+    }
+
+    /** MSI-X vectors: one per rx and tx queue plus config and control, as the seed computed. */
+    public int vectors() {
+        return 2 * queues + 2;
+    }
+}

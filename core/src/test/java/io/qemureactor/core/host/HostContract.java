@@ -1,0 +1,82 @@
+package io.qemureactor.core.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import io.qemureactor.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.test.StepVerifier;
+
+/**
+ * What every {@link Host} must do, run against each implementation. The SSH host is an sshd on
+ * 127.0.0.1, so the processes it starts can be checked from here by pid.
+ */
+abstract class HostContract {
+
+    static final Duration T = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    abstract Host host();
+
+    @Test
+    void startedProcessHasItsRealPidAndItsOutputInTheLog() {
+        Path log = dir.resolve("p.log");
+        HostProcess p = host().start(List.of("sh", "-c", "echo started-$0 >&2; exec sleep 60", "x y"), log.toString()).block(T);
+        try {
+            assertThat(p.isAlive()).isTrue();
+            StepVerifier.create(p.outputTail().repeat().filter(t -> t.contains("started")).next())
+                    .assertNext(t -> assertThat(t).isEqualTo("started-x y"))
+                    .expectComplete()
+                    .verify(T);
+            // the pid is the program's own: once the shell has exec'd, it is sleep
+            assertThat(Fixtures.await(T, () -> ProcessHandle.of(p.pid())
+                    .flatMap(h -> h.info().command()).orElse("").endsWith("sleep"))).isTrue();
+        } finally {
+            p.kill().block(T);
+        }
+        StepVerifier.create(p.onExit()).expectNext(137).expectComplete().verify(T);
+        assertThat(p.isAlive()).isFalse();
+        assertThat(ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    @Test
+    void exitStatusOfAProcessThatEndsByItself() {
+        HostProcess p = host().start(List.of("sh", "-c", "exit 3"), dir.resolve("e.log").toString()).block(T);
+        StepVerifier.create(p.onExit()).expectNext(3).expectComplete().verify(T);
+    }
+
+    @Test
+    void terminateSendsSigterm() {
+        HostProcess p = host().start(List.of("sleep", "60"), dir.resolve("t.log").toString()).block(T);
+        p.terminate().block(T);
+        StepVerifier.create(p.onExit()).expectNext(143).expectComplete().verify(T);
+    }
+
+    @Test
+    void startingAMissingProgramFailsNamingIt() {
+        StepVerifier.create(host().start(List.of("qemu-system-missing", "-version"), dir.resolve("m.log").toString())
+                        .flatMap(HostProcess::onExit))
+                // local hosts refuse at once; an SSH host's shell reports 127 when exec fails
+                .expectNextMatches(code -> code == 127)
+                .expectComplete()
+                .verify(T);
+    }
+
+    @Test
+    void privateFoldersAreMode0700AndDeletedWithContents() throws Exception {
+        Path run = dir.resolve("runs/vm1");
+        host().createPrivateFolder(run.toString()).block(T);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(run))).isEqualTo("rwx------");
+        Files.writeString(run.resolve("qemu.log"), "x");
+        host().deleteFolder(run.toString()).block(T);
+        assertThat(run).doesNotExist();
+        host().deleteFolder(run.toString()).block(T);
+    }
+}
