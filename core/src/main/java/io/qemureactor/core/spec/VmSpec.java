@@ -346,7 +346,6 @@ public final class VmSpec {
             }
             if (arch == null) {
                 v.add("arch: required (X86_64 or AARCH64)");
-                arch = Arch.X86_64;
             }
             if (accelerator == null) {
                 v.add("accelerator: required (AUTO, KVM or TCG)");
@@ -490,7 +489,7 @@ public final class VmSpec {
 
         /** Mirrors the device order of QemuCommandLine; see {@link PciSlotPlan}. */
         private void validatePciSlots(List<String> v) {
-            PciSlotPlan plan = new PciSlotPlan(arch);
+            PciSlotPlan plan = new PciSlotPlan(arch != null ? arch : Arch.X86_64);
             if (userNetwork != null) {
                 plan.add("userNetwork", OptionalInt.empty());
             }

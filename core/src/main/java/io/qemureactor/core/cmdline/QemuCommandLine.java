@@ -1,0 +1,385 @@
+package io.qemureactor.core.cmdline;
+
+import io.qemureactor.core.spec.Accelerator;
+import io.qemureactor.core.spec.BootSource;
+import io.qemureactor.core.spec.MemoryBackend;
+import io.qemureactor.core.spec.NicAssignment;
+import io.qemureactor.core.spec.SerialConsole;
+import io.qemureactor.core.spec.Smp;
+import io.qemureactor.core.spec.UserNetwork;
+import io.qemureactor.core.spec.VhostUserMode;
+import io.qemureactor.core.spec.VhostUserNic;
+import io.qemureactor.core.spec.VirtioNic;
+import io.qemureactor.core.spec.VmSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link VmSpec} rendered as QEMU's argv: a list handed to the process launcher as is, never joined
+ * into a shell string, so paths with spaces or quotes need no quoting and values inside QEMU's
+ * comma-separated options are escaped by {@link OptionEscaper}. It also tells the launcher which files
+ * in the run folder QEMU will create, so both use the same paths.
+ *
+ * <p>The mapping from spec to arguments, and where it deliberately differs from the seed's
+ * {@code QemuUtils.py}, is documented in {@code docs/command-line.md}. QEMU is not daemonized: the
+ * launcher runs it as a child process and knows its pid without reading the pidfile.
+ */
+public final class QemuCommandLine {
+
+    /** Linux's limit on a unix socket path: {@code sun_path} is 108 bytes including the terminating NUL. */
+    public static final int MAX_UNIX_SOCKET_PATH_BYTES = 107;
+
+    /** The MTU announced to the guest for jumbo frames, as the seed. */
+    public static final int JUMBO_HOST_MTU = 9200;
+
+    private static final Pattern NEEDS_QUOTES = Pattern.compile("[^A-Za-z0-9_./=:,+@%-]");
+
+    private final VmSpec spec;
+    private final Accelerator accelerator;
+    private final RunLayout layout;
+    private final List<String> argv;
+
+    private QemuCommandLine(VmSpec spec, Accelerator accelerator, RunLayout layout, List<String> argv) {
+        this.spec = spec;
+        this.accelerator = accelerator;
+        this.layout = layout;
+        this.argv = List.copyOf(argv);
+    }
+
+    /** Renders with the architecture's emulator from the PATH, e.g. {@code qemu-system-x86_64}. */
+    public static QemuCommandLine render(VmSpec spec, Accelerator resolved, RunLayout layout) {
+        return render(spec, resolved, layout, spec.arch().qemuBinary());
+    }
+
+    /**
+     * Renders {@code spec} for one run.
+     *
+     * @param resolved KVM or TCG: the accelerator the launch pipeline settled on for a spec that may say AUTO
+     * @param program the emulator, argv[0]
+     * @throws IllegalArgumentException if {@code resolved} is AUTO or contradicts the spec's explicit choice
+     */
+    public static QemuCommandLine render(VmSpec spec, Accelerator resolved, RunLayout layout, String program) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(resolved, "resolved");
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(program, "program");
+        if (!resolved.isResolved()) {
+            throw new IllegalArgumentException("resolved accelerator must be KVM or TCG, not AUTO:"
+                    + " resolve AUTO (probe KVM, fall back to TCG) before rendering " + spec.name());
+        }
+        if (spec.accelerator().isResolved() && spec.accelerator() != resolved) {
+            throw new IllegalArgumentException("spec " + spec.name() + " asks for " + spec.accelerator()
+                    + " but the command line was asked to use " + resolved);
+        }
+        List<String> a = new ArrayList<>();
+        a.add(program);
+        new Renderer(spec, resolved, layout, a).render();
+        return new QemuCommandLine(spec, resolved, layout, a);
+    }
+
+    /** The complete argv, program first. */
+    public List<String> argv() {
+        return argv;
+    }
+
+    public String program() {
+        return argv.get(0);
+    }
+
+    public VmSpec spec() {
+        return spec;
+    }
+
+    /** The accelerator in {@code -machine accel=}, KVM or TCG. */
+    public Accelerator accelerator() {
+        return accelerator;
+    }
+
+    public RunLayout layout() {
+        return layout;
+    }
+
+    /** The QMP socket, always present: the engine needs QMP for vCPU threads and shutdown. */
+    public Path qmpSocket() {
+        return layout.qmpSocket();
+    }
+
+    /** The QGA socket on the ISA serial port, if the spec has that channel. */
+    public Optional<Path> qgaSocket() {
+        return spec.qgaIsaSerial() ? Optional.of(layout.qgaSocket()) : Optional.empty();
+    }
+
+    /** The QGA socket on virtio-serial, if the spec has that channel. */
+    public Optional<Path> qgaVirtioSocket() {
+        return spec.qgaVirtioSerial() ? Optional.of(layout.qgaVirtioSocket()) : Optional.empty();
+    }
+
+    /** The serial console socket, for a socket console. */
+    public Optional<Path> consoleSocket() {
+        return spec.serialConsole() instanceof SerialConsole.UnixSocket
+                ? Optional.of(layout.consoleSocket()) : Optional.empty();
+    }
+
+    /** The serial console file, for a log-file console. */
+    public Optional<Path> consoleLog() {
+        return spec.serialConsole() instanceof SerialConsole.LogFile f
+                ? Optional.of(f.path().orElse(layout.consoleLog())) : Optional.empty();
+    }
+
+    public Path pidFile() {
+        return layout.pidFile();
+    }
+
+    /** Every unix socket QEMU will listen on or connect to: ours in the run folder, then vhost-user ones. */
+    public List<Path> unixSocketPaths() {
+        List<Path> paths = new ArrayList<>();
+        paths.add(qmpSocket());
+        qgaSocket().ifPresent(paths::add);
+        qgaVirtioSocket().ifPresent(paths::add);
+        consoleSocket().ifPresent(paths::add);
+        spec.vhostUserNics().forEach(n -> paths.add(n.socket()));
+        return paths;
+    }
+
+    /**
+     * Checks every unix socket path against Linux's 107-byte limit (counted in UTF-8 bytes, as the
+     * kernel does), before anything is launched.
+     *
+     * @return this, for chaining
+     * @throws UnixSocketPathTooLongException naming the first path that is too long and its length
+     */
+    public QemuCommandLine checkUnixSocketPaths() {
+        List<Path> ours = new ArrayList<>(unixSocketPaths());
+        for (int i = 0; i < ours.size(); i++) {
+            Path p = ours.get(i);
+            int len = p.toString().getBytes(StandardCharsets.UTF_8).length;
+            if (len > MAX_UNIX_SOCKET_PATH_BYTES) {
+                String role = roleOf(p);
+                throw new UnixSocketPathTooLongException(role, p, len, MAX_UNIX_SOCKET_PATH_BYTES);
+            }
+        }
+        return this;
+    }
+
+    private String roleOf(Path p) {
+        if (p.equals(qmpSocket())) {
+            return "QMP";
+        }
+        if (p.equals(layout.qgaSocket()) || p.equals(layout.qgaVirtioSocket())) {
+            return "QGA";
+        }
+        if (p.equals(layout.consoleSocket())) {
+            return "serial console";
+        }
+        List<VhostUserNic> nics = spec.vhostUserNics();
+        for (int i = 0; i < nics.size(); i++) {
+            if (nics.get(i).socket().equals(p)) {
+                return "vhostUser[" + i + "]";
+            }
+        }
+        return "unix";
+    }
+
+    /** A copy-pasteable rendering for logs and error messages; never executed. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (String arg : argv) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(NEEDS_QUOTES.matcher(arg).find() || arg.isEmpty()
+                    ? "'" + arg.replace("'", "'\\''") + "'" : arg);
+        }
+        return sb.toString();
+    }
+
+    /** One rendering pass; the order of the sections matches the PCI placement in VmSpec's validation. */
+    private static final class Renderer {
+        private final VmSpec spec;
+        private final Accelerator accel;
+        private final RunLayout layout;
+        private final List<String> a;
+
+        Renderer(VmSpec spec, Accelerator accel, RunLayout layout, List<String> a) {
+            this.spec = spec;
+            this.accel = accel;
+            this.layout = layout;
+            this.a = a;
+        }
+
+        void render() {
+            defaults();
+            machine();
+            memory();
+            networks();
+            bootSource();
+            opt("-qmp", "unix:" + OptionEscaper.escape(layout.qmpSocket().toString()) + ",server=on,wait=off");
+            console();
+            guestAgent();
+            vhostUser();
+            a.addAll(spec.extraArgs());
+        }
+
+        private void opt(String option, Object value) {
+            a.add(option);
+            a.add(value.toString());
+        }
+
+        private void defaults() {
+            a.add("-nodefaults");
+            opt("-name", QemuOptionValue.of(spec.name()).raw("debug-threads=on"));
+            a.add("-no-user-config");
+            opt("-monitor", "none");
+            opt("-display", "none");
+            opt("-vga", "none");
+            opt("-pidfile", layout.pidFile());
+        }
+
+        private void machine() {
+            opt("-cpu", spec.cpuModel().orElse(accel.defaultCpuModel()));
+            opt("-machine", spec.arch().machineType() + ",accel=" + accel.qemuName() + ",usb=off,mem-merge=off"
+                    + spec.arch().machineSuffix());
+            Smp smp = spec.smp();
+            opt("-smp", smp.vcpus() + ",sockets=" + smp.sockets() + ",cores=" + smp.cores() + ",threads="
+                    + smp.threads());
+        }
+
+        private void memory() {
+            String size = spec.memoryMib() + "M";
+            MemoryBackend backend = spec.memoryBackend();
+            QemuOptionValue object;
+            if (backend instanceof MemoryBackend.HugepageFile h) {
+                object = QemuOptionValue.of("memory-backend-file").raw("id=mem").raw("size=" + size)
+                        .with("mem-path", h.mountPath()).raw("share=on");
+            } else if (backend instanceof MemoryBackend.Memfd) {
+                object = QemuOptionValue.of("memory-backend-memfd").raw("id=mem").raw("size=" + size)
+                        .raw("share=on");
+            } else {
+                object = QemuOptionValue.of("memory-backend-ram").raw("id=mem").raw("size=" + size);
+            }
+            opt("-object", object);
+            opt("-m", size);
+            opt("-numa", "node,memdev=mem");
+        }
+
+        private void networks() {
+            Optional<UserNetwork> user = spec.userNetwork();
+            List<NicAssignment> mgmt = spec.nics(NicAssignment.NicKind.USER_MANAGEMENT);
+            if (user.isPresent()) {
+                UserNetwork u = user.get();
+                QemuOptionValue netdev = QemuOptionValue.of("user").raw("id=mgmt");
+                if (u.sshHostPort().isPresent()) {
+                    netdev.raw("hostfwd=tcp:" + u.hostBindAddress().orElse("") + ":" + u.sshHostPort().getAsInt()
+                            + "-:22");
+                }
+                opt("-netdev", netdev);
+                opt("-device", "virtio-net-pci,netdev=mgmt,mac=" + mgmt.get(0).mac());
+            }
+            List<NicAssignment> extra = spec.nics(NicAssignment.NicKind.USER_VIRTIO);
+            List<VirtioNic> nics = spec.virtioNics();
+            for (int i = 0; i < nics.size(); i++) {
+                NicAssignment nic = extra.get(i);
+                opt("-netdev", "user,id=" + nic.netdevId());
+                opt("-device", "virtio-net-pci,netdev=" + nic.netdevId() + ",mac=" + nic.mac()
+                        + pciAddr(nic.pciSlot()));
+            }
+        }
+
+        private void bootSource() {
+            BootSource boot = spec.bootSource();
+            if (boot instanceof BootSource.DiskImage d) {
+                opt("-drive", QemuOptionValue.of("file=" + d.path()).raw("format=" + d.format())
+                        .raw("cache=" + d.cache().qemuName()).raw("if=virtio").raw("file.locking=off"));
+            } else if (boot instanceof BootSource.KernelBoot k) {
+                k.ninePRoot().ifPresent(root -> {
+                    opt("-fsdev", QemuOptionValue.of("local").raw("id=root9p").with("path", root.hostPath())
+                            .raw("security_model=none"));
+                    opt("-device", "virtio-9p-pci,fsdev=root9p,mount_tag=" + root.mountTag());
+                });
+                opt("-kernel", k.kernel());
+                k.initrd().ifPresent(initrd -> opt("-initrd", initrd));
+                List<String> append = new ArrayList<>();
+                k.ninePRoot().ifPresent(root -> append.add(
+                        "ro rootfstype=9p rootflags=trans=virtio root=" + root.mountTag()));
+                if (!(spec.serialConsole() instanceof SerialConsole.None)) {
+                    append.add("console=" + spec.arch().consoleDevice());
+                }
+                if (!k.append().isEmpty()) {
+                    append.add(k.append());
+                }
+                k.ninePRoot().ifPresent(root -> append.add("init=" + root.initPath()));
+                if (!append.isEmpty()) {
+                    opt("-append", String.join(" ", append));
+                }
+            }
+        }
+
+        private void console() {
+            SerialConsole console = spec.serialConsole();
+            if (console instanceof SerialConsole.UnixSocket) {
+                opt("-chardev", QemuOptionValue.of("socket").raw("id=console").with("path", layout.consoleSocket())
+                        .raw("server=on").raw("wait=off"));
+                opt("-serial", "chardev:console");
+            } else if (console instanceof SerialConsole.LogFile f) {
+                opt("-chardev", QemuOptionValue.of("file").raw("id=console")
+                        .with("path", f.path().orElse(layout.consoleLog())));
+                opt("-serial", "chardev:console");
+            }
+        }
+
+        private void guestAgent() {
+            if (spec.qgaIsaSerial()) {
+                opt("-chardev", QemuOptionValue.of("socket").with("path", layout.qgaSocket()).raw("server=on")
+                        .raw("wait=off").raw("id=qga0"));
+                opt("-device", "isa-serial,chardev=qga0");
+            }
+            if (spec.qgaVirtioSerial()) {
+                opt("-device", "virtio-serial-pci");
+                opt("-chardev", QemuOptionValue.of("socket").raw("id=qga1").with("path", layout.qgaVirtioSocket())
+                        .raw("server=on").raw("wait=off"));
+                opt("-device", "virtserialport,chardev=qga1,name=org.qemu.guest_agent.0");
+            }
+        }
+
+        private void vhostUser() {
+            List<VhostUserNic> nics = spec.vhostUserNics();
+            List<NicAssignment> assigned = spec.nics(NicAssignment.NicKind.VHOST_USER);
+            for (int i = 0; i < nics.size(); i++) {
+                VhostUserNic nic = nics.get(i);
+                NicAssignment as = assigned.get(i);
+                int n = i + 1;
+                QemuOptionValue chardev = QemuOptionValue.of("socket").raw("id=char" + n).with("path", nic.socket());
+                if (nic.mode() == VhostUserMode.SERVER) {
+                    chardev.raw("server=on");
+                }
+                opt("-chardev", chardev);
+                opt("-netdev", "vhost-user,id=" + as.netdevId() + ",chardev=char" + n + ",queues=" + nic.queues());
+                StringBuilder device = new StringBuilder("virtio-net-pci,netdev=").append(as.netdevId())
+                        .append(",mac=").append(as.mac())
+                        .append(pciAddr(as.pciSlot()))
+                        .append(",mq=on,vectors=").append(nic.vectors())
+                        .append(",csum=off,gso=off,guest_tso4=off,guest_tso6=off,guest_ecn=off,mrg_rxbuf=")
+                        .append(nic.jumboFrames() ? "on,host_mtu=" + JUMBO_HOST_MTU : "off");
+                nic.queueSize().ifPresent(size -> device.append(",rx_queue_size=").append(size)
+                        .append(",tx_queue_size=").append(size));
+                opt("-device", device);
+            }
+        }
+
+        /**
+         * {@code ,addr=<slot>.0} with the slot in hex, which is how QEMU parses it. The seed printed the
+         * slot in decimal, which is the same for slots up to 9 but put its fifth vhost-user NIC
+         * ({@code addr=10.0}) in slot 16.
+         */
+        private static String pciAddr(OptionalInt slot) {
+            return slot.isPresent() ? ",addr=" + Integer.toHexString(slot.getAsInt()) + ".0" : "";
+        }
+    }
+}
