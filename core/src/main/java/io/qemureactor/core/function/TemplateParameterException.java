@@ -1,0 +1,50 @@
+package io.qemureactor.core.function;
+
+import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * A template was rendered with parameters that do not fit it: some of its placeholders got no value,
+ * or values were given for names it does not have (usually a typo, which would otherwise leave the
+ * real placeholder empty). Python's {@code string.Template.safe_substitute}, which the seed used,
+ * silently left {@code $name} in the output instead; VPP then rejected the line at run time.
+ */
+public final class TemplateParameterException extends InvalidFunctionConfigException {
+
+    private final SortedSet<String> missing;
+    private final SortedSet<String> unknown;
+
+    TemplateParameterException(String template, Set<String> missing, Set<String> unknown) {
+        super("template " + template, describe(missing, unknown));
+        this.missing = new TreeSet<>(missing);
+        this.unknown = new TreeSet<>(unknown);
+    }
+
+    /** Placeholders of the template that got no value, sorted. */
+    public List<String> missing() {
+        return List.copyOf(missing);
+    }
+
+    /** Given names the template has no placeholder for, sorted. */
+    public List<String> unknown() {
+        return List.copyOf(unknown);
+    }
+
+    private static String describe(Set<String> missing, Set<String> unknown) {
+        StringBuilder sb = new StringBuilder();
+        if (!missing.isEmpty()) {
+            sb.append("missing parameter").append(missing.size() == 1 ? " " : "s ")
+                    .append(String.join(", ", new TreeSet<>(missing)));
+        }
+        if (!unknown.isEmpty()) {
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append("unknown parameter").append(unknown.size() == 1 ? " " : "s ")
+                    .append(String.join(", ", new TreeSet<>(unknown)));
+        }
+        return sb.toString();
+    }
+}

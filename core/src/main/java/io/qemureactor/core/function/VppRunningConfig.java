@@ -1,0 +1,135 @@
+package io.qemureactor.core.function;
+
+import io.qemureactor.core.spec.MacAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * VPP's "running" configuration: the CLI script the startup configuration's {@code unix { exec ... }}
+ * runs once VPP is up, made from a {@link TextTemplate} and named parameters.
+ *
+ * <p>The seed picked {@code resources/templates/vm/<vnf>.exec} by the function's name and filled it
+ * with {@code string.Template.safe_substitute(**kwargs)}. Two templates ship here, under the seed's
+ * names, rewritten from what FD.io CSIT's {@code resources/templates/vm/vpp_chain_l2xc.exec} and
+ * {@code vpp_chain_ip4.exec} do (found with the code search over the FDio/csit repository):
+ * <ul>
+ *   <li>{@value #L2XC}: both NICs up, an L2 cross-connect each way. Parameters {@code if1}, {@code if2}.
+ *   <li>{@value #IP4}: NIC MACs {@code mac1}/{@code mac2}, addresses 1.1.1.1/24 and 1.1.2.1/24, static
+ *       neighbours 1.1.1.2 ({@code vif1_mac}) and 1.1.2.2 ({@code vif2_mac}), routes 10.0.0.0/8 and
+ *       20.0.0.0/8 through them. Parameters {@code if1}, {@code if2}, {@code mac1}, {@code mac2},
+ *       {@code vif1_mac}, {@code vif2_mac}.
+ * </ul>
+ * Both end with {@code show version}: its output on the console is what the boot probe waits for.
+ * The interface names are parameters (the seed hard-coded {@code GigabitEthernet0/6/0} and
+ * {@code GigabitEthernet0/7/0}, which the factories here still default to) because newer VPP names
+ * DPDK's virtio ports differently ({@code VirtioEthernet0/6/0}).
+ *
+ * <p>Every value must be one CLI word (no blanks or line breaks, which would add commands), and the
+ * parameters must match the template's exactly: a missing or unknown name is a
+ * {@link TemplateParameterException} naming it.
+ */
+public final class VppRunningConfig {
+
+    /** The seed's L2 cross-connect chain template. */
+    public static final String L2XC = "vpp_chain_l2xc";
+    /** The seed's IPv4 routing chain template. */
+    public static final String IP4 = "vpp_chain_ip4";
+    /** VPP's name for the NIC in slot 6 as the seed knew it (VPP 19.x). */
+    public static final String SEED_IF1 = "GigabitEthernet0/6/0";
+    /** VPP's name for the NIC in slot 7 as the seed knew it (VPP 19.x). */
+    public static final String SEED_IF2 = "GigabitEthernet0/7/0";
+
+    private final TextTemplate template;
+    private final Map<String, String> values;
+
+    private VppRunningConfig(TextTemplate template, Map<String, String> values) {
+        this.template = template;
+        this.values = Collections.unmodifiableMap(values);
+    }
+
+    /** A shipped template by name ({@value #L2XC}, {@value #IP4}), without values yet. */
+    public static VppRunningConfig shipped(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!name.matches("[A-Za-z0-9_]+")) {
+            throw new InvalidFunctionConfigException("name", "'" + PciAddress.printable(name)
+                    + "' is not a template name");
+        }
+        return of(TextTemplate.resource(name + ".exec"));
+    }
+
+    /** A caller's own template. */
+    public static VppRunningConfig of(TextTemplate template) {
+        return new VppRunningConfig(Objects.requireNonNull(template, "template"), new LinkedHashMap<>());
+    }
+
+    /** {@value #L2XC} between the seed's two NICs. */
+    public static VppRunningConfig l2CrossConnect() {
+        return l2CrossConnect(SEED_IF1, SEED_IF2);
+    }
+
+    public static VppRunningConfig l2CrossConnect(String if1, String if2) {
+        return shipped(L2XC).with("if1", if1).with("if2", if2);
+    }
+
+    /**
+     * {@value #IP4} between the seed's two NICs.
+     *
+     * @param mac1 the MAC VPP gives its first NIC (the seed passed the NIC's own, {@code 52:54:00:00:<vm>:01})
+     * @param vif1Mac the next hop behind the first NIC (traffic generator or previous VM)
+     */
+    public static VppRunningConfig ip4Chain(MacAddress mac1, MacAddress mac2, MacAddress vif1Mac, MacAddress vif2Mac) {
+        return ip4Chain(SEED_IF1, SEED_IF2, mac1, mac2, vif1Mac, vif2Mac);
+    }
+
+    public static VppRunningConfig ip4Chain(String if1, String if2, MacAddress mac1, MacAddress mac2,
+            MacAddress vif1Mac, MacAddress vif2Mac) {
+        return shipped(IP4).with("if1", if1).with("if2", if2)
+                .with("mac1", Objects.requireNonNull(mac1, "mac1").value())
+                .with("mac2", Objects.requireNonNull(mac2, "mac2").value())
+                .with("vif1_mac", Objects.requireNonNull(vif1Mac, "vif1_mac").value())
+                .with("vif2_mac", Objects.requireNonNull(vif2Mac, "vif2_mac").value());
+    }
+
+    /** A copy with {@code name} set to {@code value} (one CLI word). */
+    public VppRunningConfig with(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Checks.token(name, value);
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        copy.put(name, value);
+        return new VppRunningConfig(template, copy);
+    }
+
+    /** A copy with every entry of {@code more} set. */
+    public VppRunningConfig withAll(Map<String, String> more) {
+        VppRunningConfig result = this;
+        for (Map.Entry<String, String> e : more.entrySet()) {
+            result = result.with(e.getKey(), e.getValue());
+        }
+        return result;
+    }
+
+    public String templateName() {
+        return template.name();
+    }
+
+    /** The template's parameter names. */
+    public Set<String> parameters() {
+        return template.parameters();
+    }
+
+    public Map<String, String> values() {
+        return values;
+    }
+
+    /**
+     * The CLI script.
+     *
+     * @throws TemplateParameterException naming each parameter without a value and each value without a parameter
+     */
+    public String render() {
+        return template.render(values);
+    }
+}

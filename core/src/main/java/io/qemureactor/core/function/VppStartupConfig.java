@@ -1,0 +1,303 @@
+package io.qemureactor.core.function;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+
+/**
+ * VPP's startup configuration ({@code vpp -c FILE}), limited to the stanzas the seed's kernel VM uses:
+ * {@code unix} (nodaemon, cli-listen, exec), {@code socksvr}, {@code cpu} (main-core,
+ * corelist-workers), {@code dpdk} (devices, default rx queues, log-level, no-multi-seg,
+ * no-tx-checksum-offload) and {@code plugins}.
+ *
+ * <p>{@link #render()} writes the text CSIT's {@code VppConfigGenerator} wrote for the same calls
+ * (stanza name on its own line, braces on their own lines, two spaces per level, stanzas and items in
+ * the seed's order) except that it leaves no trailing blanks: the generator printed
+ * {@code "key " + value} even for empty values, e.g. {@code "  nodaemon "}. VPP ignores both.
+ * {@link #forKernelVm} is the seed's {@code create_kernelvm_config_vpp}.
+ */
+public final class VppStartupConfig {
+
+    /** Where the seed's VPP listened for CLI connections (VppConfigGenerator's default). */
+    public static final String DEFAULT_CLI_LISTEN = "/run/vpp/cli.sock";
+    /** Where the seed's VPP served its binary API (CSIT's {@code Constants.SOCKSVR_PATH}). */
+    public static final String DEFAULT_SOCKSVR = "/run/vpp/api.sock";
+
+    private static final Pattern CORELIST = Pattern.compile("\\d{1,4}(-\\d{1,4})?(,\\d{1,4}(-\\d{1,4})?)*");
+    private static final Pattern PLUGIN = Pattern.compile("[A-Za-z0-9_.-]+");
+
+    /** A plugin's state in the {@code plugins} stanza. */
+    public enum PluginState {
+        ENABLE, DISABLE;
+
+        String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final boolean unixNodaemon;
+    private final Optional<String> unixCliListen;
+    private final Optional<Path> unixExec;
+    private final Optional<String> socksvrSocketName;
+    private final OptionalInt cpuMainCore;
+    private final Optional<String> cpuCorelistWorkers;
+    private final List<PciAddress> dpdkDevs;
+    private final OptionalInt dpdkDefaultRxQueues;
+    private final Optional<String> dpdkLogLevel;
+    private final boolean dpdkNoMultiSeg;
+    private final boolean dpdkNoTxChecksumOffload;
+    private final Map<String, PluginState> plugins;
+
+    private VppStartupConfig(Builder b) {
+        this.unixNodaemon = b.unixNodaemon;
+        this.unixCliListen = b.unixCliListen;
+        this.unixExec = b.unixExec;
+        this.socksvrSocketName = b.socksvrSocketName;
+        this.cpuMainCore = b.cpuMainCore;
+        this.cpuCorelistWorkers = b.cpuCorelistWorkers;
+        this.dpdkDevs = List.copyOf(b.dpdkDevs);
+        this.dpdkDefaultRxQueues = b.dpdkDefaultRxQueues;
+        this.dpdkLogLevel = b.dpdkLogLevel;
+        this.dpdkNoMultiSeg = b.dpdkNoMultiSeg;
+        this.dpdkNoTxChecksumOffload = b.dpdkNoTxChecksumOffload;
+        this.plugins = new LinkedHashMap<>(b.plugins);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The seed's kernel-VM VPP: runs in the foreground, CLI and API sockets in {@code /run/vpp}, executes
+     * {@code runningConfig} once up, main thread on core 0 and one worker per further vCPU
+     * ({@code corelist-workers 1-(smp-1)}, none when {@code smp} is 1), DPDK on {@code nics} with
+     * {@code queues} rx queues each and debug logging, single-segment buffers and no tx checksum offload
+     * unless {@code jumboFrames}, every plugin off but DPDK's.
+     */
+    public static VppStartupConfig forKernelVm(int smp, int queues, boolean jumboFrames, List<PciAddress> nics,
+            Path runningConfig) {
+        Checks.atLeast("smp", smp, 1);
+        Builder b = builder()
+                .unixNodaemon()
+                .unixCliListen(DEFAULT_CLI_LISTEN)
+                .unixExec(runningConfig)
+                .socksvr(DEFAULT_SOCKSVR)
+                .cpuMainCore(0);
+        if (smp > 1) {
+            b.cpuCorelistWorkers("1-" + (smp - 1));
+        }
+        b.dpdkDevs(nics).dpdkDefaultRxQueues(queues).dpdkLogLevel("debug");
+        if (!jumboFrames) {
+            b.dpdkNoMultiSeg().dpdkNoTxChecksumOffload();
+        }
+        return b.plugin(PluginState.DISABLE, "default").plugin(PluginState.ENABLE, "dpdk_plugin.so").build();
+    }
+
+    public List<PciAddress> dpdkDevs() {
+        return dpdkDevs;
+    }
+
+    public Optional<Path> unixExec() {
+        return unixExec;
+    }
+
+    /** The configuration in VPP's startup syntax, ending with a newline. */
+    public String render() {
+        Stanzas out = new Stanzas();
+        List<String> unix = new ArrayList<>();
+        if (unixNodaemon) {
+            unix.add("nodaemon");
+        }
+        unixCliListen.ifPresent(v -> unix.add("cli-listen " + v));
+        unixExec.ifPresent(v -> unix.add("exec " + v));
+        out.block(0, "unix", unix);
+        out.block(0, "socksvr", socksvrSocketName.map(v -> List.of("socket-name " + v)).orElse(List.of()));
+        List<String> cpu = new ArrayList<>();
+        cpuMainCore.ifPresent(v -> cpu.add("main-core " + v));
+        cpuCorelistWorkers.ifPresent(v -> cpu.add("corelist-workers " + v));
+        out.block(0, "cpu", cpu);
+        renderDpdk(out);
+        if (!plugins.isEmpty()) {
+            out.open(0, "plugins");
+            plugins.forEach((plugin, state) -> out.block(1, "plugin " + plugin, List.of(state.word())));
+            out.close(0);
+        }
+        return out.toString();
+    }
+
+    private void renderDpdk(Stanzas out) {
+        boolean any = !dpdkDevs.isEmpty() || dpdkDefaultRxQueues.isPresent() || dpdkLogLevel.isPresent()
+                || dpdkNoMultiSeg || dpdkNoTxChecksumOffload;
+        if (!any) {
+            return;
+        }
+        out.open(0, "dpdk");
+        dpdkDevs.forEach(dev -> out.line(1, "dev " + dev));
+        dpdkDefaultRxQueues.ifPresent(q -> out.block(1, "dev default", List.of("num-rx-queues " + q)));
+        dpdkLogLevel.ifPresent(level -> out.line(1, "log-level " + level));
+        if (dpdkNoMultiSeg) {
+            out.line(1, "no-multi-seg");
+        }
+        if (dpdkNoTxChecksumOffload) {
+            out.line(1, "no-tx-checksum-offload");
+        }
+        out.close(0);
+    }
+
+    @Override
+    public String toString() {
+        return render();
+    }
+
+    /** VppConfigGenerator's layout: name, then "{", items indented by two more spaces, "}". */
+    private static final class Stanzas {
+        private final StringBuilder sb = new StringBuilder();
+
+        void line(int level, String text) {
+            sb.append("  ".repeat(level)).append(text).append('\n');
+        }
+
+        void open(int level, String name) {
+            line(level, name);
+            line(level, "{");
+        }
+
+        void close(int level) {
+            line(level, "}");
+        }
+
+        void block(int level, String name, List<String> items) {
+            if (items.isEmpty()) {
+                return;
+            }
+            open(level, name);
+            items.forEach(item -> line(level + 1, item));
+            close(level);
+        }
+
+        @Override
+        public String toString() {
+            return sb.toString();
+        }
+    }
+
+    /** Collects the settings; each setter validates its value and names it when rejecting it. */
+    public static final class Builder {
+        private boolean unixNodaemon;
+        private Optional<String> unixCliListen = Optional.empty();
+        private Optional<Path> unixExec = Optional.empty();
+        private Optional<String> socksvrSocketName = Optional.empty();
+        private OptionalInt cpuMainCore = OptionalInt.empty();
+        private Optional<String> cpuCorelistWorkers = Optional.empty();
+        private final List<PciAddress> dpdkDevs = new ArrayList<>();
+        private OptionalInt dpdkDefaultRxQueues = OptionalInt.empty();
+        private Optional<String> dpdkLogLevel = Optional.empty();
+        private boolean dpdkNoMultiSeg;
+        private boolean dpdkNoTxChecksumOffload;
+        private final Map<String, PluginState> plugins = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** Stay in the foreground: VPP is the init script's child and its exit powers the VM off. */
+        public Builder unixNodaemon() {
+            this.unixNodaemon = true;
+            return this;
+        }
+
+        /** A unix socket path or {@code host:port} for {@code vppctl}. */
+        public Builder unixCliListen(String address) {
+            this.unixCliListen = Optional.of(Checks.token("unix.cli-listen", address));
+            return this;
+        }
+
+        /** A CLI script VPP runs once it is up (the "running" configuration). */
+        public Builder unixExec(Path script) {
+            Path p = Checks.absolutePath("unix.exec", script);
+            Checks.token("unix.exec", p.toString());
+            this.unixExec = Optional.of(p);
+            return this;
+        }
+
+        /** The binary API socket ({@code socksvr { socket-name ... }}). */
+        public Builder socksvr(String socketName) {
+            this.socksvrSocketName = Optional.of(Checks.token("socksvr.socket-name", socketName));
+            return this;
+        }
+
+        public Builder cpuMainCore(int core) {
+            this.cpuMainCore = OptionalInt.of(Checks.atLeast("cpu.main-core", core, 0));
+            return this;
+        }
+
+        /** Worker cores as a DPDK core list, e.g. {@code 1-3} or {@code 1,3-4}. */
+        public Builder cpuCorelistWorkers(String corelist) {
+            Objects.requireNonNull(corelist, "cpu.corelist-workers");
+            if (!CORELIST.matcher(corelist).matches()) {
+                throw new InvalidFunctionConfigException("cpu.corelist-workers", "'" + PciAddress.printable(corelist)
+                        + "' is not a core list like 1-3 or 1,3-4");
+            }
+            this.cpuCorelistWorkers = Optional.of(corelist);
+            return this;
+        }
+
+        public Builder dpdkDev(PciAddress device) {
+            Objects.requireNonNull(device, "dpdk.dev");
+            if (dpdkDevs.contains(device)) {
+                throw new InvalidFunctionConfigException("dpdk.dev", device + " is listed twice");
+            }
+            dpdkDevs.add(device);
+            return this;
+        }
+
+        public Builder dpdkDevs(List<PciAddress> devices) {
+            devices.forEach(this::dpdkDev);
+            return this;
+        }
+
+        /** {@code dev default { num-rx-queues N }}: rx queues of every device. */
+        public Builder dpdkDefaultRxQueues(int queues) {
+            this.dpdkDefaultRxQueues = OptionalInt.of(Checks.atLeast("dpdk.num-rx-queues", queues, 1));
+            return this;
+        }
+
+        public Builder dpdkLogLevel(String level) {
+            this.dpdkLogLevel = Optional.of(Checks.token("dpdk.log-level", level));
+            return this;
+        }
+
+        /** Single-segment buffers: faster, but no frames larger than one buffer (so not with jumbo frames). */
+        public Builder dpdkNoMultiSeg() {
+            this.dpdkNoMultiSeg = true;
+            return this;
+        }
+
+        public Builder dpdkNoTxChecksumOffload() {
+            this.dpdkNoTxChecksumOffload = true;
+            return this;
+        }
+
+        /** {@code plugin NAME { enable|disable }}; {@code default} addresses all plugins. In call order. */
+        public Builder plugin(PluginState state, String plugin) {
+            Objects.requireNonNull(state, "plugins.state");
+            Objects.requireNonNull(plugin, "plugins.plugin");
+            if (!PLUGIN.matcher(plugin).matches()) {
+                throw new InvalidFunctionConfigException("plugins.plugin", "'" + PciAddress.printable(plugin)
+                        + "' is not a plugin file name like dpdk_plugin.so (or default)");
+            }
+            plugins.put(plugin, state);
+            return this;
+        }
+
+        public VppStartupConfig build() {
+            return new VppStartupConfig(this);
+        }
+    }
+}
