@@ -1,5 +1,6 @@
 package io.qemureactor.cli;
 
+import io.qemureactor.exceptions.QmpCommandException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -9,6 +10,9 @@ import picocli.CommandLine;
  */
 final class OneLineErrors implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
 
+    /** The peer refused the command (a QMP or QGA error reply). */
+    static final int REFUSED = 1;
+    /** Anything else: bad input, a missing program, cannot connect, a timeout. */
     static final int USAGE = 2;
 
     @Override
@@ -19,6 +23,11 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler, Com
             err.println(failure.getMessage());
             err.flush();
             return failure.exitCode();
+        }
+        if (cause instanceof QmpCommandException refused) {
+            err.println("ERROR " + refused.errorClass() + ": " + refused.description());
+            err.flush();
+            return REFUSED;
         }
         err.println("error: " + Errors.oneLine(cause));
         err.flush();

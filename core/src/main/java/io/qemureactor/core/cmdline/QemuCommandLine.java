@@ -295,9 +295,20 @@ public final class QemuCommandLine {
         private void bootSource() {
             BootSource boot = spec.bootSource();
             if (boot instanceof BootSource.DiskImage d) {
-                opt("-drive", QemuOptionValue.of("file=" + d.path()).raw("format=" + d.format())
-                        .raw("cache=" + d.cache().qemuName()).raw("if=virtio").raw("file.locking=off"));
+                QemuOptionValue drive = QemuOptionValue.of("file=" + d.path()).raw("format=" + d.format())
+                        .raw("cache=" + d.cache().qemuName()).raw("if=virtio").raw("file.locking=off");
+                if (d.snapshot()) {
+                    drive.raw("snapshot=on");
+                }
+                opt("-drive", drive);
+                d.directKernel().ifPresent(this::kernel);
             } else if (boot instanceof BootSource.KernelBoot k) {
+                kernel(k);
+            }
+        }
+
+        private void kernel(BootSource.KernelBoot k) {
+            {
                 k.ninePRoot().ifPresent(root -> {
                     opt("-fsdev", QemuOptionValue.of("local").raw("id=root9p").with("path", root.hostPath())
                             .raw("security_model=none"));
@@ -324,8 +335,10 @@ public final class QemuCommandLine {
         private void console() {
             SerialConsole console = spec.serialConsole();
             if (console instanceof SerialConsole.UnixSocket) {
+                // logfile: QEMU keeps the whole console in a file too, also what the guest printed while
+                // no client was connected, for diagnostics after a failed boot
                 opt("-chardev", QemuOptionValue.of("socket").raw("id=console").with("path", layout.consoleSocket())
-                        .raw("server=on").raw("wait=off"));
+                        .raw("server=on").raw("wait=off").with("logfile", layout.consoleLog()));
                 opt("-serial", "chardev:console");
             } else if (console instanceof SerialConsole.LogFile f) {
                 opt("-chardev", QemuOptionValue.of("file").raw("id=console")

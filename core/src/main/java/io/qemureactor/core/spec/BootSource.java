@@ -29,11 +29,40 @@ public sealed interface BootSource permits BootSource.DiskImage, BootSource.Kern
      *
      * @param format QEMU's image format name, e.g. {@code raw} or {@code qcow2}
      */
-    record DiskImage(Path path, String format, DiskCache cache) implements BootSource {
+    record DiskImage(Path path, String format, DiskCache cache, boolean snapshot, Optional<KernelBoot> directKernel)
+            implements BootSource {
         public DiskImage {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(format, "format");
             Objects.requireNonNull(cache, "cache");
+            Objects.requireNonNull(directKernel, "directKernel");
+            directKernel.ifPresent(k -> {
+                if (k.ninePRoot().isPresent()) {
+                    throw new IllegalArgumentException("bootSource: a disk image's direct kernel cannot also have a 9p root");
+                }
+            });
+        }
+
+        public DiskImage(Path path, String format, DiskCache cache) {
+            this(path, format, cache, false, Optional.empty());
+        }
+
+        /**
+         * A copy attached with {@code snapshot=on}: guest writes go to a temporary overlay and the
+         * image is never changed, so any number of VMs can boot the same image at once.
+         */
+        public DiskImage withSnapshot() {
+            return new DiskImage(path, format, cache, true, directKernel);
+        }
+
+        /**
+         * A copy booted by QEMU's direct kernel boot ({@code -kernel/-initrd/-append}) with the image
+         * as the root disk ({@code root=/dev/vda} in {@code append}): for images without a bootloader,
+         * such as the test guest's {@code rootfs.ext4}.
+         */
+        public DiskImage withDirectKernel(Path kernel, Path initrd, String append) {
+            return new DiskImage(path, format, cache, snapshot,
+                    Optional.of(new KernelBoot(kernel, Optional.ofNullable(initrd), append, Optional.empty())));
         }
     }
 

@@ -43,7 +43,7 @@ class QemuCommandLineGoldenTest {
                 .replace("D8 serial console on a unix socket chardev",
                         List.of("-chardev", "socket,host=127.0.0.1,port=4556,id=gnc0,server,nowait",
                                 "-device", "isa-serial,chardev=gnc0"),
-                        List.of("-chardev", "socket,id=console,path=" + run + "/console.sock,server=on,wait=off",
+                        List.of("-chardev", "socket,id=console,path=" + run + "/console.sock,server=on,wait=off,logfile=" + run + "/console.log",
                                 "-serial", "chardev:console"))
                 .replace("D4+D7 QGA socket in the run folder, server=on,wait=off",
                         List.of("-chardev", "socket,path=/var/run/qga_1.sock,server,nowait,id=qga0"),
@@ -119,7 +119,7 @@ class QemuCommandLineGoldenTest {
                 .remove("D8 console: no serial log file ...", "-serial", "file:/tmp/serial_" + id + ".log")
                 .insertAfter("D8 ... but a unix socket chardev, after -qmp",
                         List.of("-qmp", "unix:" + run + "/qmp.sock,server=on,wait=off"),
-                        List.of("-chardev", "socket,id=console,path=" + run + "/console.sock,server=on,wait=off",
+                        List.of("-chardev", "socket,id=console,path=" + run + "/console.sock,server=on,wait=off,logfile=" + run + "/console.log",
                                 "-serial", "chardev:console"));
     }
 

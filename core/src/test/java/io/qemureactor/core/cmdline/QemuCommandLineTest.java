@@ -83,7 +83,7 @@ class QemuCommandLineTest {
         assertThat(valueOf(a, "-drive")).startsWith("file=/img/x,,y.img,format=raw");
         assertThat(valueOf(a, "-object")).contains("mem-path=/mnt/huge,,2m,share=on");
         assertThat(valueOf(a, "-qmp")).isEqualTo("unix:/tmp/a,,b/qmp.sock,server=on,wait=off");
-        assertThat(valueOf(a, "-chardev", 0)).isEqualTo("socket,id=console,path=/tmp/a,,b/console.sock,server=on,wait=off");
+        assertThat(valueOf(a, "-chardev", 0)).isEqualTo("socket,id=console,path=/tmp/a,,b/console.sock,server=on,wait=off,logfile=/tmp/a,,b/console.log");
         assertThat(valueOf(a, "-chardev", 1)).isEqualTo("socket,path=/tmp/a,,b/qga.sock,server=on,wait=off,id=qga0");
         assertThat(valueOf(a, "-chardev", 2)).contains("path=/tmp/a,,b/qga-virtio.sock,");
         assertThat(valueOf(a, "-chardev", 3)).isEqualTo("socket,id=char1,path=/run/v,,1.sock,server=on");

@@ -1,0 +1,161 @@
+package io.qemureactor.bench;
+
+import io.qemureactor.qmp.QmpClient;
+import io.qemureactor.transport.PeerAddress;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code qemu-reactor bench qmp}: the QMP client against the floor QEMU allows (a plain blocking
+ * socket in the same JVM) and against the seed's method (one socat process per command), all
+ * against one {@code -machine none} QEMU in the same run. Only one client talks to the monitor
+ * at a time (a QMP socket serves one connection), so the cases run one after another, each
+ * warmed up first and measured as the median of several rounds.
+ */
+public final class QmpBenchmark {
+
+    private static final String QUERY_STATUS = "{\"execute\":\"query-status\"}";
+    private static final int IN_FLIGHT = 8;
+    private static final int ROUNDS = 5;
+
+    private final int ops;
+    private final int connects;
+    private final int socatOps;
+
+    /**
+     * @param ops commands per round for the throughput cases
+     */
+    public QmpBenchmark(int ops) {
+        if (ops < 100) {
+            throw new IllegalArgumentException("--ops must be at least 100, got " + ops);
+        }
+        this.ops = ops;
+        this.connects = Math.max(20, ops / 100);
+        this.socatOps = Math.max(20, ops / 100);
+    }
+
+    /** One line of the result table. */
+    public record Row(String name, String unit, double raw, double ours, double seed, boolean higherIsBetter) {
+        /** ours relative to raw, oriented so that 1.0 is "as good as raw" and less is worse. */
+        double ratio() {
+            return higherIsBetter ? ours / raw : raw / ours;
+        }
+
+        double seedRatio() {
+            return higherIsBetter ? seed / raw : raw / seed;
+        }
+    }
+
+    public List<Row> run(PrintWriter progress) throws Exception {
+        try (ScratchQemu qemu = ScratchQemu.start()) {
+            Path socket = qemu.qmpSocket();
+            PeerAddress address = PeerAddress.unix(socket);
+            List<Row> rows = new ArrayList<>();
+
+            progress.println("bench qmp: warming up");
+            progress.flush();
+            rawSequential(socket, ops);
+            oursSequential(address, ops);
+            rawPipelined(socket, ops);
+            oursPipelined(address, ops);
+
+            progress.println("bench qmp: (a) sequential round trips, " + ops + " per round");
+            progress.flush();
+            double rawSeq = Measurement.opsPerSecond(ROUNDS, () -> rawSequential(socket, ops));
+            double oursSeq = Measurement.opsPerSecond(ROUNDS, () -> oursSequential(address, ops));
+            double seedSeq = Measurement.opsPerSecond(3, () -> socat(socket, socatOps));
+            rows.add(new Row("(a) sequential round trips", "ops/s", rawSeq, oursSeq, seedSeq, true));
+
+            progress.println("bench qmp: (b) " + IN_FLIGHT + " commands in flight, " + ops + " per round");
+            progress.flush();
+            double rawPipe = Measurement.opsPerSecond(ROUNDS, () -> rawPipelined(socket, ops));
+            double oursPipe = Measurement.opsPerSecond(ROUNDS, () -> oursPipelined(address, ops));
+            // the seed has no pipelining: one socat per command is all it can do
+            rows.add(new Row("(b) " + IN_FLIGHT + " in flight", "ops/s", rawPipe, oursPipe, seedSeq, true));
+
+            progress.println("bench qmp: (c) connect + negotiate + one command, " + connects + " per round");
+            progress.flush();
+            double rawConnect = Measurement.millisPerOp(ROUNDS, () -> rawConnects(socket, connects));
+            double oursConnect = Measurement.millisPerOp(ROUNDS, () -> oursConnects(address, connects));
+            double seedConnect = Measurement.millisPerOp(3, () -> socat(socket, socatOps));
+            rows.add(new Row("(c) connect+negotiate+command", "ms", rawConnect, oursConnect, seedConnect, false));
+            return rows;
+        }
+    }
+
+    private static long rawSequential(Path socket, int n) throws Exception {
+        try (RawQmpSession s = RawQmpSession.open(socket)) {
+            for (int i = 0; i < n; i++) {
+                s.execute(QUERY_STATUS);
+            }
+        }
+        return n;
+    }
+
+    private static long rawPipelined(Path socket, int n) throws Exception {
+        try (RawQmpSession s = RawQmpSession.open(socket)) {
+            // keep IN_FLIGHT commands outstanding: a reply read lets the next command go
+            int sent = 0;
+            int received = 0;
+            while (sent < Math.min(IN_FLIGHT, n)) {
+                s.send(QUERY_STATUS);
+                sent++;
+            }
+            while (received < n) {
+                s.readReply();
+                received++;
+                if (sent < n) {
+                    s.send(QUERY_STATUS);
+                    sent++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static long rawConnects(Path socket, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            try (RawQmpSession s = RawQmpSession.open(socket)) {
+                s.execute(QUERY_STATUS);
+            }
+        }
+        return n;
+    }
+
+    private static long oursSequential(PeerAddress address, int n) {
+        Mono.usingWhen(QmpClient.connect(address),
+                        client -> Flux.range(0, n).concatMap(i -> client.execute("query-status")).then(),
+                        QmpClient::close)
+                .block();
+        return n;
+    }
+
+    private static long oursPipelined(PeerAddress address, int n) {
+        Mono.usingWhen(QmpClient.connect(address),
+                        client -> Flux.range(0, n).flatMap(i -> client.execute("query-status"), IN_FLIGHT).then(),
+                        QmpClient::close)
+                .block();
+        return n;
+    }
+
+    private static long oursConnects(PeerAddress address, int n) {
+        Flux.range(0, n)
+                .concatMap(i -> Mono.usingWhen(QmpClient.connect(address),
+                        client -> client.execute("query-status"),
+                        QmpClient::close))
+                .then()
+                .block();
+        return n;
+    }
+
+    private static long socat(Path socket, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            SocatQmp.execute(socket, QUERY_STATUS);
+        }
+        return n;
+    }
+}

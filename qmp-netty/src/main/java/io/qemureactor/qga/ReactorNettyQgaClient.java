@@ -1,0 +1,373 @@
+package io.qemureactor.qga;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.qemureactor.exceptions.QmpConnectionClosedException;
+import io.qemureactor.exceptions.QmpException;
+import io.qemureactor.exceptions.QmpExceptions;
+import io.qemureactor.exceptions.QmpProtocolException;
+import io.qemureactor.exceptions.QmpTimeoutException;
+import io.qemureactor.transport.Connector;
+import io.qemureactor.transport.Json;
+import io.qemureactor.transport.JsonFrameDecoder;
+import io.qemureactor.transport.JsonFraming;
+import io.qemureactor.transport.PeerAddress;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Sinks;
+
+/**
+ * {@link QgaClient} on one Netty channel.
+ *
+ * <p>One exchange at a time ({@link CommandQueue}); the exchange in flight is a
+ * {@link ReplyWaiter} with a filter: a plain command accepts the next message, a
+ * resynchronisation only {@code {"return": id}}. {@code inSync} is cleared when an exchange
+ * starts and set when its reply arrives, so a timeout, cancel or protocol error always
+ * leaves it cleared and the next exchange resynchronises first.
+ */
+final class ReactorNettyQgaClient implements QgaClient {
+
+    private static final Logger log = LoggerFactory.getLogger(ReactorNettyQgaClient.class);
+
+    private final Channel channel;
+    private final PeerAddress address;
+    private final QgaOptions options;
+    private final CommandQueue queue = new CommandQueue();
+    private final Sinks.Empty<Void> closeSink = Sinks.empty();
+
+    private volatile boolean inSync;
+    private volatile ReplyWaiter waiter;
+    private volatile boolean closed;
+    private volatile boolean closeRequested;
+    private volatile Throwable ioCause;
+
+    private ReactorNettyQgaClient(Channel channel, PeerAddress address, QgaOptions options) {
+        this.channel = channel;
+        this.address = address;
+        this.options = options;
+    }
+
+    /** Connects to the socket; the agent itself is contacted by the first command. */
+    static Mono<QgaClient> connect(PeerAddress address, QgaOptions options) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(options, "options");
+        return Connector.<ReactorNettyQgaClient>connect(address, options.resources(), options.connectPolicy(),
+                        channel -> attach(channel, address, options), Mono::just)
+                .cast(QgaClient.class);
+    }
+
+    /** Installs the codec and this client's handler on a channel that is not reading yet. */
+    static ReactorNettyQgaClient attach(Channel channel, PeerAddress address, QgaOptions options) {
+        ReactorNettyQgaClient client = new ReactorNettyQgaClient(channel, address, options);
+        JsonFraming.install(channel.pipeline(), options.maxMessageBytes());
+        channel.pipeline().addLast("qga-client", client.new InboundHandler());
+        return client;
+    }
+
+    @Override
+    public PeerAddress address() {
+        return address;
+    }
+
+    @Override
+    public Mono<JsonNode> execute(String command, JsonNode arguments) {
+        return execute(QgaCommand.of(command, arguments));
+    }
+
+    @Override
+    public <T> Mono<T> execute(QgaCommand<T> command) {
+        Duration timeout = command.timeout().orElse(options.commandTimeout());
+        return queue.submit(() -> syncIfNeeded(options.syncTimeout()).then(call(command, timeout)))
+                .flatMap(r -> Mono.justOrEmpty(command.decode(r)));
+    }
+
+    @Override
+    public Mono<Void> sync() {
+        return queue.submit(() -> resync(options.syncTimeout()));
+    }
+
+    @Override
+    public Mono<Void> awaitReady(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return Mono.defer(() -> {
+            AtomicReference<Throwable> lastError = new AtomicReference<>();
+            QgaCommand<Void> ping = QgaCommands.ping();
+            Mono<Void> attempt = queue.submit(() -> resync(options.syncTimeout())
+                            .then(call(ping, options.syncTimeout())))
+                    .then()
+                    .doOnError(lastError::set);
+            return attempt
+                    .retryWhen(options.pollBackoff().toRetry(
+                            e -> e instanceof QmpTimeoutException || e instanceof QmpProtocolException))
+                    .timeout(timeout, Mono.defer(() -> Mono.error(QmpExceptions.timeout(
+                            "waiting for the guest agent at " + address + " to answer", timeout, lastError.get()))));
+        });
+    }
+
+    @Override
+    public Mono<ExecResult> exec(String path, List<String> args) {
+        Objects.requireNonNull(path, "path");
+        List<String> argv = List.copyOf(args);
+        return execute(QgaCommands.exec(path, argv)).flatMap(pid -> Mono.defer(() -> execute(QgaCommands.execStatus(pid)))
+                .flatMap(status -> status.map(Mono::just).orElseGet(() -> Mono.error(StillRunning.INSTANCE)))
+                .retryWhen(options.pollBackoff().toRetry(e -> e == StillRunning.INSTANCE))
+                .timeout(options.execTimeout(), Mono.defer(() -> Mono.error(QmpExceptions.timeout(
+                        "guest program " + path + " (guest pid " + pid + ") on " + address, options.execTimeout())))));
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    @Override
+    public Mono<Void> onClose() {
+        return closeSink.asMono();
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return Mono.defer(() -> {
+            closeRequested = true;
+            channel.close();
+            return closeSink.asMono().onErrorResume(e -> Mono.empty());
+        });
+    }
+
+    // ---- exchanges (each runs as the only one in flight) ----
+
+    private Mono<Void> syncIfNeeded(Duration timeout) {
+        return Mono.defer(() -> inSync ? Mono.empty() : resync(timeout));
+    }
+
+    /** 0xFF, then guest-sync-delimited; input is discarded up to the agent's 0xFF. */
+    private Mono<Void> resync(Duration timeout) {
+        long id = ThreadLocalRandom.current().nextLong(1, Integer.MAX_VALUE);
+        JsonNode request = QgaCommands.syncDelimited(id);
+        Predicate<JsonNode> ourReply = m -> m.path("return").canConvertToLong() && m.path("return").asLong() == id;
+        return exchange("guest-sync-delimited", timeout, ourReply, () -> {
+            JsonFraming.frameDecoder(channel.pipeline()).discardUntilSentinel();
+            channel.write(Unpooled.wrappedBuffer(new byte[] {JsonFrameDecoder.SENTINEL}));
+            return channel.writeAndFlush(request);
+        }).doOnNext(r -> log.debug("{}: in sync with the guest agent (id {})", address, id)).then();
+    }
+
+    private Mono<JsonNode> call(QgaCommand<?> command, Duration timeout) {
+        ObjectNode request = Json.object().put("execute", command.name());
+        if (command.arguments() != null) {
+            request.set("arguments", command.arguments());
+        }
+        if (!command.repliesOnSuccess()) {
+            return writeOnly(command.name(), request);
+        }
+        return exchange(command.name(), timeout, m -> true, () -> channel.writeAndFlush(request))
+                .flatMap(reply -> reply.has("error")
+                        ? Mono.error(QmpExceptions.commandFailed(command.name(), reply.get("error")))
+                        : Mono.just(reply.path("return")));
+    }
+
+    /** Writes a request and waits for the first message {@code accepts} takes. */
+    private Mono<JsonNode> exchange(String what, Duration timeout, Predicate<JsonNode> accepts,
+            Supplier<ChannelFuture> write) {
+        Mono<JsonNode> reply = Mono.create(sink -> {
+            if (closed) {
+                sink.error(closedError("sending " + what));
+                return;
+            }
+            ReplyWaiter w = new ReplyWaiter(what, accepts, sink);
+            inSync = false; // until this exchange's reply arrives, the stream position is unknown
+            waiter = w;
+            sink.onDispose(() -> {
+                if (waiter == w) {
+                    waiter = null;
+                }
+            });
+            onEventLoop(w, () -> write.get().addListener(f -> {
+                if (!f.isSuccess()) {
+                    w.fail(closedError("sending " + what));
+                }
+            }));
+        });
+        return reply.timeout(timeout, Mono.defer(() -> Mono.error(
+                QmpExceptions.timeout("reply to " + what + " from " + address, timeout))));
+    }
+
+    /** For commands without a reply on success: done when written; the next command resyncs. */
+    private Mono<JsonNode> writeOnly(String what, JsonNode request) {
+        return Mono.create(sink -> {
+            if (closed) {
+                sink.error(closedError("sending " + what));
+                return;
+            }
+            // an error reply may still come: resynchronising discards it
+            inSync = false;
+            ReplyWaiter ignored = new ReplyWaiter(what, m -> false, sink);
+            onEventLoop(ignored, () -> channel.writeAndFlush(request).addListener(f -> {
+                if (f.isSuccess()) {
+                    sink.success();
+                } else {
+                    sink.error(closedError("sending " + what));
+                }
+            }));
+        });
+    }
+
+    private void onEventLoop(ReplyWaiter w, Runnable task) {
+        EventLoop loop = channel.eventLoop();
+        try {
+            if (loop.inEventLoop()) {
+                task.run();
+            } else {
+                loop.execute(task);
+            }
+        } catch (RuntimeException e) { // loop shut down
+            w.fail(closedError("sending " + w.what));
+        }
+    }
+
+    // ---- inbound, on the event loop ----
+
+    private void onMessage(JsonNode message) {
+        ReplyWaiter w = waiter;
+        if (w == null) {
+            log.debug("{}: dropping unsolicited message {}", address, message);
+            return;
+        }
+        if (!w.accepts.test(message)) {
+            log.debug("{}: ignoring {} while waiting for {}", address, message, w.what);
+            return;
+        }
+        waiter = null;
+        inSync = true;
+        w.sink.success(message);
+    }
+
+    private void onFailure(Throwable cause) {
+        QmpException protocolError = protocolError(cause);
+        if (protocolError != null) {
+            // not fatal for QGA: the next exchange resynchronises (and resets the JSON scanner)
+            inSync = false;
+            log.warn(protocolError.getMessage());
+            ReplyWaiter w = waiter;
+            if (w != null) {
+                waiter = null;
+                w.fail(protocolError);
+            }
+            return;
+        }
+        ioCause = cause;
+        if (cause instanceof IOException) {
+            log.debug("{}: I/O error: {}", address, cause.toString());
+        } else {
+            log.warn("{}: unexpected error, closing", address, cause);
+        }
+        channel.close();
+    }
+
+    private QmpException protocolError(Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            return new QmpProtocolException("message from " + address + " exceeds the limit of "
+                    + options.maxMessageBytes() + " bytes", cause);
+        }
+        if (cause instanceof CorruptedFrameException || cause instanceof QmpProtocolException) {
+            return QmpExceptions.malformed(address.toString(), cause);
+        }
+        if (cause instanceof DecoderException && cause.getCause() != null) {
+            return protocolError(cause.getCause());
+        }
+        return null;
+    }
+
+    private void onClosed() {
+        closed = true;
+        ReplyWaiter w = waiter;
+        waiter = null;
+        if (w != null) {
+            w.fail(closedError("waiting for the reply to " + w.what));
+        }
+        if (closeRequested) {
+            closeSink.tryEmitEmpty();
+        } else {
+            closeSink.tryEmitError(closedError(null));
+        }
+    }
+
+    private QmpConnectionClosedException closedError(String what) {
+        return QmpExceptions.closed(address.toString(), what, ioCause);
+    }
+
+    /** The one exchange in flight. */
+    private static final class ReplyWaiter {
+
+        final String what;
+        final Predicate<JsonNode> accepts;
+        final MonoSink<JsonNode> sink;
+
+        ReplyWaiter(String what, Predicate<JsonNode> accepts, MonoSink<JsonNode> sink) {
+            this.what = what;
+            this.accepts = accepts;
+            this.sink = sink;
+        }
+
+        void fail(Throwable error) {
+            sink.error(error);
+        }
+    }
+
+    /** Polling signal of {@link #exec}: the guest program has not exited yet. */
+    private static final class StillRunning extends RuntimeException {
+        static final StillRunning INSTANCE = new StillRunning();
+
+        private StillRunning() {
+            super("guest program still running", null, false, false);
+        }
+    }
+
+    /** Adapts Netty's callbacks to the client; the last handler, so it consumes everything. */
+    private final class InboundHandler extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            onMessage((JsonNode) msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            onFailure(cause);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            onClosed();
+        }
+    }
+
+    /** For tests: whether the next command will resynchronise first. */
+    boolean needsSync() {
+        return !inSync;
+    }
+
+    /** For tests: commands waiting behind the one in flight. */
+    int queued() {
+        return queue.waiting();
+    }
+}

@@ -1,0 +1,36 @@
+package io.qemureactor.qmp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qemureactor.transport.Json;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An asynchronous QMP event, e.g. {@code STOP}, {@code RESUME}, {@code SHUTDOWN}.
+ *
+ * @param name the event name
+ * @param data the event's {@code data} member, an empty object if it had none; treat as read-only
+ * @param timestamp when QEMU emitted it (its clock, microsecond resolution)
+ */
+public record QmpEvent(String name, ObjectNode data, Instant timestamp) {
+
+    public QmpEvent {
+        Objects.requireNonNull(name, "name");
+        data = data == null ? Json.object() : data;
+        Objects.requireNonNull(timestamp, "timestamp");
+    }
+
+    /** Reads {@code {"event": NAME, "data": {...}, "timestamp": {"seconds": S, "microseconds": U}}}. */
+    public static QmpEvent from(JsonNode message) {
+        JsonNode ts = message.path("timestamp");
+        Instant at = Instant.ofEpochSecond(ts.path("seconds").asLong(), ts.path("microseconds").asLong() * 1000L);
+        JsonNode data = message.get("data");
+        return new QmpEvent(message.path("event").asText(), data instanceof ObjectNode o ? o : null, at);
+    }
+
+    /** True if this event is called {@code eventName}. */
+    public boolean is(String eventName) {
+        return name.equals(eventName);
+    }
+}

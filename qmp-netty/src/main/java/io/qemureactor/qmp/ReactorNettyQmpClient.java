@@ -1,0 +1,388 @@
+package io.qemureactor.qmp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.qemureactor.exceptions.QmpConnectionClosedException;
+import io.qemureactor.exceptions.QmpException;
+import io.qemureactor.exceptions.QmpExceptions;
+import io.qemureactor.exceptions.QmpProtocolException;
+import io.qemureactor.transport.Connector;
+import io.qemureactor.transport.Json;
+import io.qemureactor.transport.JsonFraming;
+import io.qemureactor.transport.PeerAddress;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * {@link QmpClient} on one Netty channel (r2dbc-postgresql's ReactorNettyClient shape).
+ *
+ * <p>Threading: inbound messages, close and errors arrive on the channel's event loop.
+ * Commands may be issued from any thread; {@link #send} allocates the id, registers the
+ * pending entry and hands the frame to Netty under one lock, so ids go out in order and a
+ * reply can never arrive before its registration, and no command can slip in after the
+ * close drained the pending map.
+ */
+final class ReactorNettyQmpClient implements QmpClient {
+
+    private static final Logger log = LoggerFactory.getLogger(ReactorNettyQmpClient.class);
+
+    private final Channel channel;
+    private final PeerAddress address;
+    private final QmpConnectOptions options;
+
+    private final Object writeLock = new Object();
+    private final Map<Long, PendingCommand> pending = new ConcurrentHashMap<>();
+    private long lastId; // guarded by writeLock
+    private boolean accepting = true; // guarded by writeLock
+
+    private final Sinks.One<QmpGreeting> greetingSink = Sinks.one();
+    private final Sinks.Many<QmpEvent> eventSink = Sinks.many().multicast().directBestEffort();
+    private final Sinks.Empty<Void> closeSink = Sinks.empty();
+
+    private volatile QmpGreeting greeting;
+    private volatile boolean oobEnabled;
+    /** Set by quit and close(): the EOF that follows is the normal end of the session. */
+    private volatile boolean eofExpected;
+    /** The first fatal protocol error; reported instead of a plain "closed". */
+    private volatile QmpException failure;
+    /** The I/O error that took the connection down, if any (a cause for the closed error). */
+    private volatile Throwable ioCause;
+
+    private ReactorNettyQmpClient(Channel channel, PeerAddress address, QmpConnectOptions options) {
+        this.channel = channel;
+        this.address = address;
+        this.options = options;
+    }
+
+    /** Connects to {@code address}, then reads the greeting and negotiates. */
+    static Mono<QmpClient> connect(PeerAddress address, QmpConnectOptions options) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(options, "options");
+        return Connector.<ReactorNettyQmpClient>connect(address, options.resources(), options.connectPolicy(),
+                        channel -> attach(channel, address, options), ReactorNettyQmpClient::handshake)
+                .cast(QmpClient.class);
+    }
+
+    /**
+     * Installs the codec and this client's handler on a channel that is not reading yet
+     * (the channel initializer, or an {@code EmbeddedChannel} in tests).
+     */
+    static ReactorNettyQmpClient attach(Channel channel, PeerAddress address, QmpConnectOptions options) {
+        ReactorNettyQmpClient client = new ReactorNettyQmpClient(channel, address, options);
+        JsonFraming.install(channel.pipeline(), options.maxMessageBytes());
+        channel.pipeline().addLast("qmp-client", client.new InboundHandler());
+        return client;
+    }
+
+    /** Waits for the greeting, then sends {@code qmp_capabilities}; closes the channel on failure. */
+    Mono<ReactorNettyQmpClient> handshake() {
+        return greetingSink.asMono()
+                .flatMap(this::negotiate)
+                .thenReturn(this)
+                .doOnError(e -> channel.close())
+                .doOnCancel(channel::close);
+    }
+
+    private Mono<Void> negotiate(QmpGreeting offered) {
+        boolean oob = options.oob() && offered.offers("oob");
+        ObjectNode arguments = null;
+        if (oob) {
+            arguments = Json.object();
+            arguments.putArray("enable").add("oob");
+        }
+        return send("qmp_capabilities", arguments, options.commandTimeout(), false)
+                .doOnNext(ok -> {
+                    oobEnabled = oob;
+                    log.debug("{}: QMP session ready, QEMU {}, capabilities {}", address, offered.version(),
+                            offered.capabilities());
+                })
+                .then();
+    }
+
+    @Override
+    public PeerAddress address() {
+        return address;
+    }
+
+    @Override
+    public QmpGreeting greeting() {
+        QmpGreeting g = greeting;
+        if (g == null) {
+            throw new IllegalStateException("no greeting received yet from " + address);
+        }
+        return g;
+    }
+
+    @Override
+    public boolean oobEnabled() {
+        return oobEnabled;
+    }
+
+    @Override
+    public Mono<JsonNode> execute(String command, JsonNode arguments) {
+        return execute(command, arguments, options.commandTimeout());
+    }
+
+    @Override
+    public Mono<JsonNode> execute(String command, JsonNode arguments, Duration timeout) {
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(timeout, "timeout");
+        return send(command, arguments, timeout, false);
+    }
+
+    @Override
+    public <T> Mono<T> execute(QmpCommand<T> command) {
+        Duration timeout = command.timeout().orElse(options.commandTimeout());
+        return send(command.name(), command.arguments(), timeout, command.closesConnection())
+                .flatMap(r -> Mono.justOrEmpty(command.decode(r)));
+    }
+
+    /**
+     * The one write path. Nothing happens until subscription; cancel or timeout removes the
+     * pending entry, so a late reply finds no owner and is dropped.
+     */
+    private Mono<JsonNode> send(String command, JsonNode arguments, Duration timeout, boolean closesConnection) {
+        Mono<JsonNode> reply = Mono.create(sink -> {
+            PendingCommand entry;
+            synchronized (writeLock) {
+                if (!accepting) {
+                    entry = null;
+                } else {
+                    long id = ++lastId;
+                    entry = new PendingCommand(id, command, closesConnection, sink);
+                    pending.put(id, entry);
+                    if (closesConnection) {
+                        eofExpected = true;
+                    }
+                    ObjectNode frame = Json.object().put("execute", command);
+                    if (arguments != null) {
+                        frame.set("arguments", arguments);
+                    }
+                    frame.put("id", id);
+                    channel.writeAndFlush(frame).addListener(f -> {
+                        if (!f.isSuccess() && pending.remove(id, entry)) {
+                            entry.fail(closedError("sending " + command, f.cause()));
+                        }
+                    });
+                }
+            }
+            if (entry == null) {
+                QmpException protocolError = failure;
+                sink.error(protocolError != null ? protocolError : closedError("sending " + command, ioCause));
+                return;
+            }
+            sink.onDispose(() -> pending.remove(entry.id, entry));
+        });
+        return reply.timeout(timeout, Mono.defer(() -> Mono.error(
+                QmpExceptions.timeout("reply to " + command + " from " + address, timeout))));
+    }
+
+    @Override
+    public Flux<QmpEvent> events() {
+        // Per subscriber: a bounded buffer that drops the oldest event when full, then a hop to
+        // the event scheduler. The I/O thread only ever offers into these buffers.
+        return eventSink.asFlux()
+                .onBackpressureBuffer(options.eventBufferSize(),
+                        dropped -> log.warn("{}: slow event subscriber, dropped {}", address, dropped.name()),
+                        BufferOverflowStrategy.DROP_OLDEST)
+                .publishOn(options.eventScheduler(), 32);
+    }
+
+    @Override
+    public Mono<QmpEvent> awaitEvent(Predicate<? super QmpEvent> match, Publisher<?> trigger) {
+        Objects.requireNonNull(match, "match");
+        Objects.requireNonNull(trigger, "trigger");
+        return Mono.defer(() -> {
+            Mono<QmpEvent> firstMatch = events().filter(match::test).next()
+                    .switchIfEmpty(Mono.error(() -> closedError("waiting for an event", null)));
+            // zip subscribes in argument order: the event subscription exists before the trigger runs
+            return Mono.zip(firstMatch, Flux.from(trigger).then(Mono.just(Boolean.TRUE)), (event, done) -> event);
+        });
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    @Override
+    public Mono<Void> onClose() {
+        return closeSink.asMono();
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return Mono.defer(() -> {
+            eofExpected = true;
+            channel.close();
+            return closeSink.asMono().onErrorResume(e -> Mono.empty());
+        });
+    }
+
+    /** Commands waiting for a reply (for tests and diagnostics). */
+    int pendingCount() {
+        return pending.size();
+    }
+
+    // ---- inbound, on the event loop ----
+
+    private void onMessage(JsonNode message) {
+        if (greeting == null) {
+            onMessageBeforeGreeting(message);
+        } else if (message.has("event")) {
+            onEvent(QmpEvent.from(message));
+        } else if (message.has("return") || message.has("error")) {
+            onReply(message);
+        } else {
+            log.warn("{}: ignoring unrecognised message {}", address, message);
+        }
+    }
+
+    private void onMessageBeforeGreeting(JsonNode message) {
+        if (!message.has("QMP")) {
+            log.debug("{}: skipping message before the greeting: {}", address, message);
+            return;
+        }
+        QmpGreeting g = QmpGreeting.from(message.get("QMP"));
+        greeting = g;
+        greetingSink.tryEmitValue(g);
+    }
+
+    private void onEvent(QmpEvent event) {
+        Sinks.EmitResult result = eventSink.tryEmitNext(event);
+        if (result.isFailure() && result != Sinks.EmitResult.FAIL_ZERO_SUBSCRIBER) {
+            log.debug("{}: event {} not delivered: {}", address, event.name(), result);
+        }
+    }
+
+    private void onReply(JsonNode reply) {
+        JsonNode id = reply.get("id");
+        if (id == null || !id.canConvertToLong()) {
+            // QEMU answers without id only when it could not parse a request.
+            log.warn("{}: dropping reply without a usable id: {}", address, reply);
+            return;
+        }
+        PendingCommand entry = pending.remove(id.asLong());
+        if (entry == null) {
+            log.warn("{}: dropping reply with unknown id {} (timed out or cancelled?)", address, id);
+            return;
+        }
+        JsonNode error = reply.get("error");
+        if (error != null) {
+            entry.fail(QmpExceptions.commandFailed(entry.command, error));
+        } else {
+            entry.complete(reply.get("return"));
+        }
+    }
+
+    private void onFailure(Throwable cause) {
+        QmpException protocolError = protocolError(cause);
+        if (protocolError != null) {
+            if (failure == null) {
+                failure = protocolError;
+            }
+            log.warn(protocolError.getMessage());
+        } else if (cause instanceof IOException) {
+            ioCause = cause;
+            log.debug("{}: I/O error: {}", address, cause.toString());
+        } else {
+            ioCause = cause;
+            log.warn("{}: unexpected error, closing", address, cause);
+        }
+        channel.close();
+    }
+
+    private QmpException protocolError(Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            return QmpExceptions.oversize(address.toString(), options.maxMessageBytes(), cause);
+        }
+        if (cause instanceof CorruptedFrameException || cause instanceof QmpProtocolException) {
+            return QmpExceptions.malformed(address.toString(), cause);
+        }
+        if (cause instanceof DecoderException && cause.getCause() != null) {
+            return protocolError(cause.getCause());
+        }
+        return null;
+    }
+
+    private void onClosed() {
+        List<PendingCommand> orphans;
+        synchronized (writeLock) {
+            accepting = false;
+            orphans = new ArrayList<>(pending.values());
+            pending.clear();
+        }
+        QmpException protocolError = failure;
+        for (PendingCommand entry : orphans) {
+            if (entry.closesConnection && protocolError == null) {
+                entry.complete(Json.object()); // quit: the EOF is its answer
+            } else {
+                entry.fail(protocolError != null ? protocolError
+                        : closedError("waiting for the reply to " + entry.command, ioCause));
+            }
+        }
+        if (greeting == null) {
+            greetingSink.tryEmitError(protocolError != null ? protocolError
+                    : closedError("waiting for the QMP greeting", ioCause));
+        }
+        if (protocolError != null) {
+            eventSink.tryEmitError(protocolError);
+            closeSink.tryEmitError(protocolError);
+        } else if (eofExpected) {
+            log.debug("{}: session closed", address);
+            eventSink.tryEmitComplete();
+            closeSink.tryEmitEmpty();
+        } else {
+            QmpConnectionClosedException closed = closedError(null, ioCause);
+            log.debug("{}: connection closed unexpectedly", address);
+            eventSink.tryEmitError(closed);
+            closeSink.tryEmitError(closed);
+        }
+    }
+
+    private QmpConnectionClosedException closedError(String what, Throwable cause) {
+        return QmpExceptions.closed(address.toString(), what, cause);
+    }
+
+    /** Adapts Netty's callbacks to the client; the last handler, so it consumes everything. */
+    private final class InboundHandler extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                onMessage((JsonNode) msg);
+            } catch (QmpProtocolException e) {
+                onFailure(e);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            onFailure(cause);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            onClosed();
+        }
+    }
+}

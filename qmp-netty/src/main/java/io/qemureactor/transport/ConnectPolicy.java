@@ -1,0 +1,30 @@
+package io.qemureactor.transport;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How hard to try to reach a socket that may not exist yet (QEMU still starting) or that
+ * refuses: retry every failed attempt after a {@link Backoff}, give up when the
+ * {@code timeout} runs out or as soon as {@code liveness} says the peer is dead.
+ *
+ * @param timeout total time for connecting, all attempts and the protocol handshake included
+ * @param attemptTimeout the time one connect attempt may take at the socket level
+ * @param backoff delay between attempts
+ * @param liveness asked after every failed attempt
+ */
+public record ConnectPolicy(Duration timeout, Duration attemptTimeout, Backoff backoff, PeerLiveness liveness) {
+
+    public ConnectPolicy {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+        Objects.requireNonNull(backoff, "backoff");
+        Objects.requireNonNull(liveness, "liveness");
+    }
+
+    /** 30 s in total, 5 s per attempt, 10 ms doubling to 500 ms between attempts, no liveness check. */
+    public static ConnectPolicy defaults() {
+        return new ConnectPolicy(Duration.ofSeconds(30), Duration.ofSeconds(5),
+                Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(500)), PeerLiveness.assumeAlive());
+    }
+}

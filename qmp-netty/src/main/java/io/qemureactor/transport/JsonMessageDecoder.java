@@ -1,0 +1,49 @@
+package io.qemureactor.transport;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.qemureactor.exceptions.QmpProtocolException;
+import java.io.IOException;
+
+/**
+ * Parses each frame from {@link JsonFrameDecoder} into a Jackson {@code ObjectNode}.
+ * A frame that is not a JSON object is reported by {@code exceptionCaught} with a
+ * {@link QmpProtocolException}; what that means is the client handler's decision.
+ */
+public final class JsonMessageDecoder extends ChannelInboundHandlerAdapter {
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        JsonNode node;
+        try (ByteBufInputStream in = new ByteBufInputStream(frame)) {
+            node = Json.MAPPER.readTree((java.io.InputStream) in);
+        } catch (JacksonException e) {
+            ctx.fireExceptionCaught(new QmpProtocolException("invalid JSON: " + e.getOriginalMessage(), e));
+            return;
+        } catch (IOException e) {
+            ctx.fireExceptionCaught(new QmpProtocolException("unreadable frame: " + e.getMessage(), e));
+            return;
+        } finally {
+            ReferenceCountUtil.release(frame);
+        }
+        if (node == null || !node.isObject()) {
+            ctx.fireExceptionCaught(new QmpProtocolException("expected a JSON object, got: " + abbreviate(node)));
+            return;
+        }
+        ctx.fireChannelRead(node);
+    }
+
+    private static String abbreviate(JsonNode node) {
+        String text = String.valueOf(node);
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+}

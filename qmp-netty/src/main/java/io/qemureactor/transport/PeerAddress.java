@@ -1,0 +1,135 @@
+package io.qemureactor.transport;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where a QMP monitor or a guest agent listens: a unix domain socket (the usual case) or a
+ * TCP address (a remote socket reached through an SSH forward on a local port).
+ *
+ * <p>Immutable. {@link #toString()} is the form used in every log line and error message:
+ * {@code unix:/run/vm1/qmp.sock} or {@code tcp:127.0.0.1:4444}; {@link #parse(String)}
+ * reads it back.
+ */
+public final class PeerAddress {
+
+    /** Linux's {@code sun_path} holds 108 bytes including the terminating NUL. */
+    public static final int MAX_UNIX_PATH_BYTES = 107;
+
+    private final Path unixPath;
+    private final String host;
+    private final int port;
+
+    private PeerAddress(Path unixPath, String host, int port) {
+        this.unixPath = unixPath;
+        this.host = host;
+        this.port = port;
+    }
+
+    /**
+     * A unix domain socket.
+     *
+     * @throws IllegalArgumentException if the path is longer than {@value #MAX_UNIX_PATH_BYTES}
+     *     bytes, which Linux cannot bind or connect to (fail early with a clear message
+     *     instead of a confusing connect error later)
+     */
+    public static PeerAddress unix(Path path) {
+        Objects.requireNonNull(path, "path");
+        int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_UNIX_PATH_BYTES) {
+            throw new IllegalArgumentException("unix socket path is " + bytes + " bytes, Linux allows at most "
+                    + MAX_UNIX_PATH_BYTES + ": " + path);
+        }
+        return new PeerAddress(path, null, -1);
+    }
+
+    /** A unix domain socket; see {@link #unix(Path)}. */
+    public static PeerAddress unix(String path) {
+        return unix(Path.of(path));
+    }
+
+    /** A TCP address, e.g. the local end of an SSH port forward. */
+    public static PeerAddress tcp(String host, int port) {
+        Objects.requireNonNull(host, "host");
+        if (port <= 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        return new PeerAddress(null, host, port);
+    }
+
+    /**
+     * Reads {@code unix:PATH}, {@code tcp:HOST:PORT}, a bare {@code HOST:PORT} (a numeric
+     * port after the last colon), or else a bare path.
+     */
+    public static PeerAddress parse(String text) {
+        Objects.requireNonNull(text, "text");
+        if (text.startsWith("unix:")) {
+            return unix(text.substring("unix:".length()));
+        }
+        boolean explicitTcp = text.startsWith("tcp:");
+        String hostPort = explicitTcp ? text.substring("tcp:".length()) : text;
+        int colon = hostPort.lastIndexOf(':');
+        boolean looksLikeHostPort = colon > 0 && !hostPort.contains("/")
+                && hostPort.substring(colon + 1).chars().allMatch(Character::isDigit) && colon < hostPort.length() - 1;
+        if (!explicitTcp && !looksLikeHostPort) {
+            if (text.isEmpty()) {
+                throw new IllegalArgumentException("empty peer address");
+            }
+            return unix(text);
+        }
+        if (!looksLikeHostPort) {
+            throw new IllegalArgumentException("not a TCP address (tcp:HOST:PORT): " + text);
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            return tcp(host, Integer.parseInt(hostPort.substring(colon + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a port number in " + text, e);
+        }
+    }
+
+    /** True for a unix domain socket. */
+    public boolean isUnix() {
+        return unixPath != null;
+    }
+
+    /** The socket file, for a unix domain socket. */
+    public Optional<Path> unixPath() {
+        return Optional.ofNullable(unixPath);
+    }
+
+    /**
+     * The JDK socket address: a {@link UnixDomainSocketAddress}, or an unresolved
+     * {@link InetSocketAddress} (resolved by the transport when connecting, not here).
+     */
+    public SocketAddress toSocketAddress() {
+        return isUnix() ? UnixDomainSocketAddress.of(unixPath) : InetSocketAddress.createUnresolved(host, port);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PeerAddress other && Objects.equals(unixPath, other.unixPath)
+                && Objects.equals(host, other.host) && port == other.port;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(unixPath, host, port);
+    }
+
+    @Override
+    public String toString() {
+        if (isUnix()) {
+            return "unix:" + unixPath;
+        }
+        return "tcp:" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+}
