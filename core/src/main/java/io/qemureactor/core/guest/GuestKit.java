@@ -1,0 +1,130 @@
+package io.qemureactor.core.guest;
+
+import io.qemureactor.core.probe.BootProbe;
+import io.qemureactor.core.spec.BootSource;
+import io.qemureactor.core.spec.VmSpec;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * The test guest built by {@code scripts/build-guest} (see docs/guest.md): a kernel, an
+ * initramfs with busybox and qemu-ga, a root filesystem image. Gives {@link VmSpec} builders for
+ * its flavours and the probe that recognises its "ready" line.
+ */
+public final class GuestKit {
+
+    /** The kit's folder when nothing else is said. */
+    public static final String DEFAULT_HOME = ".cache/qemu-reactor/guest";
+
+    /** How the guest boots. */
+    public enum Flavour {
+        /** From the initramfs alone, no extra kernel arguments. */
+        DEFAULT,
+        /** The root filesystem image as a virtio disk (snapshot, so VMs can share it), booted by QEMU's direct kernel boot. */
+        DISK,
+        /** The host's {@code /} shared read-only over 9p as the root, an init script of the host run as init. */
+        KERNEL
+    }
+
+    private final Path home;
+    private final Properties props;
+
+    private GuestKit(Path home, Properties props) {
+        this.home = home;
+        this.props = props;
+    }
+
+    /**
+     * The kit in {@code home}, checked: it fails with a message that says how to build it when
+     * it is missing.
+     */
+    public static GuestKit at(Path home) {
+        Path file = home.resolve("guest.properties");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("guest kit not found at " + home + ": run scripts/build-guest");
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return new GuestKit(home, p);
+    }
+
+    /** The kit named by the system property {@code qemu.reactor.home}, else {@code $QEMU_REACTOR_HOME}, else the default. */
+    public static GuestKit locate() {
+        String prop = System.getProperty("qemu.reactor.home");
+        String env = System.getenv("QEMU_REACTOR_HOME");
+        Path home = prop != null && !prop.isBlank() ? Path.of(prop)
+                : env != null && !env.isBlank() ? Path.of(env)
+                : Path.of(System.getProperty("user.home"), DEFAULT_HOME);
+        return at(home);
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Path kernel() {
+        return path("kernel");
+    }
+
+    public Path initrd() {
+        return path("initrd");
+    }
+
+    public Path disk() {
+        return path("disk");
+    }
+
+    /** The default init script of the kernel flavour (prints the marker, runs qemu-ga). */
+    public Path kernelInit() {
+        return path("kernelInit");
+    }
+
+    /** The line the guest prints on its console once it is up. */
+    public String marker() {
+        return props.getProperty("marker", "qemu-reactor-guest: ready");
+    }
+
+    /** A probe that is ready when the console shows {@link #marker()}. */
+    public BootProbe readyProbe() {
+        return BootProbe.serialMarker(Pattern.quote(marker()));
+    }
+
+    /** The boot source of a flavour; the kernel flavour runs the kit's own init script. */
+    public BootSource bootSource(Flavour flavour) {
+        return bootSource(flavour, kernelInit());
+    }
+
+    /** The boot source of a flavour; {@code init} is the script the kernel flavour runs (ignored by the others). */
+    public BootSource bootSource(Flavour flavour, Path init) {
+        Objects.requireNonNull(flavour, "flavour");
+        return switch (flavour) {
+            case DEFAULT -> BootSource.kernel(kernel(), initrd(), "");
+            case DISK -> BootSource.diskImage(disk()).withSnapshot().withDirectKernel(kernel(), initrd(), "root=/dev/vda");
+            case KERNEL -> BootSource.kernel(kernel(), initrd(), "")
+                    .withNinePRoot(BootSource.NinePRoot.hostRoot(init));
+        };
+    }
+
+    /** A spec builder for the guest: 1 vCPU, 256 MiB, this flavour's boot source; the rest is the caller's. */
+    public VmSpec.Builder spec(int id, Flavour flavour) {
+        return VmSpec.builder().id(id).smp(1).memoryMib(256).bootSource(bootSource(flavour));
+    }
+
+    private Path path(String key) {
+        String value = props.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("guest kit at " + home + " has no '" + key + "': run scripts/build-guest --force");
+        }
+        return Path.of(value);
+    }
+}

@@ -1,0 +1,238 @@
+package io.qemureactor.core.launch;
+
+import io.qemureactor.console.SerialConsole;
+import io.qemureactor.core.cmdline.QemuCommandLine;
+import io.qemureactor.core.host.Host;
+import io.qemureactor.core.host.HostProcess;
+import io.qemureactor.core.probe.BootContext;
+import io.qemureactor.core.probe.BootFailedException;
+import io.qemureactor.core.probe.BootProbe;
+import io.qemureactor.core.vm.RunningVm;
+import io.qemureactor.core.vm.VmParts;
+import io.qemureactor.qga.QgaClient;
+import io.qemureactor.qga.QgaOptions;
+import io.qemureactor.qmp.QmpClient;
+import io.qemureactor.qmp.QmpCommands;
+import io.qemureactor.qmp.QmpConnectOptions;
+import io.qemureactor.transport.ConnectPolicy;
+import io.qemureactor.transport.PeerLiveness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * One launch of one VM, and everything it has acquired so far, so that a failure or a cancel
+ * at any step releases exactly that: sessions closed, process killed by pid, run folder removed.
+ */
+final class LaunchAttempt {
+
+    private static final Logger log = LoggerFactory.getLogger(LaunchAttempt.class);
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
+    private static final int TAIL_LINES = 20;
+
+    private final Host host;
+    private final QemuCommandLine cmd;
+    private final String runFolder;
+    private final BootProbe probe;
+    private final LaunchOptions options;
+    private final long startedNanos;
+    private final String name;
+
+    private final Object lock = new Object();
+    private boolean folderCreated;
+    private boolean aborted;
+    private HostProcess process;
+    private QmpClient qmp;
+    private SerialConsole console;
+    private Mono<QgaClient> agent;
+
+    LaunchAttempt(Host host, QemuCommandLine cmd, String runFolder, BootProbe probe, LaunchOptions options, long startedNanos) {
+        this.host = host;
+        this.cmd = cmd;
+        this.runFolder = runFolder;
+        this.probe = probe;
+        this.options = options;
+        this.startedNanos = startedNanos;
+        this.name = cmd.spec().name();
+    }
+
+    Mono<RunningVm> run() {
+        Mono<RunningVm> steps = host.createPrivateFolder(runFolder)
+                .doOnSuccess(v -> {
+                    synchronized (lock) {
+                        folderCreated = true;
+                    }
+                })
+                .then(startProcess())
+                .flatMap(p -> connectQmp(p).flatMap(q -> connectConsole(p)
+                        .then(Mono.fromRunnable(() -> {
+                            Mono<QgaClient> connector = agentConnector(p);
+                            synchronized (lock) {
+                                agent = connector;
+                            }
+                        }))
+                        .then(q.execute(QmpCommands.cont()))
+                        .then(Mono.defer(() -> awaitReady(p, q)))))
+                .then(Mono.fromSupplier(this::handOver));
+        return steps
+                .onErrorResume(e -> abort(e).then(Mono.error(e)))
+                .onErrorMap(e -> !(e instanceof VmLaunchException), e -> e)
+                .doOnCancel(() -> abort(null).subscribe(v -> { }, e -> log.warn("{}: cleanup after cancel failed: {}", name, e.toString())));
+    }
+
+    /** The process is recorded even if the launch was cancelled while it started, so it is never lost. */
+    private Mono<HostProcess> startProcess() {
+        List<String> argv = new ArrayList<>(cmd.argv());
+        argv.add("-S");
+        return Mono.create(sink -> host.start(argv, runFolder + "/qemu.log").subscribe(p -> {
+            boolean killNow;
+            synchronized (lock) {
+                process = p;
+                killNow = aborted;
+            }
+            if (killNow) {
+                p.kill().subscribe(v -> { }, e -> { });
+            }
+            sink.success(p);
+        }, sink::error));
+    }
+
+    private ConnectPolicy policy(HostProcess p) {
+        PeerLiveness alive = () -> Mono.fromSupplier(p::isAlive);
+        return new ConnectPolicy(options.qmpConnectTimeout(), Duration.ofSeconds(5),
+                ConnectPolicy.defaults().backoff(), alive);
+    }
+
+    private Mono<QmpClient> connectQmp(HostProcess p) {
+        QmpConnectOptions qmpOptions = QmpConnectOptions.defaults()
+                .withResources(options.resources())
+                .withConnectPolicy(policy(p));
+        return host.reachUnixSocket(cmd.qmpSocket().toString())
+                .flatMap(address -> QmpClient.connect(QemuLauncher.peer(address), qmpOptions))
+                .doOnNext(q -> {
+                    synchronized (lock) {
+                        qmp = q;
+                    }
+                });
+    }
+
+    private Mono<Void> connectConsole(HostProcess p) {
+        Optional<Path> socket = cmd.consoleSocket();
+        if (socket.isEmpty()) {
+            return Mono.empty();
+        }
+        return host.reachUnixSocket(socket.get().toString())
+                .flatMap(address -> SerialConsole.connect(QemuLauncher.peer(address), options.resources(), policy(p)))
+                .doOnNext(c -> {
+                    synchronized (lock) {
+                        console = c;
+                    }
+                })
+                .then();
+    }
+
+    /** Connects to the agent's socket on first use (not at launch: a probe or the user may never need it). */
+    private Mono<QgaClient> agentConnector(HostProcess p) {
+        Optional<Path> socket = cmd.qgaSocket().or(cmd::qgaVirtioSocket);
+        if (socket.isEmpty()) {
+            return null;
+        }
+        QgaOptions qgaOptions = QgaOptions.defaults().withResources(options.resources()).withConnectPolicy(policy(p));
+        return host.reachUnixSocket(socket.get().toString())
+                .flatMap(address -> QgaClient.connect(QemuLauncher.peer(address), qgaOptions))
+                // a failed connect is not remembered; a made one is shared
+                .cache(c -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO);
+    }
+
+    /** The probe, raced against QEMU exiting and the guest shutting down, bounded by the probe's timeout. */
+    private Mono<Void> awaitReady(HostProcess p, QmpClient q) {
+        BootContext context;
+        synchronized (lock) {
+            context = new BootContext(name, q, Optional.ofNullable(agent), Optional.ofNullable(console));
+        }
+        Mono<Void> ready = probe.await(context)
+                .timeout(probe.timeout(), Mono.error(() -> new BootFailedException(name + " was not ready within "
+                        + probe.timeout().toSeconds() + " s (" + probe.describe() + ")", new TimeoutException())));
+        Mono<Void> died = p.onExit().flatMap(code -> Mono.error(new BootFailedException(
+                "QEMU exited with status " + code + " during boot")));
+        Mono<Void> shutDown = q.events().filter(e -> e.is("SHUTDOWN")).next().flatMap(e -> Mono.error(new BootFailedException(
+                "the guest powered off during boot (SHUTDOWN, reason " + e.data().path("reason").asText("?") + ")")));
+        return Mono.firstWithSignal(ready, died, shutDown);
+    }
+
+    private RunningVm handOver() {
+        Duration boot = Duration.ofNanos(System.nanoTime() - startedNanos);
+        synchronized (lock) {
+            return new RunningVm(new VmParts(cmd, process, runFolder, qmp, Optional.ofNullable(console),
+                    Optional.ofNullable(agent), boot));
+        }
+    }
+
+    /**
+     * Releases what was acquired, and turns {@code cause} (null on cancel) into one
+     * {@link VmLaunchException} carrying QEMU's exit status and the tails of its output and console.
+     */
+    private Mono<Void> abort(Throwable cause) {
+        HostProcess p;
+        QmpClient q;
+        SerialConsole c;
+        Mono<QgaClient> a;
+        boolean folder;
+        synchronized (lock) {
+            if (aborted) {
+                return Mono.empty();
+            }
+            aborted = true;
+            p = process;
+            q = qmp;
+            c = console;
+            a = agent;
+            folder = folderCreated;
+        }
+        // the exit status only if QEMU had exited by itself before we kill it
+        Mono<OptionalInt> exitBeforeKill = p == null || p.isAlive() ? Mono.just(OptionalInt.empty())
+                : p.onExit().map(OptionalInt::of);
+        List<String> consoleTail = c == null ? List.of() : c.tail(TAIL_LINES);
+        Mono<Void> closeSessions = Mono.whenDelayError(
+                q == null ? Mono.empty() : q.close().onErrorResume(e -> Mono.empty()),
+                c == null ? Mono.empty() : c.close().onErrorResume(e -> Mono.empty()),
+                a == null ? Mono.empty() : a.flatMap(QgaClient::close).onErrorResume(e -> Mono.empty()));
+        Mono<Void> stopProcess = p == null ? Mono.empty()
+                : p.kill().then(p.onExit().timeout(EXIT_WAIT).then()).onErrorResume(e -> {
+                    log.warn("{}: QEMU pid {} did not exit after SIGKILL: {}", name, p.pid(), e.toString());
+                    return Mono.empty();
+                });
+        Mono<List<String>> outputTail = p == null ? Mono.just(List.of())
+                : p.outputTail().map(t -> t.isEmpty() ? List.<String>of() : t.lines().toList()).onErrorReturn(List.of());
+        Mono<Void> removeFolder = !folder || (cause != null && options.keepRunFolderOnFailure()) ? Mono.empty()
+                : host.deleteFolder(runFolder).onErrorResume(e -> {
+                    log.warn("{}: cannot remove {}: {}", name, runFolder, e.toString());
+                    return Mono.empty();
+                });
+        return exitBeforeKill.flatMap(exit -> closeSessions.then(stopProcess).then(outputTail)
+                .flatMap(tail -> removeFolder.then(cause == null ? Mono.<Void>empty()
+                        : Mono.error(describe(cause, exit, tail, consoleTail)))));
+    }
+
+    private VmLaunchException describe(Throwable cause, OptionalInt exit, List<String> qemuTail, List<String> consoleTail) {
+        StringBuilder m = new StringBuilder(name).append(" on ").append(host.name()).append(" failed to boot: ")
+                .append(oneLine(cause));
+        if (exit.isPresent() && !String.valueOf(cause.getMessage()).contains("exited with status")) {
+            m.append("; QEMU exited with status ").append(exit.getAsInt());
+        }
+        VmLaunchException.lastLine(qemuTail).ifPresent(line -> m.append(": ").append(line));
+        return new VmLaunchException(name, m.toString(), cause, exit, qemuTail, consoleTail);
+    }
+
+    private static String oneLine(Throwable t) {
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+}

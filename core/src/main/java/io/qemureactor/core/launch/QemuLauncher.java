@@ -1,0 +1,112 @@
+package io.qemureactor.core.launch;
+
+import io.qemureactor.console.SerialConsole;
+import io.qemureactor.core.cmdline.QemuCommandLine;
+import io.qemureactor.core.cmdline.RunLayout;
+import io.qemureactor.core.host.Host;
+import io.qemureactor.core.probe.BootProbe;
+import io.qemureactor.core.spec.Accelerator;
+import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.vm.RunningVm;
+import io.qemureactor.transport.PeerAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import reactor.core.publisher.Mono;
+
+/**
+ * Starts VMs: {@code spec -> command line -> host -> QEMU (paused) -> QMP, console -> cont ->
+ * boot probe -> RunningVm}, each step a Mono.
+ *
+ * <p>QEMU starts paused ({@code -S}) so that the serial console and the guest agent are
+ * connected before the guest prints its first byte: a socket chardev with {@code wait=off}
+ * drops what the guest writes while nobody is connected. If any step fails, or the subscriber
+ * cancels, the process is killed by its pid and the run folder removed; the error says why,
+ * with QEMU's exit status and the tails of its output and console.
+ */
+public final class QemuLauncher {
+
+    private final LaunchOptions options;
+    private final KvmProbe kvm;
+
+    public QemuLauncher(LaunchOptions options) {
+        this(options, new KvmProbe());
+    }
+
+    public QemuLauncher(LaunchOptions options, KvmProbe kvm) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.kvm = Objects.requireNonNull(kvm, "kvm");
+    }
+
+    public static QemuLauncher withDefaults() {
+        return new QemuLauncher(LaunchOptions.defaults());
+    }
+
+    public LaunchOptions options() {
+        return options;
+    }
+
+    /** Starts {@code spec} on {@code host} and completes when {@code probe} says it is ready. */
+    public Mono<RunningVm> start(Host host, VmSpec spec, BootProbe probe) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(probe, "probe");
+        String program = options.qemuBinary().orElse(spec.arch().qemuBinary());
+        String runFolder = options.runBase() + "/" + spec.name() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            // cheap, local checks first: nothing on the host has been touched if they fail
+            return Prerequisites.check(host, spec, program)
+                    .then(ensureRunBase(host))
+                    .then(resolveAccelerator(host, spec, program))
+                    .map(accel -> render(spec, accel, runFolder, program))
+                    .flatMap(cmd -> new LaunchAttempt(host, cmd, runFolder, probe, options, started).run());
+        });
+    }
+
+    /** Which accelerator {@code spec} gets on {@code host}: AUTO becomes KVM only where KVM really runs a guest. */
+    public Mono<Accelerator> resolveAccelerator(Host host, VmSpec spec, String program) {
+        if (spec.accelerator() == Accelerator.TCG) {
+            return Mono.just(Accelerator.TCG);
+        }
+        String cpu = spec.cpuModel().orElse(Accelerator.KVM.defaultCpuModel());
+        return ensureRunBase(host).then(kvm.verdict(host, program, cpu, options.runBase())).flatMap(verdict -> {
+            if (verdict.usable()) {
+                return Mono.just(Accelerator.KVM);
+            }
+            if (spec.accelerator() == Accelerator.KVM) {
+                return Mono.error(new LaunchPrerequisiteException(spec.name() + ": accelerator KVM was asked for, but "
+                        + verdict.reason() + " on " + host.name() + "; use accelerator tcg or auto"));
+            }
+            return Mono.just(Accelerator.TCG);
+        });
+    }
+
+    private Mono<Void> ensureRunBase(Host host) {
+        return host.exec(List.of("mkdir", "-p", "-m", "0700", options.runBase())).flatMap(r -> r.succeeded()
+                ? Mono.<Void>empty()
+                : Mono.error(new LaunchPrerequisiteException("cannot create the run folder base " + options.runBase()
+                        + " on " + host.name() + ": " + r.describeFailure())));
+    }
+
+    private static QemuCommandLine render(VmSpec spec, Accelerator accel, String runFolder, String program) {
+        return QemuCommandLine.render(spec, accel, RunLayout.in(Path.of(runFolder)), program).checkUnixSocketPaths();
+    }
+
+    /** The protocol clients' address for what a host made reachable: a local unix socket or a forwarded port. */
+    static PeerAddress peer(SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress unix) {
+            return PeerAddress.unix(unix.getPath());
+        }
+        InetSocketAddress inet = (InetSocketAddress) address;
+        return PeerAddress.tcp(inet.getHostString(), inet.getPort());
+    }
+
+    static Mono<SerialConsole> noConsole() {
+        return Mono.empty();
+    }
+}

@@ -1,0 +1,69 @@
+package io.qemureactor.core.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qemureactor.core.guest.GuestKit;
+import io.qemureactor.core.guest.GuestKit.Flavour;
+import io.qemureactor.core.host.LocalHost;
+import io.qemureactor.core.probe.BootProbe;
+import io.qemureactor.core.spec.Accelerator;
+import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.vm.RunningVm;
+import io.qemureactor.core.vm.ShutdownPolicy;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 50 start/shutdown cycles: nothing the engine holds may grow with the number of VMs it has
+ * started — processes, file descriptors, threads, run folders.
+ */
+class LaunchCyclesIT {
+
+    private static final int CYCLES = 50;
+    private static final int WARM_UP = 10;
+
+    @TempDir
+    Path runBase;
+
+    @Test
+    void fiftyCyclesLeaveNoProcessDescriptorOrThreadGrowth() throws Exception {
+        GuestKit kit = GuestKit.locate();
+        QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
+        VmSpec spec = kit.spec(1, Flavour.DEFAULT).accelerator(Accelerator.TCG).build();
+
+        long fdsAfterWarmUp = 0;
+        int threadsAfterWarmUp = 0;
+        for (int i = 1; i <= CYCLES; i++) {
+            RunningVm vm = launcher.start(LocalHost.instance(), spec, BootProbe.qmpStatus("running"))
+                    .block(Duration.ofSeconds(60));
+            vm.shutdown(ShutdownPolicy.withoutGuest()).block(Duration.ofSeconds(60));
+            if (i == WARM_UP) {
+                fdsAfterWarmUp = openDescriptors();
+                threadsAfterWarmUp = ManagementFactory.getThreadMXBean().getThreadCount();
+            }
+        }
+        long fds = openDescriptors();
+        int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
+                .as("child processes left").isZero();
+        try (var left = Files.list(runBase)) {
+            assertThat(left.filter(Files::isDirectory).toList()).as("run folders left").isEmpty();
+        }
+        // after warm-up (pools filled, classes loaded), 40 more VMs must not add descriptors or threads
+        assertThat(fds - fdsAfterWarmUp).as("file descriptors grown over %d cycles (%d -> %d)", CYCLES - WARM_UP,
+                fdsAfterWarmUp, fds).isLessThanOrEqualTo(4);
+        assertThat(threads - threadsAfterWarmUp).as("threads grown over %d cycles (%d -> %d)", CYCLES - WARM_UP,
+                threadsAfterWarmUp, threads).isLessThanOrEqualTo(4);
+    }
+
+    private static long openDescriptors() throws Exception {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.qemureactor.core.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.qemureactor.core.guest.GuestKit;
+import io.qemureactor.core.guest.GuestKit.Flavour;
+import io.qemureactor.core.host.LocalHost;
+import io.qemureactor.core.probe.BootProbe;
+import io.qemureactor.core.spec.Accelerator;
+import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.vm.RunningVm;
+import io.qemureactor.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launch pipeline on this machine: the test guest under TCG, from spec to ready to gone. */
+class QemuLauncherIT {
+
+    private static final Duration BOOT = Duration.ofSeconds(150);
+
+    @TempDir
+    Path runBase;
+
+    private final GuestKit kit = GuestKit.locate();
+    private QemuLauncher launcher;
+    private RunningVm vm;
+
+    @BeforeEach
+    void launcher() {
+        launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (vm != null) {
+            vm.kill().block(Duration.ofSeconds(60));
+        }
+    }
+
+    private VmSpec.Builder guest(int id, Flavour flavour) {
+        return kit.spec(id, flavour).accelerator(Accelerator.TCG);
+    }
+
+    @Test
+    void bootsWithTheSerialProbeAndShutsDownLeavingNothing() {
+        vm = launcher.start(LocalHost.instance(), guest(1, Flavour.DEFAULT).build(), kit.readyProbe()).block(BOOT);
+
+        assertThat(vm.accelerator()).isEqualTo(Accelerator.TCG);
+        assertThat(ProcessHandle.of(vm.pid())).hasValueSatisfying(h -> assertThat(h.isAlive()).isTrue());
+        Path folder = Path.of(vm.runFolder());
+        assertThat(folder.getParent()).isEqualTo(runBase);
+        assertThat(permissions(folder)).isEqualTo("rwx------");
+        assertThat(vm.serial().filter(l -> l.contains(kit.marker())).blockFirst(Duration.ofSeconds(5))).isNotNull();
+        assertThat(vm.bootTime()).isPositive();
+
+        long pid = vm.pid();
+        vm.shutdown().block(Duration.ofSeconds(90));
+        vm = null;
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(folder).doesNotExist();
+    }
+
+    @Test
+    void bootsWithTheAgentProbeAndTheAgentAnswers() {
+        vm = launcher.start(LocalHost.instance(), guest(2, Flavour.DEFAULT).build(), BootProbe.qga()).block(BOOT);
+        var info = vm.qga().flatMap(a -> a.info()).block(Duration.ofSeconds(30));
+        assertThat(info).isNotNull();
+        var hi = vm.qga().flatMap(a -> a.exec("/bin/echo", "hi")).block(Duration.ofSeconds(30));
+        assertThat(hi.exitCode()).isZero();
+        assertThat(hi.stdout()).isEqualTo("hi\n");
+    }
+
+    @Test
+    void pinsTwoVcpusAndReadsTheAffinityBack() throws Exception {
+        vm = launcher.start(LocalHost.instance(), guest(3, Flavour.DEFAULT).smp(2).build(), BootProbe.qmpStatus("running"))
+                .block(BOOT);
+        int last = Runtime.getRuntime().availableProcessors() - 1;
+        var threads = vm.pin(last, 0).block(Duration.ofSeconds(30));
+
+        assertThat(threads).hasSize(2);
+        for (var t : threads) {
+            String status = Files.readString(Path.of("/proc/" + vm.pid() + "/task/" + t.threadId() + "/status"));
+            int expected = t.index() == 0 ? last : 0;
+            assertThat(status).contains("Cpus_allowed_list:\t" + expected + "\n");
+        }
+    }
+
+    @Test
+    void setsTheVcpuThreadsToSchedRr() throws Exception {
+        vm = launcher.start(LocalHost.instance(), guest(4, Flavour.DEFAULT).build(), BootProbe.qmpStatus("running"))
+                .block(BOOT);
+        // paused, so a real-time TCG thread cannot starve this 2-core machine while we look
+        vm.qmp().execute(io.qemureactor.qmp.QmpCommands.stop()).block(Duration.ofSeconds(10));
+        vm.setRealtime().block(Duration.ofSeconds(30));
+        for (var t : vm.vcpuThreads().block(Duration.ofSeconds(10))) {
+            String stat = Files.readString(Path.of("/proc/" + vm.pid() + "/task/" + t.threadId() + "/stat"));
+            // field 41 of /proc/TID/stat is the policy: 2 = SCHED_RR; field 40 the rt priority
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            assertThat(fields[41 - 3]).isEqualTo("2");
+            assertThat(fields[40 - 3]).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void mapsTwoVirtioNicsToGuestNamesByMac() {
+        VmSpec spec = guest(5, Flavour.DEFAULT)
+                .userNetwork(io.qemureactor.core.spec.UserNetwork.noForward())
+                .addVirtioNic(io.qemureactor.core.spec.VirtioNic.create())
+                .build();
+        vm = launcher.start(LocalHost.instance(), spec, BootProbe.qga()).block(BOOT);
+
+        var nics = vm.guestInterfaces().block(Duration.ofSeconds(30));
+
+        assertThat(nics).hasSize(2);
+        assertThat(nics).extracting(n -> n.mac())
+                .containsExactlyInAnyOrderElementsOf(spec.nics().stream().map(n -> n.mac().toString()).toList());
+        assertThat(nics).extracting(n -> n.guestName()).allMatch(name -> name.startsWith("eth"));
+    }
+
+    @Test
+    void qemuKilledDuringBootFailsFastWithItsExitStatus() {
+        var pending = launcher.start(LocalHost.instance(), guest(6, Flavour.DEFAULT).build(),
+                BootProbe.serialMarker("never printed by anyone")).toFuture();
+        Path folder = awaitRunFolder();
+        long pid = Long.parseLong(readQuietly(folder.resolve("qemu.pid")).strip());
+        long killed = System.nanoTime();
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+
+        assertThatThrownBy(() -> pending.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                .hasCauseInstanceOf(VmLaunchException.class)
+                .cause()
+                .hasMessageContaining("vm6 on localhost failed to boot")
+                .hasMessageContaining("137")
+                .satisfies(e -> assertThat(((VmLaunchException) e).exitStatus()).hasValue(137));
+        assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(20));
+        assertThat(folder).doesNotExist();
+    }
+
+    @Test
+    void cancellingDuringBootLeavesNoProcessAndNoFolder() {
+        var subscription = launcher.start(LocalHost.instance(), guest(7, Flavour.DEFAULT).build(),
+                BootProbe.serialMarker("never printed by anyone")).subscribe();
+        Path folder = awaitRunFolder();
+        long pid = Long.parseLong(readQuietly(folder.resolve("qemu.pid")).strip());
+
+        subscription.dispose();
+
+        assertThat(Fixtures.await(Duration.ofSeconds(30),
+                () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !Files.exists(folder)))
+                .as("QEMU %d gone and %s removed", pid, folder).isTrue();
+    }
+
+    @Test
+    void aMissingBinaryFailsBeforeLaunchNamingIt() {
+        QemuLauncher broken = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString())
+                .withQemuBinary("qemu-system-x86_64-not-installed"));
+        assertThatThrownBy(() -> broken.start(LocalHost.instance(), guest(8, Flavour.DEFAULT).build(), kit.readyProbe()).block(BOOT))
+                .hasMessage("qemu-system-x86_64-not-installed not found on localhost: install it or put it on the PATH");
+        assertThat(runBase).isEmptyDirectory();
+    }
+
+    @Test
+    void aBadImagePathFailsBeforeLaunchNamingTheField() {
+        VmSpec spec = guest(9, Flavour.DEFAULT)
+                .bootSource(io.qemureactor.core.spec.BootSource.diskImage(Path.of("/nonexistent/disk.img")))
+                .build();
+        assertThatThrownBy(() -> launcher.start(LocalHost.instance(), spec, kit.readyProbe()).block(BOOT))
+                .isInstanceOf(LaunchPrerequisiteException.class)
+                .hasMessage("vm9: bootSource.disk /nonexistent/disk.img does not exist or is not readable on localhost");
+        assertThat(runBase).isEmptyDirectory();
+    }
+
+    @Test
+    void aTooLongSocketPathFailsBeforeLaunch() throws Exception {
+        Path deep = Files.createDirectories(runBase.resolve("x".repeat(60)).resolve("y".repeat(40)));
+        QemuLauncher deepLauncher = new QemuLauncher(LaunchOptions.defaults().withRunBase(deep.toString()));
+        assertThatThrownBy(() -> deepLauncher.start(LocalHost.instance(), guest(10, Flavour.DEFAULT).build(), kit.readyProbe()).block(BOOT))
+                .hasMessageContaining("bytes")
+                .hasMessageContaining("--run-dir");
+        try (var files = Files.list(deep)) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    private Path awaitRunFolder() {
+        Path[] found = new Path[1];
+        assertThat(Fixtures.await(Duration.ofSeconds(60), () -> {
+            try (var files = Files.list(runBase)) {
+                List<Path> dirs = files.filter(Files::isDirectory).toList();
+                if (!dirs.isEmpty() && Files.exists(dirs.get(0).resolve("qemu.pid"))
+                        && !readQuietly(dirs.get(0).resolve("qemu.pid")).isBlank()) {
+                    found[0] = dirs.get(0);
+                    return true;
+                }
+                return false;
+            } catch (Exception e) {
+                return false;
+            }
+        })).as("a run folder with a pidfile appears").isTrue();
+        return found[0];
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static String permissions(Path p) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

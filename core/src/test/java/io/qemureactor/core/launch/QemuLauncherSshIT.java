@@ -1,0 +1,67 @@
+package io.qemureactor.core.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qemureactor.core.guest.GuestKit;
+import io.qemureactor.core.guest.GuestKit.Flavour;
+import io.qemureactor.core.host.SshHost;
+import io.qemureactor.core.host.SshTarget;
+import io.qemureactor.core.probe.BootProbe;
+import io.qemureactor.core.spec.Accelerator;
+import io.qemureactor.core.vm.RunningVm;
+import io.qemureactor.testing.SshdExtension;
+import io.qemureactor.testing.SshdExtension.Sshd;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same boot on a "remote" host: an sshd on 127.0.0.1, QEMU started over SSH, QMP, the
+ * console and the agent reached through forwarded unix sockets.
+ */
+@ExtendWith(SshdExtension.class)
+class QemuLauncherSshIT {
+
+    @TempDir
+    Path runBase;
+
+    private SshHost host;
+    private RunningVm vm;
+
+    @AfterEach
+    void cleanUp() {
+        if (vm != null) {
+            vm.kill().block(Duration.ofSeconds(60));
+        }
+        if (host != null) {
+            host.close().block(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void bootsOverSshWithQmpConsoleAndAgentForwarded(Sshd sshd) {
+        host = SshHost.of(SshTarget.parse(sshd.uri()).withIdentity(sshd.clientKey()).withKnownHosts(sshd.knownHosts()));
+        GuestKit kit = GuestKit.locate();
+        QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
+
+        vm = launcher.start(host, kit.spec(1, Flavour.DEFAULT).accelerator(Accelerator.TCG).build(),
+                BootProbe.all(kit.readyProbe(), BootProbe.qga())).block(Duration.ofSeconds(150));
+
+        assertThat(vm.host().name()).startsWith("ssh://");
+        assertThat(vm.qmp().address().isUnix()).as("QMP through a forwarded TCP port").isFalse();
+        assertThat(ProcessHandle.of(vm.pid())).hasValueSatisfying(h -> assertThat(h.isAlive()).isTrue());
+        assertThat(vm.qga().flatMap(a -> a.exec("/bin/echo", "over-ssh")).block(Duration.ofSeconds(30)).stdout())
+                .isEqualTo("over-ssh\n");
+        assertThat(vm.vcpuThreads().block(Duration.ofSeconds(10))).hasSize(1);
+
+        long pid = vm.pid();
+        String folder = vm.runFolder();
+        vm.shutdown().block(Duration.ofSeconds(90));
+        vm = null;
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(Path.of(folder)).doesNotExist();
+    }
+}
