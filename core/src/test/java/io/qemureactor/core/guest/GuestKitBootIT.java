@@ -2,8 +2,7 @@ package io.qemureactor.core.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qemureactor.core.guest.GuestQemu.Flavour;
-import io.qemureactor.testing.TestGuest;
+import io.qemureactor.core.guest.GuestKit.Flavour;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +38,7 @@ class GuestKitBootIT {
     @ParameterizedTest
     @EnumSource(Flavour.class)
     void bootsToTheMarkerAndAnswersTheGuestAgent(Flavour flavour) throws Exception {
-        TestGuest kit = TestGuest.kit();
+        GuestKit kit = GuestKit.locate();
         vm = GuestQemu.start(kit, flavour, dir);
 
         String console = vm.awaitMarker(BOOT);
@@ -52,7 +51,7 @@ class GuestKitBootIT {
 
     @Test
     void systemPowerdownMakesQemuExit() throws Exception {
-        vm = GuestQemu.start(TestGuest.kit(), Flavour.DEFAULT, dir);
+        vm = GuestQemu.start(GuestKit.locate(), Flavour.DEFAULT, dir);
         vm.awaitMarker(BOOT);
 
         assertThat(vm.qmp("system_powerdown", REPLY).has("return")).isTrue();
@@ -63,7 +62,7 @@ class GuestKitBootIT {
 
     @Test
     void guestShutdownMakesQemuExit() throws Exception {
-        vm = GuestQemu.start(TestGuest.kit(), Flavour.DEFAULT, dir);
+        vm = GuestQemu.start(GuestKit.locate(), Flavour.DEFAULT, dir);
         vm.awaitMarker(BOOT);
 
         // Keep the session open until QEMU exits: closing a serial chardev's socket at once can

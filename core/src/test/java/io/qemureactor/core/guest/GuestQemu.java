@@ -2,7 +2,7 @@ package io.qemureactor.core.guest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.qemureactor.testing.TestGuest;
+import io.qemureactor.core.guest.GuestKit.Flavour;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,26 +21,16 @@ import java.util.concurrent.TimeoutException;
  */
 final class GuestQemu implements AutoCloseable {
 
-    /** How the guest boots; docs/guest.md has the kernel command-line contract of each. */
-    enum Flavour {
-        /** Stays in the kit's initramfs. */
-        DEFAULT,
-        /** root=/dev/vda: the kit's ext4 image on virtio-blk (snapshot=on, the kit stays clean). */
-        DISK,
-        /** The host's / over virtio-9p, read-only, running the kit's kernel-init.sh. */
-        KERNEL
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final TestGuest kit;
+    private final GuestKit kit;
     private final Flavour flavour;
     private final Path dir;
     private final List<String> argv;
     private final Process process;
     private UnixLines console;
 
-    private GuestQemu(TestGuest kit, Flavour flavour, Path dir, List<String> argv, Process process) {
+    private GuestQemu(GuestKit kit, Flavour flavour, Path dir, List<String> argv, Process process) {
         this.kit = kit;
         this.flavour = flavour;
         this.dir = dir;
@@ -49,7 +39,7 @@ final class GuestQemu implements AutoCloseable {
     }
 
     /** Starts QEMU and connects to its console at once (a socket chardev drops output nobody reads). */
-    static GuestQemu start(TestGuest kit, Flavour flavour, Path dir) throws IOException, TimeoutException {
+    static GuestQemu start(GuestKit kit, Flavour flavour, Path dir) throws IOException, TimeoutException {
         List<String> argv = argv(kit, flavour, dir);
         Process p = new ProcessBuilder(argv)
                 .directory(dir.toFile())
@@ -67,7 +57,7 @@ final class GuestQemu implements AutoCloseable {
     }
 
     /** The QEMU command line for {@code flavour} (the same one docs/guest.md shows). */
-    static List<String> argv(TestGuest kit, Flavour flavour, Path dir) {
+    static List<String> argv(GuestKit kit, Flavour flavour, Path dir) {
         List<String> a = new ArrayList<>(List.of(
                 "qemu-system-x86_64",
                 "-machine", "pc,accel=tcg", "-cpu", "max", "-smp", "1", "-m", "256",

@@ -1,5 +1,6 @@
 package io.qemureactor.core.host;
 
+import io.qemureactor.core.testing.SshHosts;
 import io.qemureactor.testing.SshdExtension;
 import io.qemureactor.testing.SshdExtension.Sshd;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +14,7 @@ class SshHostContractIT extends HostContract {
 
     @BeforeEach
     void connect(Sshd sshd) {
-        host = SshHost.of(SshTarget.parse(sshd.uri()).withIdentity(sshd.clientKey()).withKnownHosts(sshd.knownHosts()));
+        host = SshHosts.to(sshd);
     }
 
     @AfterEach

@@ -2,6 +2,7 @@ package io.qemureactor.core.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qemureactor.core.testing.SshHosts;
 import io.qemureactor.testing.SshdExtension;
 import io.qemureactor.testing.SshdExtension.Sshd;
 import java.net.InetSocketAddress;
@@ -33,7 +34,7 @@ class SshHostIT {
 
     @BeforeEach
     void connect(Sshd sshd) {
-        host = SshHost.of(SshTarget.parse(sshd.uri()).withIdentity(sshd.clientKey()).withKnownHosts(sshd.knownHosts()));
+        host = SshHosts.to(sshd);
     }
 
     @AfterEach

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.guest.GuestKit.Flavour;
 import io.qemureactor.core.host.SshHost;
-import io.qemureactor.core.host.SshTarget;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.vm.RunningVm;
+import io.qemureactor.core.testing.SshHosts;
 import io.qemureactor.testing.SshdExtension;
 import io.qemureactor.testing.SshdExtension.Sshd;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ class QemuLauncherSshIT {
 
     @Test
     void bootsOverSshWithQmpConsoleAndAgentForwarded(Sshd sshd) {
-        host = SshHost.of(SshTarget.parse(sshd.uri()).withIdentity(sshd.clientKey()).withKnownHosts(sshd.knownHosts()));
+        host = SshHosts.to(sshd);
         GuestKit kit = GuestKit.locate();
         QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
 
