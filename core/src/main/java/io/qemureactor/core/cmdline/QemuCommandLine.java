@@ -311,7 +311,7 @@ public final class QemuCommandLine {
             {
                 k.ninePRoot().ifPresent(root -> {
                     opt("-fsdev", QemuOptionValue.of("local").raw("id=root9p").with("path", root.hostPath())
-                            .raw("security_model=none"));
+                            .raw("security_model=none").raw("multidevs=remap"));
                     opt("-device", "virtio-9p-pci,fsdev=root9p,mount_tag=" + root.mountTag());
                 });
                 opt("-kernel", k.kernel());

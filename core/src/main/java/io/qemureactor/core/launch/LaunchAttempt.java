@@ -38,7 +38,10 @@ final class LaunchAttempt {
     private static final int TAIL_LINES = 20;
 
     private final Host host;
-    private final QemuCommandLine cmd;
+    /** What runs QEMU: set from {@link #prepared} once the run folder is ready, before any step reads it. */
+    private volatile QemuCommandLine cmd;
+    /** The command line to run, made once the run folder exists (a {@link RunFolderPreparer} may write into it first). */
+    private final Mono<QemuCommandLine> prepared;
     private final String runFolder;
     private final BootProbe probe;
     private final LaunchOptions options;
@@ -53,9 +56,16 @@ final class LaunchAttempt {
     private SerialConsole console;
     private Mono<QgaClient> agent;
 
-    LaunchAttempt(Host host, QemuCommandLine cmd, String runFolder, BootProbe probe, LaunchOptions options, long startedNanos) {
+    /**
+     * @param cmd      the command line rendered from the spec given to the launcher (its name is the VM's)
+     * @param prepared the command line to run, subscribed after the run folder is created: {@code cmd} itself,
+     *                 or what the run folder preparer's spec renders to
+     */
+    LaunchAttempt(Host host, QemuCommandLine cmd, Mono<QemuCommandLine> prepared, String runFolder, BootProbe probe,
+                  LaunchOptions options, long startedNanos) {
         this.host = host;
         this.cmd = cmd;
+        this.prepared = prepared;
         this.runFolder = runFolder;
         this.probe = probe;
         this.options = options;
@@ -70,7 +80,10 @@ final class LaunchAttempt {
                         folderCreated = true;
                     }
                 })
-                .then(startProcess())
+                // the preparer's files land in the folder now, so a failure here removes them too
+                .then(prepared)
+                .doOnNext(c -> cmd = c)
+                .then(Mono.defer(this::startProcess))
                 .flatMap(p -> connectQmp(p).flatMap(q -> connectConsole(p)
                         .then(Mono.fromRunnable(() -> {
                             Mono<QgaClient> connector = agentConnector(p);

@@ -52,9 +52,20 @@ public final class QemuLauncher {
 
     /** Starts {@code spec} on {@code host} and completes when {@code probe} says it is ready. */
     public Mono<RunningVm> start(Host host, VmSpec spec, BootProbe probe) {
+        return start(host, spec, probe, RunFolderPreparer.none());
+    }
+
+    /**
+     * Starts a VM whose run folder needs files before QEMU starts: as {@link #start(Host, VmSpec, BootProbe)},
+     * but once the run folder exists {@code preparer} writes into it and returns the spec to launch (see
+     * {@link RunFolderPreparer}). The checks before launch run on {@code spec}; the command line is rendered
+     * from {@code spec} first (so a bad spec fails before anything is created) and again from the prepared spec.
+     */
+    public Mono<RunningVm> start(Host host, VmSpec spec, BootProbe probe, RunFolderPreparer preparer) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(probe, "probe");
+        Objects.requireNonNull(preparer, "preparer");
         String program = options.qemuBinary().orElse(spec.arch().qemuBinary());
         String runFolder = options.runBase() + "/" + spec.name() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
         return Mono.defer(() -> {
@@ -63,9 +74,28 @@ public final class QemuLauncher {
             return Prerequisites.check(host, spec, program)
                     .then(ensureRunBase(host))
                     .then(resolveAccelerator(host, spec, program))
-                    .map(accel -> render(spec, accel, runFolder, program))
-                    .flatMap(cmd -> new LaunchAttempt(host, cmd, runFolder, probe, options, started).run());
+                    .flatMap(accel -> {
+                        QemuCommandLine cmd = render(spec, accel, runFolder, program);
+                        Mono<QemuCommandLine> prepared = preparer == RunFolderPreparer.none() ? Mono.just(cmd)
+                                : prepare(host, spec, runFolder, preparer, cmd, accel, program);
+                        return new LaunchAttempt(host, cmd, prepared, runFolder, probe, options, started).run();
+                    });
         });
+    }
+
+    /** The preparer's step (run by the attempt after it created the run folder): its spec, rendered. */
+    private static Mono<QemuCommandLine> prepare(Host host, VmSpec spec, String runFolder, RunFolderPreparer preparer,
+                                                 QemuCommandLine cmd, Accelerator accel, String program) {
+        return Mono.defer(() -> preparer.prepare(host, runFolder, spec))
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException(spec.name()
+                        + ": the run folder preparer returned no spec")))
+                .map(prepared -> {
+                    if (!prepared.name().equals(spec.name())) {
+                        throw new IllegalStateException(spec.name() + ": the run folder preparer renamed the VM to "
+                                + prepared.name() + "; it must keep the name");
+                    }
+                    return prepared.equals(spec) ? cmd : render(prepared, accel, runFolder, program);
+                });
     }
 
     /** Which accelerator {@code spec} gets on {@code host}: AUTO becomes KVM only where KVM really runs a guest. */

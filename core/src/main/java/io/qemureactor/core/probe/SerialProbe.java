@@ -25,10 +25,10 @@ final class SerialProbe implements BootProbe {
                 .filter(line -> rule.test(line) != ReadinessRule.Verdict.UNDECIDED)
                 .next()
                 .switchIfEmpty(Mono.error(() -> new BootFailedException(
-                        "the serial console of " + context.vmName() + " closed before a line matched /" + rule.success().pattern() + "/")))
+                        "the serial console closed before a line matched /" + rule.success().pattern() + "/")))
                 .flatMap(line -> rule.test(line) == ReadinessRule.Verdict.READY
                         ? Mono.<Void>empty()
-                        : Mono.error(new BootFailedException(context.vmName() + " failed to boot: the console said '" + line.strip() + "'")));
+                        : Mono.error(new BootFailedException("the console said '" + line.strip() + "'")));
     }
 
     @Override

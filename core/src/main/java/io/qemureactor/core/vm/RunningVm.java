@@ -1,6 +1,7 @@
 package io.qemureactor.core.vm;
 
 import io.qemureactor.console.SerialConsole;
+import io.qemureactor.core.QemuVersion;
 import io.qemureactor.core.host.Host;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.NicAssignment;
@@ -86,6 +87,12 @@ public final class RunningVm {
 
     public QmpClient qmp() {
         return parts.qmp();
+    }
+
+    /** The version of the QEMU running this VM, from its QMP greeting (no extra command). */
+    public QemuVersion qemuVersion() {
+        var v = qmp().version();
+        return new QemuVersion(v.major(), v.minor(), v.micro(), v.pkg());
     }
 
     /** The guest agent, connected on first use and shared afterwards. */

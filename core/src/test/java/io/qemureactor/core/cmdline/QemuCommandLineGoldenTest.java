@@ -111,6 +111,9 @@ class QemuCommandLineGoldenTest {
         String ourAppend = SEED_APPEND_PREFIX + console + " tsc=reliable hugepages=256 fastboot init=/etc/vm_init_"
                 + id + ".conf";
         return commonEdits(seed, arch, id, run)
+                .replace("D17 9p share with multidevs=remap (no QEMU warning, stable inode numbers across host mounts)",
+                        List.of("-fsdev", "local,id=root9p,path=/,security_model=none"),
+                        List.of("-fsdev", "local,id=root9p,path=/,security_model=none,multidevs=remap"))
                 .replace("D10 append: init= last (kernel parameters are order-free)",
                         List.of("-append", seedAppend), List.of("-append", ourAppend))
                 .insertAfter("D9 the kernel VM gets a QMP socket too",

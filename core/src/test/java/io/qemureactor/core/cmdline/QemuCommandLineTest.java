@@ -98,7 +98,7 @@ class QemuCommandLineTest {
         List<String> a = argv(VmSpec.builder().id(5).kernel(k).build());
         assertThat(valueOf(a, "-kernel")).isEqualTo("/boot/vm,linuz");
         assertThat(valueOf(a, "-initrd")).isEqualTo("/boot/init rd");
-        assertThat(valueOf(a, "-fsdev")).isEqualTo("local,id=root9p,path=/srv/root,,fs,security_model=none");
+        assertThat(valueOf(a, "-fsdev")).isEqualTo("local,id=root9p,path=/srv/root,,fs,security_model=none,multidevs=remap");
         assertThat(valueOf(a, "-append")).isEqualTo("ro rootfstype=9p rootflags=trans=virtio root=virtioroot"
                 + " console=ttyS0 quiet init=/init.sh");
     }

@@ -60,12 +60,22 @@ class QemuLauncherIT {
         assertThat(permissions(folder)).isEqualTo("rwx------");
         assertThat(vm.serial().filter(l -> l.contains(kit.marker())).blockFirst(Duration.ofSeconds(5))).isNotNull();
         assertThat(vm.bootTime()).isPositive();
+        assertThat(vm.qemuVersion()).isEqualTo(io.qemureactor.core.QemuBinary.local().version().block(Duration.ofSeconds(30)));
 
         long pid = vm.pid();
         vm.shutdown().block(Duration.ofSeconds(90));
         vm = null;
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(folder).doesNotExist();
+    }
+
+    @Test
+    void autoChoosesKvmOnlyWhereTheProbeGuestRunsUnderIt() {
+        KvmVerdict verdict = new KvmProbe().verdict(LocalHost.instance(), "qemu-system-x86_64", "host", runBase.toString())
+                .block(Duration.ofSeconds(30));
+        vm = launcher.start(LocalHost.instance(), kit.spec(11, Flavour.DEFAULT).build(), kit.readyProbe()).block(BOOT);
+        assertThat(vm.accelerator()).isEqualTo(verdict.usable() ? Accelerator.KVM : Accelerator.TCG);
+        assertThat(vm.argv()).contains("pc,accel=" + vm.accelerator().qemuName() + ",usb=off,mem-merge=off");
     }
 
     @Test
