@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ToolVersion.class,
         description = "A reactive control plane for QEMU virtual machines.",
-        subcommands = {VersionCommand.class, QmpExecCommand.class, EventsCommand.class, BenchCommand.class,
+        subcommands = {VersionCommand.class, QmpExecCommand.class, QgaExecCommand.class, EventsCommand.class,
+                BootCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 /**
  * One launch of one VM, and everything it has acquired so far, so that a failure or a cancel
@@ -97,7 +98,13 @@ final class LaunchAttempt {
         return steps
                 .onErrorResume(e -> abort(e).then(Mono.error(e)))
                 .onErrorMap(e -> !(e instanceof VmLaunchException), e -> e)
-                .doOnCancel(() -> abort(null).subscribe(v -> { }, e -> log.warn("{}: cleanup after cancel failed: {}", name, e.toString())));
+                // doFinally, not doOnCancel: the cleanup starts after the cancel reached the probe, so closing
+                // the console cannot make a still-subscribed probe fail into onErrorDropped
+                .doFinally(signal -> {
+                    if (signal == SignalType.CANCEL) {
+                        abort(null).subscribe(v -> { }, e -> log.warn("{}: cleanup after cancel failed: {}", name, e.toString()));
+                    }
+                });
     }
 
     /** The process is recorded even if the launch was cancelled while it started, so it is never lost. */
@@ -229,9 +236,14 @@ final class LaunchAttempt {
                     log.warn("{}: cannot remove {}: {}", name, runFolder, e.toString());
                     return Mono.empty();
                 });
-        return exitBeforeKill.flatMap(exit -> closeSessions.then(stopProcess).then(outputTail)
+        Mono<Void> cleanup = exitBeforeKill.flatMap(exit -> closeSessions.then(stopProcess).then(outputTail)
                 .flatMap(tail -> removeFolder.then(cause == null ? Mono.<Void>empty()
-                        : Mono.error(describe(cause, exit, tail, consoleTail)))));
+                        : Mono.error(describe(cause, exit, tail, consoleTail)))))
+                .cache();
+        // started here and not cancellable from downstream: a cancel that arrives while a failed
+        // launch cleans up must not stop the cleanup half way (process killed, folder left)
+        cleanup.subscribe(v -> { }, e -> { });
+        return cleanup;
     }
 
     private VmLaunchException describe(Throwable cause, OptionalInt exit, List<String> qemuTail, List<String> consoleTail) {

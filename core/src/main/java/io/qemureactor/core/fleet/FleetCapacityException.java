@@ -1,0 +1,22 @@
+package io.qemureactor.core.fleet;
+
+import java.util.List;
+
+/**
+ * Some members of a fleet do not fit on its hosts, or the member list itself is wrong (two
+ * members with one name, a host that is not in the fleet). Raised before anything is launched;
+ * nothing stays reserved. {@link #reasons()} has one line per member that does not fit.
+ */
+public class FleetCapacityException extends RuntimeException {
+
+    private final List<String> reasons;
+
+    public FleetCapacityException(List<String> reasons) {
+        super("fleet does not fit, nothing was launched: " + String.join("; ", reasons));
+        this.reasons = List.copyOf(reasons);
+    }
+
+    public List<String> reasons() {
+        return reasons;
+    }
+}

@@ -1,0 +1,34 @@
+package io.qemureactor.core.fleet;
+
+import io.qemureactor.core.spec.HugepageSize;
+import io.qemureactor.core.spec.MacAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What a {@link ResourceLedger} set aside for one VM on one host; given back with
+ * {@link ResourceLedger#release(Reservation)} when the VM stops or fails to boot.
+ *
+ * @param host          the host's name in the fleet
+ * @param vmName        the VM's name, which also names its run folder on the host
+ * @param vmId          the VM id (one MAC octet)
+ * @param cpus          the CPUs its vCPUs get pinned to; empty when it is not pinned
+ * @param hugepageSize  the page size of its hugepage-backed memory, when it has such memory
+ * @param hugepageMib   how many MiB of those pages it takes (0 without)
+ * @param macs          the MACs of its NICs
+ * @param sshPort       the host port forwarded to its sshd, when it has one
+ */
+public record Reservation(String host, String vmName, int vmId, CpuSet cpus, Optional<HugepageSize> hugepageSize,
+                          long hugepageMib, List<MacAddress> macs, OptionalInt sshPort) {
+
+    public Reservation {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(vmName, "vmName");
+        Objects.requireNonNull(cpus, "cpus");
+        Objects.requireNonNull(hugepageSize, "hugepageSize");
+        Objects.requireNonNull(sshPort, "sshPort");
+        macs = List.copyOf(macs);
+    }
+}

@@ -1,0 +1,333 @@
+package io.qemureactor.core.fleet;
+
+import static io.qemureactor.core.fleet.ResourceLedgerTest.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.qemureactor.core.fleet.FakeStarter.Outcome;
+import io.qemureactor.core.fleet.FleetEvent.Type;
+import io.qemureactor.core.host.LocalHost;
+import io.qemureactor.core.launch.VmLaunchException;
+import io.qemureactor.core.probe.BootContext;
+import io.qemureactor.core.probe.BootProbe;
+import io.qemureactor.core.vm.RunningVm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/** Outcome logic, events and clean-up of a fleet, with a scripted launcher (no QEMU). */
+class FleetTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** Ready at once: the fake launcher decides how the boot ends. */
+    private static final BootProbe NOW = new BootProbe() {
+        @Override
+        public Mono<Void> await(BootContext context) {
+            return Mono.empty();
+        }
+
+        @Override
+        public Duration timeout() {
+            return Duration.ofSeconds(30);
+        }
+
+        @Override
+        public String describe() {
+            return "now";
+        }
+    };
+
+    @TempDir
+    Path runBase;
+
+    private final FleetHost local = FleetHost.of("localhost", LocalHost.instance(),
+            HostCapacity.unlimited().withCpus(CpuSet.parse("0-3")));
+
+    private static List<FleetMember> members(int n) {
+        return IntStream.rangeClosed(1, n).mapToObj(i -> FleetMember.of(spec(i).build(), NOW)).toList();
+    }
+
+    private Fleet fleet(FakeStarter starter, List<FleetMember> members, FleetOptions options) {
+        return Fleet.boot(starter, List.of(local), members, options);
+    }
+
+    private static Map<String, List<Type>> byVm(Fleet fleet) {
+        return fleet.events().collectList().block(WAIT).stream().collect(Collectors.groupingBy(FleetEvent::vmName,
+                Collectors.mapping(FleetEvent::type, Collectors.toList())));
+    }
+
+    @Test
+    void bootsEveryMemberReportsEachStepAndShutsDownLeavingNothing() throws Exception {
+        FakeStarter starter = new FakeStarter(runBase);
+        Fleet fleet = fleet(starter, members(3), FleetOptions.defaults());
+
+        FleetResult result = fleet.ready().block(WAIT);
+
+        assertThat(result.running()).extracting(RunningVm::name).containsExactly("vm1", "vm2", "vm3");
+        assertThat(result.failed()).isEmpty();
+        assertThat(result.hostOf("vm2")).hasValue("localhost");
+        assertThat(local.ledger().vmCount()).isEqualTo(3);
+
+        fleet.shutdown().block(WAIT);
+
+        Map<String, List<Type>> events = byVm(fleet); // completes: the fleet is over
+        for (String vm : List.of("vm1", "vm2", "vm3")) {
+            assertThat(events.get(vm)).containsExactly(Type.LAUNCHED, Type.QMP_CONNECTED, Type.READY, Type.STOPPED);
+            assertThat(starter.processes.get(vm).isAlive()).isFalse();
+            assertThat(runBase.resolve(vm)).doesNotExist();
+        }
+        assertThat(local.ledger().vmCount()).isZero();
+        fleet.shutdown().block(WAIT); // idempotent
+    }
+
+    @Test
+    void eventsCarryTheVmIdTheHostAndATimestamp() {
+        Fleet fleet = fleet(new FakeStarter(runBase), members(1), FleetOptions.defaults());
+        fleet.ready().block(WAIT);
+        fleet.shutdown().block(WAIT);
+
+        List<FleetEvent> events = fleet.events().collectList().block(WAIT);
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.vmId()).isEqualTo(1);
+            assertThat(e.host()).isEqualTo("localhost");
+            assertThat(e.error()).isEmpty();
+        });
+        assertThat(events).extracting(FleetEvent::at).isSorted();
+    }
+
+    @Test
+    void allOrNothingStopsTheOthersAndNamesTheVmThatFailed() {
+        FakeStarter starter = new FakeStarter(runBase)
+                .script("vm1", Outcome.UP, Duration.ofMillis(10))
+                .script("vm2", Outcome.FAIL, Duration.ofMillis(300))
+                .script("vm3", Outcome.HANG, Duration.ofMillis(10));
+        Fleet fleet = fleet(starter, members(3), FleetOptions.defaults());
+
+        assertThatThrownBy(() -> fleet.ready().block(WAIT))
+                .isInstanceOfSatisfying(FleetBootException.class, e -> {
+                    assertThat(e).hasMessageStartingWith("fleet of 3 did not come up (all-or-nothing): "
+                            + "vm2 on localhost failed to boot: scripted failure; "
+                            + "vm3 on localhost: boot cancelled: vm2 failed first (all-or-nothing); stopped: vm1");
+                    assertThat(e.failures()).extracting(MemberFailure::vmName).containsExactly("vm2", "vm3");
+                    assertThat(e.failureOf("vm2").orElseThrow().cause()).isInstanceOf(VmLaunchException.class);
+                    assertThat(e.stopped()).containsExactly("vm1");
+                });
+
+        // vm1 was up and is killed before ready() fails; vm3's boot was cancelled (the launcher cleans up)
+        assertThat(starter.processes.get("vm1").isAlive()).isFalse();
+        assertThat(runBase.resolve("vm1")).doesNotExist();
+        assertThat(starter.cancelled).containsExactly("vm3");
+        assertThat(local.ledger().vmCount()).isZero();
+
+        Map<String, List<Type>> events = byVm(fleet);
+        assertThat(events.get("vm1")).containsExactly(Type.LAUNCHED, Type.QMP_CONNECTED, Type.READY, Type.STOPPED);
+        assertThat(events.get("vm2")).containsExactly(Type.LAUNCHED, Type.QMP_CONNECTED, Type.FAILED);
+        assertThat(events.get("vm3")).containsExactly(Type.LAUNCHED, Type.QMP_CONNECTED, Type.FAILED);
+    }
+
+    @Test
+    void allOrNothingDoesNotLaunchTheMembersStillWaitingForTheirTurn() {
+        FakeStarter starter = new FakeStarter(runBase).script("vm1", Outcome.FAIL, Duration.ofMillis(10));
+        Fleet fleet = fleet(starter, members(3), FleetOptions.defaults().withConcurrency(1));
+
+        assertThatThrownBy(() -> fleet.ready().block(WAIT))
+                .isInstanceOfSatisfying(FleetBootException.class, e -> assertThat(e.failures())
+                        .extracting(MemberFailure::reason)
+                        .containsExactly("vm1 on localhost failed to boot: scripted failure",
+                                "not launched: vm1 failed first (all-or-nothing)",
+                                "not launched: vm1 failed first (all-or-nothing)"));
+        assertThat(starter.startedNames).containsExactly("vm1");
+        assertThat(byVm(fleet).get("vm3")).containsExactly(Type.FAILED);
+        assertThat(local.ledger().vmCount()).isZero();
+    }
+
+    @Test
+    void bestEffortKeepsTheVmsThatCameUpAndReportsTheOthers() {
+        FakeStarter starter = new FakeStarter(runBase).script("vm2", Outcome.FAIL, Duration.ofMillis(10));
+        Fleet fleet = fleet(starter, members(3), FleetOptions.defaults().withPolicy(FleetPolicy.BEST_EFFORT));
+
+        FleetResult result = fleet.ready().block(WAIT);
+
+        assertThat(result.running()).extracting(RunningVm::name).containsExactly("vm1", "vm3");
+        assertThat(result.failed()).extracting(MemberFailure::vmName).containsExactly("vm2");
+        assertThat(result.failed().get(0).reason()).contains("scripted failure");
+        assertThat(result.allRunning()).isFalse();
+        assertThat(local.ledger().reservations()).extracting(Reservation::vmName).containsExactly("vm1", "vm3");
+        assertThat(starter.processes.get("vm1").isAlive()).isTrue();
+
+        fleet.shutdown().block(WAIT);
+        assertThat(starter.processes.get("vm3").isAlive()).isFalse();
+        assertThat(local.ledger().vmCount()).isZero();
+    }
+
+    @Test
+    void runsAtMostConcurrencyBootsAtOnce() {
+        FakeStarter starter = new FakeStarter(runBase);
+        Fleet fleet = fleet(starter, members(6), FleetOptions.defaults().withConcurrency(2));
+
+        assertThat(fleet.ready().block(WAIT).running()).hasSize(6);
+        assertThat(starter.maxInFlight.get()).isEqualTo(2);
+        fleet.shutdown().block(WAIT);
+    }
+
+    @Test
+    void theDefaultConcurrencyIsEveryMemberAtOnce() {
+        FakeStarter starter = new FakeStarter(runBase);
+        for (int i = 1; i <= 5; i++) {
+            starter.script("vm" + i, Outcome.UP, Duration.ofMillis(400));
+        }
+        Fleet fleet = fleet(starter, members(5), FleetOptions.defaults());
+
+        fleet.ready().block(WAIT);
+        assertThat(starter.maxInFlight.get()).isEqualTo(5);
+        fleet.shutdown().block(WAIT);
+    }
+
+    @Test
+    void aMemberThatDoesNotFitFailsTheFleetBeforeAnythingIsLaunched() {
+        FakeStarter starter = new FakeStarter(runBase);
+        List<FleetMember> members = List.of(FleetMember.of(spec(1).build(), NOW).pinning(3),
+                FleetMember.of(spec(2).build(), NOW).pinning(2));
+        Fleet fleet = fleet(starter, members, FleetOptions.defaults());
+
+        assertThatThrownBy(() -> fleet.ready().block(WAIT)).isInstanceOf(FleetCapacityException.class)
+                .hasMessageContaining("vm2 fits on no host: host localhost: 2 CPUs asked for vm2, 1 free"
+                        + " (cpus 0-2 reserved by vm1)");
+        assertThat(starter.startedNames).isEmpty();
+        assertThat(local.ledger().vmCount()).isZero();
+        assertThat(fleet.events().collectList().block(WAIT)).isEmpty();
+    }
+
+    @Test
+    void pinnedMembersGetDisjointCpusFromTheLedger() {
+        FakeStarter starter = new FakeStarter(runBase);
+        // the fake VMs cannot be pinned for real: check the plan the pinning would follow
+        List<PlacedMember> placed = Placement.place(List.of(FleetMember.of(spec(1).build(), NOW).pinning(2),
+                FleetMember.of(spec(2).build(), NOW).pinning(2)), List.of(local));
+        assertThat(placed).extracting(p -> p.reservation().cpus().toString()).containsExactly("0-1", "2-3");
+        placed.forEach(PlacedMember::release);
+        assertThat(starter.startedNames).isEmpty();
+    }
+
+    @Test
+    void cancellingReadyStopsTheVmsUpAndCancelsTheBootsInProgress() {
+        FakeStarter starter = new FakeStarter(runBase)
+                .script("vm1", Outcome.UP, Duration.ofMillis(10))
+                .script("vm2", Outcome.HANG, Duration.ofMillis(10));
+        Fleet fleet = fleet(starter, members(2), FleetOptions.defaults());
+
+        Disposable boot = fleet.ready().subscribe();
+        fleet.events().filter(e -> e.type() == Type.READY).blockFirst(WAIT);
+        boot.dispose();
+
+        Map<String, List<Type>> events = byVm(fleet); // completes once vm1 is stopped
+        assertThat(events.get("vm1")).containsExactly(Type.LAUNCHED, Type.QMP_CONNECTED, Type.READY, Type.STOPPED);
+        assertThat(events.get("vm2")).startsWith(Type.LAUNCHED).endsWith(Type.FAILED).doesNotContain(Type.READY);
+        assertThat(starter.processes.get("vm1").isAlive()).isFalse();
+        assertThat(starter.cancelled).containsExactly("vm2");
+        assertThat(local.ledger().vmCount()).isZero();
+        assertThatThrownBy(() -> fleet.ready().block(WAIT)).isInstanceOf(CancellationException.class);
+    }
+
+    @Test
+    void shutdownDuringTheBootCancelsItAndWaitsForTheVmsUp() {
+        FakeStarter starter = new FakeStarter(runBase)
+                .script("vm1", Outcome.UP, Duration.ofMillis(10))
+                .script("vm2", Outcome.HANG, Duration.ofMillis(10));
+        Fleet fleet = fleet(starter, members(2), FleetOptions.defaults());
+        var ready = fleet.ready().toFuture();
+        fleet.events().filter(e -> e.type() == Type.READY).blockFirst(WAIT);
+
+        fleet.shutdown().block(WAIT);
+
+        assertThat(starter.processes.get("vm1").isAlive()).isFalse();
+        assertThat(starter.cancelled).containsExactly("vm2");
+        assertThat(ready).isCompletedExceptionally();
+        assertThatThrownBy(ready::join).isInstanceOf(CancellationException.class)
+                .hasMessageContaining("the fleet was shut down during its boot");
+        assertThat(local.ledger().vmCount()).isZero();
+    }
+
+    @Test
+    void disposeStopsEveryVm() {
+        FakeStarter starter = new FakeStarter(runBase);
+        Fleet fleet = fleet(starter, members(2), FleetOptions.defaults());
+        fleet.ready().block(WAIT);
+
+        fleet.dispose();
+
+        assertThat(fleet.isDisposed()).isTrue();
+        assertThat(byVm(fleet).get("vm2")).endsWith(Type.STOPPED);
+        assertThat(starter.processes.values()).noneMatch(FakeStarter.FakeProcess::isAlive);
+        assertThat(local.ledger().vmCount()).isZero();
+    }
+
+    @Test
+    void theBootStartsOnceAndLaterSubscribersShareItsOutcome() {
+        FakeStarter starter = new FakeStarter(runBase);
+        Fleet fleet = fleet(starter, members(2), FleetOptions.defaults());
+        assertThat(starter.startedNames).as("nothing before ready() is subscribed").isEmpty();
+
+        FleetResult first = fleet.ready().block(WAIT);
+        FleetResult second = fleet.ready().block(WAIT);
+
+        assertThat(second).isSameAs(first);
+        assertThat(starter.startedNames).containsExactly("vm1", "vm2");
+        fleet.shutdown().block(WAIT);
+    }
+
+    @Test
+    void aFleetShutDownBeforeItsBootNeverBoots() {
+        FakeStarter starter = new FakeStarter(runBase);
+        Fleet fleet = fleet(starter, members(1), FleetOptions.defaults());
+        fleet.shutdown().block(WAIT);
+
+        assertThatThrownBy(() -> fleet.ready().block(WAIT)).isInstanceOf(CancellationException.class);
+        assertThat(starter.startedNames).isEmpty();
+    }
+
+    @Test
+    void aVmThatCannotBePinnedFailsAndIsKilled() {
+        // the fake QEMU has no vCPU threads to pin
+        FakeStarter starter = new FakeStarter(runBase);
+        Fleet fleet = fleet(starter, List.of(FleetMember.of(spec(1).build(), NOW).pinning(1)),
+                FleetOptions.defaults().withPolicy(FleetPolicy.BEST_EFFORT));
+
+        FleetResult result = fleet.ready().block(WAIT);
+
+        assertThat(result.running()).isEmpty();
+        assertThat(result.failed().get(0).reason()).startsWith("pinning the vCPUs of vm1 to cpus 0 failed: ");
+        assertThat(starter.processes.get("vm1").isAlive()).isFalse();
+        assertThat(runBase.resolve("vm1")).doesNotExist();
+        assertThat(local.ledger().vmCount()).isZero();
+        fleet.shutdown().block(WAIT);
+        assertThat(byVm(fleet).get("vm1")).containsExactly(Type.LAUNCHED, Type.QMP_CONNECTED, Type.READY, Type.FAILED);
+    }
+
+    @Test
+    void twoFleetsSharingAHostShareItsLedger() {
+        FakeStarter starter = new FakeStarter(runBase);
+        Fleet first = fleet(starter, List.of(FleetMember.of(spec(1).build(), NOW)), FleetOptions.defaults());
+        first.ready().block(WAIT);
+        Fleet second = fleet(starter, List.of(FleetMember.of(spec(1).build(), NOW)), FleetOptions.defaults());
+
+        assertThatThrownBy(() -> second.ready().block(WAIT)).isInstanceOf(FleetCapacityException.class)
+                .hasMessageContaining("host localhost: name vm1 is already reserved");
+
+        first.shutdown().block(WAIT);
+        Fleet third = fleet(starter, List.of(FleetMember.of(spec(2).build(), NOW).pinning(0)), FleetOptions.defaults());
+        assertThat(third.ready().block(WAIT).running()).hasSize(1);
+        third.shutdown().block(WAIT);
+        assertThat(Files.exists(runBase.resolve("vm2"))).isFalse();
+    }
+}
