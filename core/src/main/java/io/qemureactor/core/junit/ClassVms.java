@@ -1,0 +1,450 @@
+package io.qemureactor.core.junit;
+
+import io.qemureactor.core.fleet.Fleet;
+import io.qemureactor.core.fleet.FleetBootException;
+import io.qemureactor.core.fleet.FleetHost;
+import io.qemureactor.core.fleet.FleetMember;
+import io.qemureactor.core.fleet.FleetOptions;
+import io.qemureactor.core.fleet.FleetResult;
+import io.qemureactor.core.fleet.MemberFailure;
+import io.qemureactor.core.guest.GuestKit;
+import io.qemureactor.core.host.LocalHost;
+import io.qemureactor.core.launch.LaunchOptions;
+import io.qemureactor.core.launch.QemuLauncher;
+import io.qemureactor.core.launch.VmLaunchException;
+import io.qemureactor.core.probe.BootProbe;
+import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.vm.RunningVm;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The VMs one test class declares ({@link BootVm} fields of the class and its superclasses):
+ * booted once as one all-or-nothing fleet, stopped once. Thread-safe.
+ */
+final class ClassVms implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(QemuVmsExtension.class);
+
+    /** Where the run folders go: short, so QEMU's socket paths stay under the 107-byte limit. */
+    private static final Path TEMP_BASE = Path.of("/tmp");
+
+    /** How long a killed fleet may take to report its VMs gone, after a shutdown that timed out. */
+    private static final Duration KILL_WAIT = Duration.ofSeconds(60);
+
+    private enum State { NEW, UP, FAILED, CLOSED }
+
+    /** The class's settings: {@link QemuVms}'s attributes. */
+    record Settings(Duration boot, Duration shutdown, int tailLines) {
+
+        static Settings of(Optional<QemuVms> annotation) {
+            return annotation.map(a -> new Settings(Duration.ofSeconds(a.bootTimeoutSeconds()),
+                            Duration.ofSeconds(a.shutdownTimeoutSeconds()), a.consoleTailLines()))
+                    .orElse(new Settings(Duration.ofSeconds(600), Duration.ofSeconds(180), 50));
+        }
+    }
+
+    /** One {@link BootVm} field. */
+    record Declared(String field, VmSpec spec, BootProbe probe, Optional<FleetHost> host, int pinCpus) {
+
+        String label() {
+            return field.equals(spec.name()) ? field : field + " (" + spec.name() + ")";
+        }
+    }
+
+    private final Class<?> testClass;
+    private final Settings settings;
+    private final Map<String, Declared> declared;
+
+    private State state = State.NEW;
+    private Path runBase;
+    private Fleet fleet;
+    private final Map<String, RunningVm> running = new LinkedHashMap<>();
+    private String failureMessage;
+    private Throwable failureCause;
+
+    private ClassVms(Class<?> testClass, Settings settings, Map<String, Declared> declared) {
+        this.testClass = testClass;
+        this.settings = settings;
+        this.declared = declared;
+    }
+
+    /** The VMs {@code testClass} declares; a misdeclared field is an {@link ExtensionConfigurationException}. */
+    static ClassVms declaredOn(Class<?> testClass, Settings settings) {
+        Map<String, Declared> declared = new LinkedHashMap<>();
+        List<Class<?>> hierarchy = new ArrayList<>();
+        for (Class<?> c = testClass; c != null && c != Object.class; c = c.getSuperclass()) {
+            hierarchy.add(0, c); // superclass fields first
+        }
+        String kitMarker = null;
+        for (Class<?> c : hierarchy) {
+            for (Field f : c.getDeclaredFields()) {
+                BootVm a = f.getAnnotation(BootVm.class);
+                if (a == null) {
+                    continue;
+                }
+                String where = "@BootVm " + c.getSimpleName() + "." + f.getName();
+                if (!Modifier.isStatic(f.getModifiers())) {
+                    throw new ExtensionConfigurationException(where + " must be static: the VMs boot before any test instance exists");
+                }
+                if (declared.containsKey(f.getName())) {
+                    throw new ExtensionConfigurationException(where + ": another @BootVm field is named " + f.getName()
+                            + " (the field name is the VM's name for @Vm)");
+                }
+                Object value = read(f, where);
+                Declared d;
+                if (value instanceof VmSpec spec) {
+                    if (needsKitMarker(a) && kitMarker == null) {
+                        kitMarker = kitMarker(where);
+                    }
+                    d = new Declared(f.getName(), spec, probe(a, kitMarker, where), Optional.empty(), 0);
+                } else if (value instanceof VmDeclaration decl) {
+                    if (a.probe() != ProbeKind.SERIAL_MARKER || !a.marker().isEmpty() || a.timeoutSeconds() != 0) {
+                        throw new ExtensionConfigurationException(where + ": a VmDeclaration has its own probe;"
+                                + " leave the @BootVm attributes at their defaults");
+                    }
+                    d = new Declared(f.getName(), decl.spec(), decl.probe(), decl.host(), decl.pinCpus());
+                } else {
+                    throw new ExtensionConfigurationException(where + " is a " + f.getType().getSimpleName()
+                            + "; it must be a VmSpec or a VmDeclaration");
+                }
+                declared.put(f.getName(), d);
+            }
+        }
+        checkUnique(declared);
+        return new ClassVms(testClass, settings, declared);
+    }
+
+    private static Object read(Field f, String where) {
+        try {
+            f.setAccessible(true);
+            Object value = f.get(null);
+            if (value == null) {
+                throw new ExtensionConfigurationException(where + " is null");
+            }
+            return value;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            if (e instanceof ExtensionConfigurationException ece) {
+                throw ece;
+            }
+            throw new ExtensionConfigurationException(where + " cannot be read: " + e, e);
+        }
+    }
+
+    private static boolean needsKitMarker(BootVm a) {
+        return (a.probe() == ProbeKind.SERIAL_MARKER || a.probe() == ProbeKind.SERIAL_MARKER_AND_QGA) && a.marker().isEmpty();
+    }
+
+    private static String kitMarker(String where) {
+        try {
+            return GuestKit.locate().marker();
+        } catch (RuntimeException e) {
+            throw new ExtensionConfigurationException(where + ": probe SERIAL_MARKER without a marker waits for the"
+                    + " test guest kit's marker, but " + e.getMessage(), e);
+        }
+    }
+
+    private static BootProbe probe(BootVm a, String kitMarker, String where) {
+        if (!a.marker().isEmpty() && a.probe() != ProbeKind.SERIAL_MARKER && a.probe() != ProbeKind.SERIAL_MARKER_AND_QGA) {
+            throw new ExtensionConfigurationException(where + ": marker is only for the serial probes, not " + a.probe());
+        }
+        if (a.timeoutSeconds() < 0) {
+            throw new ExtensionConfigurationException(where + ": timeoutSeconds " + a.timeoutSeconds() + " is negative");
+        }
+        String marker = a.marker().isEmpty() ? kitMarker : a.marker();
+        BootProbe probe = switch (a.probe()) {
+            case SERIAL_MARKER -> BootProbe.serialMarker(Pattern.quote(marker));
+            case QGA -> BootProbe.qga();
+            case QMP_RUNNING -> BootProbe.qmpStatus("running");
+            case SERIAL_MARKER_AND_QGA -> BootProbe.all(BootProbe.serialMarker(Pattern.quote(marker)), BootProbe.qga());
+        };
+        return a.timeoutSeconds() > 0 ? probe.withTimeout(Duration.ofSeconds(a.timeoutSeconds())) : probe;
+    }
+
+    private static void checkUnique(Map<String, Declared> declared) {
+        Map<String, String> specNames = new LinkedHashMap<>();
+        Map<String, FleetHost> hosts = new LinkedHashMap<>();
+        for (Declared d : declared.values()) {
+            String other = specNames.putIfAbsent(d.spec().name(), d.field());
+            if (other != null) {
+                throw new ExtensionConfigurationException("@BootVm " + other + " and " + d.field()
+                        + " both declare a VM named " + d.spec().name() + ": give the specs different ids or names");
+            }
+            d.host().ifPresent(h -> {
+                FleetHost seen = hosts.putIfAbsent(h.name(), h);
+                if (seen != null && seen != h) {
+                    throw new ExtensionConfigurationException("@BootVm " + d.field() + ": two different FleetHosts are named "
+                            + h.name() + "; share one FleetHost object per machine");
+                }
+            });
+        }
+    }
+
+    Class<?> testClass() {
+        return testClass;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    boolean declares(String field) {
+        return declared.containsKey(field);
+    }
+
+    Set<String> names() {
+        return declared.keySet();
+    }
+
+    // ---- boot
+
+    /** Boots the class's VMs once (later calls return at once); a failure is kept, see {@link #failure()}. */
+    synchronized void boot() {
+        if (state != State.NEW) {
+            return;
+        }
+        if (declared.isEmpty()) {
+            state = State.UP;
+            return;
+        }
+        String what = declared.values().stream().map(Declared::label).collect(Collectors.joining(", "));
+        try {
+            runBase = Files.createTempDirectory(TEMP_BASE, "qemu-reactor-junit-");
+        } catch (IOException | RuntimeException e) {
+            fail("cannot create a run folder base in " + TEMP_BASE + ": " + e, e);
+            return;
+        }
+        QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
+        List<FleetHost> hosts = hosts();
+        List<FleetMember> members = members(hosts);
+        fleet = Fleet.boot(launcher, hosts, members, FleetOptions.defaults());
+        fleet.events().subscribe(e -> log.debug("{}: {}", testClass.getSimpleName(), e), e -> { });
+        log.info("{}: booting {} VM(s) concurrently: {} (run folders in {})", testClass.getSimpleName(),
+                declared.size(), what, runBase);
+        try {
+            FleetResult result = Sync.await(fleet.ready(), settings.boot());
+            for (Declared d : declared.values()) {
+                running.put(d.field(), result.vm(d.spec().name()).orElseThrow(() ->
+                        new IllegalStateException(d.spec().name() + " is not in the fleet's result")));
+            }
+            state = State.UP;
+            log.info("{}: VMs up: {}", testClass.getSimpleName(), running.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue().name() + " pid " + e.getValue().pid()
+                            + " (boot " + e.getValue().bootTime().toMillis() + " ms)")
+                    .collect(Collectors.joining(", ")));
+        } catch (TimeoutException e) {
+            fail("the VMs of " + testClass.getSimpleName() + " (" + what + ") were not all up within "
+                    + settings.boot().toSeconds() + " s (@QemuVms bootTimeoutSeconds); the boot was cancelled", e);
+        } catch (RuntimeException | Error e) {
+            fail(describe(e), e);
+        }
+    }
+
+    private List<FleetHost> hosts() {
+        Map<String, FleetHost> hosts = new LinkedHashMap<>();
+        declared.values().forEach(d -> d.host().ifPresent(h -> hosts.putIfAbsent(h.name(), h)));
+        boolean anyLocal = declared.values().stream().anyMatch(d -> d.host().isEmpty());
+        List<FleetHost> list = new ArrayList<>();
+        if (anyLocal) {
+            FleetHost local = hosts.remove(LocalHost.instance().name());
+            list.add(local != null ? local : FleetHost.local());
+        }
+        list.addAll(hosts.values());
+        return list;
+    }
+
+    private List<FleetMember> members(List<FleetHost> hosts) {
+        String local = LocalHost.instance().name();
+        List<FleetMember> members = new ArrayList<>();
+        for (Declared d : declared.values()) {
+            FleetMember m = FleetMember.of(d.spec(), d.probe()).pinning(d.pinCpus());
+            if (d.host().isPresent()) {
+                m = m.on(d.host().get().name());
+            } else if (hosts.size() > 1) {
+                m = m.on(local);
+            }
+            members.add(m);
+        }
+        return members;
+    }
+
+    private void fail(String message, Throwable cause) {
+        state = State.FAILED;
+        failureMessage = message;
+        failureCause = cause;
+        log.error("{}", message);
+    }
+
+    /** The boot's error, every VM that failed with QEMU's output and its console tail. */
+    private String describe(Throwable e) {
+        StringBuilder b = new StringBuilder("the VMs of ").append(testClass.getSimpleName()).append(" did not boot: ")
+                .append(e.getMessage() == null ? e.toString() : e.getMessage());
+        Set<VmLaunchException> launches = new LinkedHashSet<>();
+        if (e instanceof FleetBootException fbe) {
+            fbe.failures().stream().map(MemberFailure::cause).forEach(c -> launchException(c).ifPresent(launches::add));
+        }
+        launchException(e).ifPresent(launches::add);
+        for (VmLaunchException l : launches) {
+            String label = declared.values().stream().filter(d -> d.spec().name().equals(l.vmName()))
+                    .map(Declared::label).findFirst().orElse(l.vmName());
+            b.append("\n\n").append(label).append(": ").append(l.details());
+        }
+        return b.toString();
+    }
+
+    private static Optional<VmLaunchException> launchException(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof VmLaunchException l) {
+                return Optional.of(l);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Why the class's VMs are not up, as a fresh exception for one test; empty when they are (or never booted). */
+    synchronized Optional<QemuVmsBootException> failure() {
+        return failureMessage == null ? Optional.empty()
+                : Optional.of(new QemuVmsBootException(failureMessage, failureCause));
+    }
+
+    /** The VM of the {@link BootVm} field {@code field}, booting the class's VMs first if need be. */
+    RunningVm vm(String field) {
+        boot();
+        synchronized (this) {
+            Optional<QemuVmsBootException> failed = failure();
+            if (failed.isPresent()) {
+                throw failed.get();
+            }
+            RunningVm vm = running.get(field);
+            if (vm == null) {
+                throw new IllegalStateException("the VMs of " + testClass.getSimpleName() + " were stopped already");
+            }
+            return vm;
+        }
+    }
+
+    /** The VMs that are up, by field name (empty before the boot, after a failed one and after close). */
+    synchronized Map<String, RunningVm> running() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(running));
+    }
+
+    // ---- teardown
+
+    /**
+     * Stops every VM of the class (the shutdown ladder, within the class's bound; killed after
+     * it) and removes the run folder base. Idempotent. Fails after the cleanup when something
+     * could not be cleaned up.
+     */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean started = state != State.NEW;
+        state = State.CLOSED;
+        if (!started) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        List<RunningVm> vms = List.copyOf(running.values());
+        running.clear();
+        if (fleet != null) {
+            try {
+                Sync.await(fleet.shutdown(), settings.shutdown());
+            } catch (TimeoutException e) {
+                problems.add("the VMs did not stop within " + settings.shutdown().toSeconds()
+                        + " s (@QemuVms shutdownTimeoutSeconds): killed");
+                killFleet();
+            } catch (RuntimeException | Error e) {
+                problems.add("stopping the VMs failed: " + e + "; killed");
+                killFleet();
+            }
+        }
+        for (RunningVm vm : vms) {
+            killIfAlive(vm).ifPresent(problems::add);
+        }
+        removeRunBase(problems);
+        if (!problems.isEmpty()) {
+            String message = testClass.getSimpleName() + ": cleaning up its VMs: " + String.join("; ", problems);
+            log.error("{}", message);
+            throw new IllegalStateException(message);
+        }
+        if (!vms.isEmpty()) {
+            log.info("{}: VMs stopped, {} removed", testClass.getSimpleName(), runBase);
+        }
+    }
+
+    private void killFleet() {
+        fleet.dispose();
+        try {
+            Sync.await(fleet.events().then(), KILL_WAIT);
+        } catch (TimeoutException | RuntimeException e) {
+            log.warn("{}: the killed fleet did not report its end within {} s: {}", testClass.getSimpleName(),
+                    KILL_WAIT.toSeconds(), e.toString());
+        }
+    }
+
+    /** The last resort, by the exact pid and only if it is still a QEMU: nothing of the class may outlive it. */
+    private static Optional<String> killIfAlive(RunningVm vm) {
+        if (!(vm.host() instanceof LocalHost)) {
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(vm.pid())
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.contains("qemu")).orElse(true));
+        if (process.isEmpty()) {
+            return Optional.empty();
+        }
+        process.get().destroyForcibly();
+        return Optional.of(vm.name() + " (pid " + vm.pid() + ") was still running after the fleet stopped: killed");
+    }
+
+    private void removeRunBase(List<String> problems) {
+        if (runBase == null) {
+            return;
+        }
+        for (FleetHost h : fleet == null ? List.<FleetHost>of() : fleet.hosts()) {
+            if (!(h.host() instanceof LocalHost)) {
+                try {
+                    Sync.await(h.host().exec(List.of("rm", "-rf", "--", runBase.toString())).then(), Duration.ofSeconds(30));
+                } catch (TimeoutException | RuntimeException e) {
+                    problems.add("cannot remove " + runBase + " on " + h.name() + ": " + e);
+                }
+            }
+        }
+        if (!Files.exists(runBase)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(runBase)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add("cannot remove " + runBase + ": " + e);
+        }
+    }
+
+    /** The run folder base, while it exists (for tests). */
+    synchronized Optional<Path> runBase() {
+        return Optional.ofNullable(runBase);
+    }
+}
