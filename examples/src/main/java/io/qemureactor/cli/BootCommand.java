@@ -1,5 +1,16 @@
 package io.qemureactor.cli;
 
+import io.qemureactor.core.fleet.FleetBootException;
+import io.qemureactor.core.fleet.FleetHost;
+import io.qemureactor.core.fleet.FleetMember;
+import io.qemureactor.core.fleet.FleetOptions;
+import io.qemureactor.core.fleet.FleetPolicy;
+import io.qemureactor.core.fleet.FleetResult;
+import io.qemureactor.core.fleet.HostCapacity;
+import io.qemureactor.core.fleet.MemberFailure;
+import io.qemureactor.core.fleet.Topology;
+import io.qemureactor.core.fleet.TopologyException;
+import io.qemureactor.core.function.InvalidFunctionConfigException;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.LocalHost;
@@ -17,17 +28,20 @@ import io.qemureactor.core.spec.VirtioNic;
 import io.qemureactor.core.spec.VmSpec;
 import io.qemureactor.core.vm.GuestNic;
 import io.qemureactor.core.vm.RunningVm;
+import io.qemureactor.core.vm.ShutdownPolicy;
 import io.qemureactor.core.vm.VcpuThread;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,19 +52,22 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code qemu-reactor boot}: boots the test guest (or the user's kernel or image) N times
- * concurrently, prints a line per VM as it comes up and a table of what came up, then shuts the
- * VMs down, or with {@code --keep} leaves them running and says how to reach them.
+ * {@code qemu-reactor boot}: boots the test guest (or the user's kernel or image, or a network
+ * function in a kernel VM) N times as one {@link io.qemureactor.core.fleet.Fleet}, prints each VM's
+ * progress and a table of what came up, then shuts the VMs down, or with {@code --keep} leaves them
+ * running and says how to reach them.
  */
 @Command(name = "boot",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = {"Boot VMs and print what came up: pid, accelerator, boot time, vCPU threads, guest NICs.",
-                "Boots the test guest of docs/guest.md (or your --kernel/--initrd, or --image) --count times "
-                        + "concurrently, prints a line per VM as it comes up, then a table, then shuts the VMs down "
-                        + "(with --keep it leaves them running and says how to reach them).",
+        description = {"Boot VMs and print what came up: host, pid, accelerator, boot time, vCPU threads, guest NICs.",
+                "Boots the test guest of docs/guest.md (or your --kernel/--initrd, or --image, or a network function "
+                        + "with --mode kernel --function) --count times as one fleet, concurrently, here, on --host or "
+                        + "across the hosts of a --hosts topology; prints each VM's progress, then a table, then shuts "
+                        + "the VMs down (with --keep it leaves them running and says how to reach them).",
                 "Exit 0 when every VM came up (and, without --keep, went down); 2 on any failure, as one line on "
-                        + "stderr, with no QEMU left running. Ctrl-C during boot tears down what was started."})
+                        + "stderr, with no QEMU left running (with --best-effort the VMs that came up stay until the "
+                        + "end). Ctrl-C tears down what was started."})
 final class BootCommand implements Callable<Integer> {
 
     /** The guest's line that says it is up, when the test guest kit is not there to say it. */
@@ -70,9 +87,19 @@ final class BootCommand implements Callable<Integer> {
             description = "How many VMs, with ids 1..N (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
-            description = "How many boot at once (default: ${DEFAULT-VALUE}).")
-    int parallel;
+    @Option(names = {"--concurrency", "--parallel"}, paramLabel = "C",
+            description = "How many boot at once (default: all of them; --parallel is the old name).")
+    Integer concurrency;
+
+    @Option(names = "--best-effort",
+            description = "Keep the VMs that came up when others fail, report those, and exit 2 "
+                    + "(default: all-or-nothing: one failure stops them all).")
+    boolean bestEffort;
+
+    @Option(names = "--hosts", paramLabel = "FILE",
+            description = "A topology file (JSON, see docs/fleet.md): the VMs are placed across its local and SSH "
+                    + "hosts. Not with --host.")
+    Path hostsFile;
 
     @Option(names = "--mode", paramLabel = "MODE", converter = ModeConverter.class,
             description = "The test guest's flavour: default (initramfs only), disk (ext4 root on virtio-blk), "
@@ -140,6 +167,17 @@ final class BootCommand implements Callable<Integer> {
             description = "Extra kernel parameters (with --kernel, or added to the test guest's).")
     String append;
 
+    @Option(names = "--function", paramLabel = "CMD",
+            description = "With --mode kernel: the network function each VM runs, one string run by /bin/sh -c "
+                    + "inside the guest (the host's / over 9p); the VM is ready when its console shows --ready-line, "
+                    + "and fails when the command exits.")
+    String function;
+
+    @Option(names = "--ready-line", paramLabel = "TEXT",
+            description = "With --function: the text (literal) of the console line that says the function is up "
+                    + "(default: '" + BootFunction.DEFAULT_READY_LINE + "').")
+    String readyLine;
+
     @Option(names = "--image", paramLabel = "FILE",
             description = "Boot this disk image through the firmware (raw, or qcow2 by its .qcow2 name), attached "
                     + "with snapshot=on so it is never written; its agent is expected on virtio-serial.")
@@ -149,23 +187,29 @@ final class BootCommand implements Callable<Integer> {
     public Integer call() {
         checkOptions();
         PrintWriter out = spec.commandLine().getOut();
-        Consumer<String> progress = json ? line -> { } : line -> {
-            out.println(line);
-            out.flush();
-        };
-        List<VmSpec> specs = specs();
-        BootProbe probe = probe();
-        Host host = host();
+        Hosts hosts = hosts();
         try {
             LaunchOptions options = LaunchOptions.defaults();
             if (runDir != null) {
-                options = options.withRunBase(runBase());
+                options = options.withRunBase(runBase(hosts));
             }
-            BootRun run = new BootRun(host, new QemuLauncher(options), specs, probe, Math.min(parallel, count), progress);
+            QemuLauncher launcher = new QemuLauncher(options);
+            BootFunction fn = function == null ? null : bootFunction(options.runBase());
+            List<VmSpec> specs = specs(fn);
+            BootProbe probe = fn != null ? fn.probe() : probe();
+            List<FleetMember> members = specs.stream().map(s -> FleetMember.of(s, probe)).toList();
+            FleetOptions fleetOptions = FleetOptions.defaults()
+                    .withConcurrency(concurrency == null ? 0 : concurrency)
+                    .withPolicy(bestEffort ? FleetPolicy.BEST_EFFORT : FleetPolicy.ALL_OR_NOTHING)
+                    // a kernel VM's init script runs no agent and ignores the ACPI button: QMP quit, then signals
+                    .withShutdownPolicy(fn != null ? ShutdownPolicy.withoutGuest() : ShutdownPolicy.defaults());
+            FleetProgress progress = FleetProgress.of(FleetProgress.modeFor(json), out,
+                    members.stream().map(FleetMember::name).toList());
+            BootRun run = new BootRun(launcher, hosts.fleetHosts(), members, fleetOptions, progress, fn);
             Thread hook = new Thread(run::interrupt, "qemu-reactor-boot-teardown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                return boot(run, host, out);
+                return boot(run, members, hosts.fleetHosts(), out);
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -174,47 +218,109 @@ final class BootCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            host.close().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
+            hosts.close().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
         }
     }
 
-    private int boot(BootRun run, Host host, PrintWriter out) {
+    private int boot(BootRun run, List<FleetMember> members, List<FleetHost> fleetHosts, PrintWriter out) {
         long started = System.nanoTime();
-        List<RunningVm> vms = run.boot();
+        FleetResult result;
+        try {
+            result = run.boot();
+        } catch (FleetBootException e) {
+            throw new CliFailure(OneLineErrors.USAGE, "error: " + describe(e));
+        }
         long wall = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        BootReport report = new BootReport(wall, host.name(), run.await(Flux.fromIterable(vms)
-                .concatMap(this::describe)
-                .collectList()));
+        BootReport report;
+        try {
+            report = report(run, result, members, fleetHosts, wall);
+        } catch (RuntimeException | Error e) {
+            run.interrupt(); // whatever went wrong after the boot, the VMs must not outlive the command
+            throw e;
+        }
+        List<BootReport.Failed> failed = report.failed();
         if (keep) {
             run.keep();
         }
         if (json) {
             out.println(report.toJsonText(keep));
             out.flush();
-            if (!keep) {
-                run.shutdown();
+        } else {
+            report.printTable(out);
+            if (keep) {
+                report.printKept(out);
             }
-            return 0;
         }
-        report.printTable(out);
-        if (keep) {
-            report.printKept(out);
-            if (!(host instanceof LocalHost)) {
-                out.println("(the run folders and sockets are on " + host.name() + ")");
+        if (!keep) {
+            run.shutdown();
+            if (!json) {
+                out.println(result.running().isEmpty() ? "no VM to stop" : "all VMs stopped");
+                out.flush();
             }
-            out.flush();
-            return 0;
         }
-        run.shutdown();
-        out.println("all VMs stopped");
-        out.flush();
+        if (!failed.isEmpty()) {
+            BootReport.Failed first = failed.get(0);
+            throw new CliFailure(OneLineErrors.USAGE, "error: " + failed.size() + " of " + members.size()
+                    + " VMs did not come up (best effort): " + first.name() + " on " + first.host() + ": " + first.reason()
+                    + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more)" : ""));
+        }
         return 0;
     }
 
+    /** What came up (vCPU threads, guest NICs) and what did not. */
+    private BootReport report(BootRun run, FleetResult result, List<FleetMember> members, List<FleetHost> fleetHosts,
+                              long wall) {
+        List<BootReport.Vm> vms = run.await(Flux.fromIterable(result.running())
+                .concatMap(vm -> describe(vm, result.hostOf(vm.name()).orElse(vm.host().name())))
+                .collectList());
+        Map<String, Integer> ids = new HashMap<>();
+        members.forEach(m -> ids.put(m.name(), m.spec().id()));
+        List<BootReport.Failed> failed = result.failed().stream()
+                .map(f -> new BootReport.Failed(ids.getOrDefault(f.vmName(), 0), f.vmName(), f.host(),
+                        FleetProgress.withoutName(f.vmName(), f.host(), f.reason())
+                                + BootFunction.exitLine(f.cause()).map(l -> " (console: " + l + ")").orElse("")))
+                .sorted(Comparator.comparingInt(BootReport.Failed::id))
+                .toList();
+        return new BootReport(wall, fleetHosts.stream().map(FleetHost::name).toList(), vms, failed);
+    }
+
+    /** {@code vmN on HOST: why}, with the VM and host said once (the launcher's messages often say them already). */
+    static String line(MemberFailure f) {
+        return f.reason().startsWith(f.vmName() + " on ") ? f.reason()
+                : f.vmName() + " on " + f.host() + ": " + FleetProgress.withoutName(f.vmName(), f.host(), f.reason());
+    }
+
+    /**
+     * An all-or-nothing boot that failed, in one line: the VM that failed first and why, then what that
+     * did to the others (cancelled, never launched, stopped).
+     */
+    static String describe(FleetBootException e) {
+        List<MemberFailure> failures = e.failures();
+        if (failures.isEmpty()) {
+            return Errors.oneLine(e);
+        }
+        MemberFailure first = failures.get(0);
+        StringBuilder b = new StringBuilder(line(first));
+        BootFunction.exitLine(first.cause()).ifPresent(line -> b.append(" (console: ").append(line).append(')'));
+        List<String> others = failures.subList(1, failures.size()).stream().map(MemberFailure::vmName).toList();
+        if (!others.isEmpty() || !e.stopped().isEmpty()) {
+            b.append(" (all-or-nothing");
+            if (!others.isEmpty()) {
+                b.append("; not up: ").append(String.join(", ", others));
+            }
+            if (!e.stopped().isEmpty()) {
+                b.append("; stopped: ").append(String.join(", ", e.stopped()));
+            }
+            b.append(')');
+        }
+        return b.toString().strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
     /** The table's facts of one VM: vCPU threads from QMP, guest NICs from the agent when it has both. */
-    private Mono<BootReport.Vm> describe(RunningVm vm) {
+    private Mono<BootReport.Vm> describe(RunningVm vm, String host) {
         Mono<List<VcpuThread>> vcpus = vm.vcpuThreads().timeout(LOOKUP_TIMEOUT).onErrorReturn(List.of());
-        return Mono.zip(vcpus, guestNics(vm)).map(t -> BootReport.Vm.of(vm, t.getT1(), t.getT2().nics(), t.getT2().error()));
+        return Mono.zip(vcpus, guestNics(vm))
+                .map(t -> BootReport.Vm.of(vm, host, t.getT1(), t.getT2().nics(), t.getT2().error()));
     }
 
     private record Nics(List<GuestNic> nics, Optional<String> error) {
@@ -238,8 +344,8 @@ final class BootCommand implements Callable<Integer> {
         if (count < 1 || count > MAX_COUNT) {
             throw usage("--count must be 1.." + MAX_COUNT + " (the VM id is one MAC octet), got " + count);
         }
-        if (parallel < 1) {
-            throw usage("--parallel must be at least 1, got " + parallel);
+        if (concurrency != null && concurrency < 1) {
+            throw usage("--concurrency must be at least 1, got " + concurrency);
         }
         if (nics < 0) {
             throw usage("--nics must be 0 or more, got " + nics);
@@ -259,8 +365,25 @@ final class BootCommand implements Callable<Integer> {
         if (append != null && image != null) {
             throw usage("--append needs a kernel: the firmware boots --image with its own command line");
         }
+        if (hostsFile != null && hostUri != null) {
+            throw usage("--hosts and --host exclude each other: put the SSH host into the topology file");
+        }
         if (hostUri == null && (identity != null || knownHosts != null)) {
-            throw usage("--identity and --known-hosts go with --host");
+            throw usage("--identity and --known-hosts go with --host" + (hostsFile != null
+                    ? " (a topology file names each host's identity and knownHosts)" : ""));
+        }
+        if (function != null) {
+            if (mode != Mode.KERNEL) {
+                throw usage("--function needs --mode kernel: the function runs as init of a kernel VM");
+            }
+            if (function.isBlank()) {
+                throw usage("--function must not be empty");
+            }
+            if (probeKind != null || marker != null) {
+                throw usage("--probe and --marker do not go with --function: --ready-line says when the function is up");
+            }
+        } else if (readyLine != null) {
+            throw usage("--ready-line goes with --function");
         }
         if (marker != null) {
             try {
@@ -271,8 +394,16 @@ final class BootCommand implements Callable<Integer> {
         }
     }
 
-    private List<VmSpec> specs() {
-        BootSource source = bootSource();
+    private BootFunction bootFunction(String base) {
+        try {
+            return BootFunction.of(function, readyLine == null ? BootFunction.DEFAULT_READY_LINE : readyLine, timeout, base);
+        } catch (InvalidFunctionConfigException e) {
+            throw usage("--function: " + e.getMessage());
+        }
+    }
+
+    private List<VmSpec> specs(BootFunction fn) {
+        BootSource source = bootSource(fn);
         List<VmSpec> specs = new ArrayList<>();
         for (int id = 1; id <= count; id++) {
             VmSpec.Builder b = VmSpec.builder().id(id).smp(smp).memoryMib(memoryMib).accelerator(accel).bootSource(source);
@@ -287,7 +418,7 @@ final class BootCommand implements Callable<Integer> {
                 }
             }
             try {
-                specs.add(b.build());
+                specs.add(fn == null ? b.build() : fn.spec(b.build()));
             } catch (InvalidVmSpecException e) {
                 throw usage("invalid VM spec: " + String.join("; ", e.violations()));
             }
@@ -295,7 +426,7 @@ final class BootCommand implements Callable<Integer> {
         return specs;
     }
 
-    private BootSource bootSource() {
+    private BootSource bootSource(BootFunction fn) {
         String extra = append == null ? "" : append.strip();
         if (image != null) {
             Path path = image.toAbsolutePath().normalize();
@@ -308,7 +439,7 @@ final class BootCommand implements Callable<Integer> {
         }
         GuestKit kit = kit();
         GuestKit.Flavour flavour = GuestKit.Flavour.valueOf((mode == null ? Mode.DEFAULT : mode).name());
-        BootSource source = kit.bootSource(flavour);
+        BootSource source = fn == null ? kit.bootSource(flavour) : kit.bootSource(flavour, fn.initScript());
         if (extra.isEmpty()) {
             return source;
         }
@@ -340,20 +471,43 @@ final class BootCommand implements Callable<Integer> {
         return BootProbe.serialMarker(regex).withTimeout(timeout);
     }
 
-    private String runBase() {
-        if (hostUri == null) {
+    private String runBase(Hosts hosts) {
+        boolean remote = hosts.fleetHosts().stream().anyMatch(h -> !(h.host() instanceof LocalHost));
+        if (!remote) {
             return Path.of(runDir).toAbsolutePath().normalize().toString();
         }
         if (!runDir.startsWith("/")) {
-            throw usage("--run-dir must be an absolute path on " + hostUri + ", got " + runDir);
+            throw usage("--run-dir must be an absolute path on " + (hostUri != null ? hostUri : "every host of " + hostsFile)
+                    + ", got " + runDir);
         }
         return runDir;
     }
 
-    private Host host() {
-        if (hostUri == null) {
-            return LocalHost.instance();
+    /** The fleet's hosts and how to close them (their SSH sessions). */
+    private record Hosts(List<FleetHost> fleetHosts, Mono<Void> close) {
+    }
+
+    private Hosts hosts() {
+        if (hostsFile != null) {
+            Topology topology;
+            if (!Files.isReadable(hostsFile)) {
+                throw usage("--hosts " + hostsFile + ": no such file (or not readable)");
+            }
+            try {
+                topology = Topology.load(hostsFile);
+            } catch (TopologyException e) {
+                throw usage("--hosts: " + e.getMessage());
+            }
+            return new Hosts(topology.fleetHosts(), topology.close());
         }
+        if (hostUri == null) {
+            return new Hosts(List.of(FleetHost.local()), Mono.empty());
+        }
+        Host host = sshHost();
+        return new Hosts(List.of(FleetHost.of(host.name(), host, HostCapacity.unlimited())), host.close());
+    }
+
+    private Host sshHost() {
         SshTarget target;
         try {
             target = SshTarget.parse(hostUri);

@@ -1,20 +1,21 @@
 package io.qemureactor.cli;
 
-import io.qemureactor.core.host.Host;
+import io.qemureactor.core.fleet.Fleet;
+import io.qemureactor.core.fleet.FleetHost;
+import io.qemureactor.core.fleet.FleetMember;
+import io.qemureactor.core.fleet.FleetOptions;
+import io.qemureactor.core.fleet.FleetResult;
 import io.qemureactor.core.launch.QemuLauncher;
-import io.qemureactor.core.probe.BootProbe;
-import io.qemureactor.core.spec.VmSpec;
 import io.qemureactor.core.vm.RunningVm;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -25,91 +26,79 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * One {@code boot} invocation's VMs, from launch to shutdown, and the guarantee that nothing is
- * left behind: when a launch fails the VMs that came up are killed; when the JVM is asked to stop
- * (Ctrl-C, SIGTERM) a shutdown hook cancels whatever is running and waits, bounded, until every VM
- * of this run is gone. Only after {@link #keep()} do the VMs outlive it.
+ * One {@code boot} invocation's {@link Fleet}, from its boot to its shutdown, and the guarantee that
+ * nothing is left behind: when the fleet's boot fails, what it started is stopped before the error
+ * is thrown; when the JVM is asked to stop (Ctrl-C, SIGTERM) a shutdown hook disposes the fleet and
+ * waits, bounded, until every VM of this run is gone. Only after {@link #keep()} do the VMs outlive it.
  *
- * <p>A cancelled launch cleans up by itself, asynchronously (the process is killed, then its run
- * folder removed); this run waits for that by watching the run folders it did not see before it
+ * <p>The fleet stops the VMs it has up itself; a boot it cancels (all-or-nothing, or disposed) is
+ * cleaned up by the launcher, asynchronously (the process is killed, then its run folder removed).
+ * This run waits for that by watching, on every host, the run folders it did not see before it
  * started: a launch's folder is removed only after its QEMU has exited.
  */
 final class BootRun {
 
     private static final Logger log = LoggerFactory.getLogger(BootRun.class);
-    /** How long a teardown may take: kills first, then waiting for the cancelled launches to clean up. */
+    /** How long a teardown may take: the fleet's stops first, then waiting for cancelled launches to clean up. */
     static final Duration KILL_WAIT = Duration.ofSeconds(30);
     static final Duration CLEANUP_WAIT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
 
     private enum State { RUNNING, KEPT, DONE }
 
-    private final Host host;
-    private final QemuLauncher launcher;
-    private final List<VmSpec> specs;
-    private final BootProbe probe;
-    private final int parallel;
-    private final Consumer<String> progress;
+    private final Fleet fleet;
+    private final List<FleetHost> hosts;
+    private final List<String> names;
     private final String runBase;
-    private final List<RunningVm> up = new CopyOnWriteArrayList<>();
+    private final FleetProgress progress;
+    private final BootFunction function;
     private final Object lock = new Object();
     private State state = State.RUNNING;
     private boolean interrupted;
     private Disposable current;
-    private Set<String> foldersBefore = Set.of();
+    private List<RunningVm> running = List.of();
+    private final Map<FleetHost, Set<String>> foldersBefore = new LinkedHashMap<>();
     private final CompletableFuture<Void> tornDown = new CompletableFuture<>();
 
-    BootRun(Host host, QemuLauncher launcher, List<VmSpec> specs, BootProbe probe, int parallel, Consumer<String> progress) {
-        this.host = host;
-        this.launcher = launcher;
-        this.specs = List.copyOf(specs);
-        this.probe = probe;
-        this.parallel = parallel;
-        this.progress = progress;
+    /**
+     * @param function with {@code --function}: its files are written on every host before the boot and
+     *     removed after the teardown; otherwise null
+     */
+    BootRun(QemuLauncher launcher, List<FleetHost> hosts, List<FleetMember> members, FleetOptions options,
+            FleetProgress progress, BootFunction function) {
+        this.fleet = Fleet.boot(launcher, hosts, members, options);
+        this.hosts = List.copyOf(hosts);
+        this.names = members.stream().map(FleetMember::name).toList();
         this.runBase = launcher.options().runBase();
+        this.progress = progress;
+        this.function = function;
     }
 
     /**
-     * Boots every spec, {@code parallel} at a time, and returns them in id order. When one fails, no
-     * further launch starts, the ones under way run to their end (a failed launch cleans up after
-     * itself; cancelling one while it does so could cut that short), the VMs that came up are
-     * killed, and the first failure is thrown once nothing is left running.
+     * Boots the fleet and returns its outcome: every VM up, or (best-effort) the ones that came up and
+     * the ones that did not. When the boot fails (all-or-nothing: one VM failed; or nothing fits) the
+     * error is thrown once nothing of this run is left running.
      */
-    List<RunningVm> boot() {
-        foldersBefore = listRunBase();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-        Mono<List<RunningVm>> all = Flux.fromIterable(specs)
-                .flatMap(spec -> Mono.defer(() -> {
-                    if (!failures.isEmpty()) {
-                        return Mono.<RunningVm>empty();
-                    }
-                    progress.accept(spec.name() + ": launching");
-                    return launcher.start(host, spec, probe);
-                }).doOnNext(vm -> {
-                    up.add(vm);
-                    progress.accept(vm.name() + ": ready in " + vm.bootTime().toMillis() + " ms (pid " + vm.pid()
-                            + ", " + vm.accelerator().name().toLowerCase(java.util.Locale.ROOT) + ")");
-                }).onErrorResume(e -> {
-                    failures.add(e);
-                    progress.accept(spec.name() + ": failed");
-                    return Mono.empty();
-                }), parallel)
-                // a VM that came up just as the run was cancelled is not lost
-                .doOnDiscard(RunningVm.class, vm -> {
-                    if (!up.contains(vm)) {
-                        up.add(vm);
-                    }
-                })
-                .collectSortedList((a, b) -> Integer.compare(a.spec().id(), b.spec().id()));
+    FleetResult boot() {
         try {
-            List<RunningVm> vms = await(all);
-            if (!failures.isEmpty()) {
-                throw Exceptions.propagate(failures.get(0));
+            for (FleetHost h : hosts) {
+                foldersBefore.put(h, listRunBase(h));
             }
-            return vms;
-        } catch (RuntimeException e) {
+            if (function != null) {
+                await(function.write(hosts));
+            }
+            fleet.events().subscribe(progress, e -> log.debug("fleet events: {}", e.toString()));
+            progress.start();
+            FleetResult result = await(fleet.ready());
+            synchronized (lock) {
+                running = result.running();
+            }
+            return result;
+        } catch (RuntimeException | Error e) {
             tearDown();
             throw e;
+        } finally {
+            progress.endBlock();
         }
     }
 
@@ -132,17 +121,11 @@ final class BootRun {
         }
     }
 
-    /** Every VM's shutdown (guest power-off, then harder), concurrently; then nothing of this run is left. */
+    /** Every VM's shutdown (the fleet's shutdown policy), concurrently; then nothing of this run is left. */
     void shutdown() {
         try {
-            await(Flux.fromIterable(List.copyOf(up)).flatMap(vm -> {
-                long started = System.nanoTime();
-                return vm.shutdown().doOnSuccess(v -> {
-                    up.remove(vm); // gone: the teardown must not signal its (possibly reused) pid again
-                    progress.accept(vm.name() + ": stopped in " + Duration.ofNanos(System.nanoTime() - started).toMillis()
-                            + " ms");
-                });
-            }).then());
+            progress.stopping();
+            await(fleet.shutdown());
         } finally {
             tearDown();
         }
@@ -151,16 +134,19 @@ final class BootRun {
     /**
      * From now on the VMs outlive this run: the shutdown hook leaves them alone, and this run's
      * sessions to them (QMP, console, agent) are closed, because each of those sockets serves one
-     * client at a time and the user's tools are next. The processes and run folders stay.
+     * client at a time and the user's tools are next. The processes and run folders stay (and, with
+     * {@code --function}, the init script they booted: the guests read it over 9p).
      */
     void keep() {
+        List<RunningVm> vms;
         synchronized (lock) {
             if (state != State.RUNNING) {
                 return;
             }
             state = State.KEPT;
+            vms = running;
         }
-        Flux.fromIterable(up).flatMap(vm -> Mono.whenDelayError(
+        Flux.fromIterable(vms).flatMap(vm -> Mono.whenDelayError(
                         vm.qmp().close(),
                         vm.console().map(c -> c.close()).orElse(Mono.empty()),
                         vm.spec().qgaIsaSerial() || vm.spec().qgaVirtioSerial()
@@ -173,25 +159,26 @@ final class BootRun {
                 .block(Duration.ofSeconds(30));
     }
 
-    /** The shutdown hook's body: cancel what runs, then make sure this run's VMs are gone. */
+    /** The shutdown hook's body: cancel what runs, dispose the fleet, wait until this run's VMs are gone. */
     void interrupt() {
-        Disposable running;
+        Disposable work;
         synchronized (lock) {
             if (state == State.KEPT) {
                 return;
             }
             interrupted = true;
-            running = current;
+            work = current;
         }
-        if (running != null) {
-            running.dispose();
+        if (work != null) {
+            work.dispose();
         }
         tearDown();
     }
 
     /**
-     * Kills whatever came up and waits until the cancelled launches have cleaned up. The first
-     * caller does it; a concurrent one (the shutdown hook while the command tears down) waits for it.
+     * Disposes the fleet (it kills what is up and cancels the boots under way), waits until it is over,
+     * then until the cancelled launches have cleaned up. The first caller does it; a concurrent one (the
+     * shutdown hook while the command tears down) waits for it.
      */
     private void tearDown() {
         boolean mine;
@@ -208,16 +195,18 @@ final class BootRun {
             return;
         }
         try {
-            List<RunningVm> vms = new ArrayList<>(up);
-            if (!vms.isEmpty()) {
-                Flux.fromIterable(vms).flatMap(vm -> vm.kill().onErrorResume(e -> {
-                    log.warn("{}: kill failed: {}", vm.name(), e.toString());
-                    return Mono.empty();
-                })).then().block(KILL_WAIT);
+            fleet.dispose();
+            try {
+                fleet.events().then().block(KILL_WAIT);
+            } catch (RuntimeException e) {
+                log.warn("the fleet did not end within {} s: {}", KILL_WAIT.toSeconds(), e.toString());
             }
-            Set<String> left = awaitLaunchFoldersGone(CLEANUP_WAIT);
+            Map<String, Set<String>> left = awaitLaunchFoldersGone(CLEANUP_WAIT);
             if (!left.isEmpty()) {
-                log.warn("run folders still present on {} after {} s: {}", host.name(), CLEANUP_WAIT.toSeconds(), left);
+                log.warn("run folders still present after {} s: {}", CLEANUP_WAIT.toSeconds(), left);
+            }
+            if (function != null) {
+                function.remove(hosts);
             }
         } catch (RuntimeException e) {
             log.warn("teardown: {}", e.toString());
@@ -226,15 +215,21 @@ final class BootRun {
         }
     }
 
-    /** Waits until no run folder of this run's VM names remains that was not there before; returns what is left. */
-    private Set<String> awaitLaunchFoldersGone(Duration bound) {
-        Pattern ours = Pattern.compile("(" + specs.stream().map(s -> Pattern.quote(s.name())).collect(Collectors.joining("|"))
+    /** Waits until no run folder of this run's VM names remains that was not there before; returns what is left, by host. */
+    private Map<String, Set<String>> awaitLaunchFoldersGone(Duration bound) {
+        Pattern ours = Pattern.compile("(" + names.stream().map(Pattern::quote).collect(Collectors.joining("|"))
                 + ")-[0-9a-f]+");
         long deadline = System.nanoTime() + bound.toNanos();
         while (true) {
-            Set<String> left = new HashSet<>(listRunBase());
-            left.removeAll(foldersBefore);
-            left.removeIf(name -> !ours.matcher(name).matches());
+            Map<String, Set<String>> left = new LinkedHashMap<>();
+            for (FleetHost h : hosts) {
+                Set<String> now = new HashSet<>(listRunBase(h));
+                now.removeAll(foldersBefore.getOrDefault(h, Set.of()));
+                now.removeIf(name -> !ours.matcher(name).matches());
+                if (!now.isEmpty()) {
+                    left.put(h.name(), now);
+                }
+            }
             if (left.isEmpty() || System.nanoTime() > deadline) {
                 return left;
             }
@@ -247,16 +242,15 @@ final class BootRun {
         }
     }
 
-    private Set<String> listRunBase() {
+    private Set<String> listRunBase(FleetHost h) {
         try {
-            return host.exec(List.of("sh", "-c", "ls -A1 -- \"$1\" 2>/dev/null; true", "sh", runBase))
+            return h.host().exec(List.of("sh", "-c", "ls -A1 -- \"$1\" 2>/dev/null; true", "sh", runBase))
                     .map(r -> r.stdout().lines().map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet()))
                     .blockOptional(Duration.ofSeconds(30))
                     .orElse(Set.of());
         } catch (RuntimeException e) {
-            log.debug("cannot list {} on {}: {}", runBase, host.name(), e.toString());
+            log.debug("cannot list {} on {}: {}", runBase, h.name(), e.toString());
             return Set.of();
         }
     }
-
 }

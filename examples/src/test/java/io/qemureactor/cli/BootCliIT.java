@@ -38,6 +38,10 @@ class BootCliIT {
     @TempDir
     Path runBase;
 
+    /** Topology and known_hosts files (runBase must end empty). */
+    @TempDir
+    Path files;
+
     private Set<Long> qemuBefore;
     private final List<Long> keptPids = new ArrayList<>();
 
@@ -91,13 +95,14 @@ class BootCliIT {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> lines = run.out().lines().toList();
-        assertThat(lines).startsWith("vm1: launching");
-        assertThat(lines).anySatisfy(l -> assertThat(l).matches("vm1: ready in \\d+ ms \\(pid \\d+, tcg\\)"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).matches("VM +PID +ACCEL +BOOT MS +VCPU THREADS +GUEST NICS"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).matches("1/vm1 +\\d+ +tcg +\\d+ +0:\\d+ +-"));
+        assertThat(lines).startsWith("vm1 on localhost: launched", "vm1 on localhost: qmp connected");
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("vm1 on localhost: ready in \\d+ ms"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("VM +HOST +PID +ACCEL +BOOT MS +VCPU THREADS +GUEST NICS"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("1/vm1 +localhost +\\d+ +tcg +\\d+ +0:\\d+ +-"));
         assertThat(lines).anySatisfy(l -> assertThat(l).matches("1 VM ready on localhost in \\d+ ms \\(wall\\)"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).matches("vm1: stopped in \\d+ ms"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("vm1 on localhost: stopped in \\d+ ms"));
         assertThat(lines).last().isEqualTo("all VMs stopped");
+        assertThat(run.out()).doesNotContain("\033[");
         assertNothingLeft();
     }
 
@@ -113,8 +118,11 @@ class BootCliIT {
         assertThat(vms.get(0).path("id").asInt()).isEqualTo(1);
         assertThat(vms.get(1).path("id").asInt()).isEqualTo(2);
         assertThat(vms.get(0).path("pid").asLong()).isNotEqualTo(vms.get(1).path("pid").asLong());
+        assertThat(doc.path("host").asText()).isEqualTo("localhost");
+        assertThat(doc.path("failed")).isEmpty();
         for (JsonNode vm : vms) {
             assertThat(vm.path("name").asText()).matches("vm[12]");
+            assertThat(vm.path("host").asText()).isEqualTo("localhost");
             assertThat(vm.path("accel").asText()).isEqualTo("tcg");
             assertThat(vm.path("bootMillis").asLong()).isPositive();
             assertThat(vm.path("qmpSocket").asText()).startsWith(runBase.toString()).endsWith("/qmp.sock");
@@ -171,7 +179,7 @@ class BootCliIT {
         CliRun run = boot("--mode", mode);
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).containsPattern("(?m)^1/vm1 +\\d+ +tcg ");
+        assertThat(run.out()).containsPattern("(?m)^1/vm1 +localhost +\\d+ +tcg ");
         assertNothingLeft();
     }
 
@@ -184,6 +192,7 @@ class BootCliIT {
         JsonNode doc = JSON.readTree(run.out());
         assertThat(doc.path("host").asText()).isEqualTo("ssh://" + sshd.user() + "@127.0.0.1:" + sshd.port());
         JsonNode vm = doc.path("vms").get(0);
+        assertThat(vm.path("host").asText()).isEqualTo(doc.path("host").asText());
         assertThat(vm.path("pid").asLong()).isPositive();
         assertThat(vm.path("vcpus")).hasSize(1);
         assertNothingLeft();
@@ -228,5 +237,141 @@ class BootCliIT {
         Set<Long> now = qemuDescendants();
         now.removeAll(qemuBefore);
         assertThat(now).isEmpty();
+    }
+
+    /** The table's rows: VM name to its cells (VM, HOST, PID, ACCEL, BOOT MS, ...). */
+    private static java.util.Map<String, List<String>> rows(CliRun run) {
+        return run.out().lines()
+                .filter(l -> l.matches("\\d+/vm\\d+ .*"))
+                .map(l -> List.of(l.split(" {2,}")))
+                .collect(Collectors.toMap(cells -> cells.get(0).replaceFirst("^\\d+/", ""), cells -> cells));
+    }
+
+    /**
+     * Three VMs, two at a time: all come up on three QEMUs, each reports its QMP session, and the
+     * third launch waits for a slot (it begins only after one of the first two was ready).
+     */
+    @Test
+    void threeVmsTwoAtATime() throws Exception {
+        CliRun run = boot("--count", "3", "--concurrency", "2");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        List<String> lines = run.out().lines().toList();
+        for (String vm : List.of("vm1", "vm2", "vm3")) {
+            assertThat(lines).as(run.out()).contains(vm + " on localhost: launched", vm + " on localhost: qmp connected");
+            assertThat(lines).anySatisfy(l -> assertThat(l).matches(vm + " on localhost: ready in \\d+ ms"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).matches(vm + " on localhost: stopped in \\d+ ms"));
+        }
+        int firstReady = lines.indexOf(lines.stream().filter(l -> l.contains(": ready in ")).findFirst().orElseThrow());
+        assertThat(lines.indexOf("vm3 on localhost: launched")).as(run.out()).isGreaterThan(firstReady);
+        var table = rows(run);
+        assertThat(table).containsOnlyKeys("vm1", "vm2", "vm3");
+        assertThat(table.values().stream().map(r -> r.get(2)).collect(Collectors.toSet())).as(run.out()).hasSize(3);
+        assertThat(lines).contains("all VMs stopped");
+        assertNothingLeft();
+    }
+
+    private Path topology(String secondHost) throws Exception {
+        Path file = files.resolve("topology.json");
+        Files.writeString(file, """
+                {"hosts": [
+                  {"name": "local", "uri": "local", "maxVms": 1},
+                  %s
+                ]}
+                """.formatted(secondHost));
+        return file;
+    }
+
+    /** A topology of this machine and the test sshd, one VM slot each: one VM on each host. */
+    @Test
+    void hostsFilePlacesTheVmsAcrossLocalAndSsh(Sshd sshd) throws Exception {
+        Path file = topology("""
+                {"name": "dut1", "uri": "%s", "identity": "%s", "knownHosts": "%s", "maxVms": 1}"""
+                .formatted(sshd.uri(), sshd.clientKey(), sshd.knownHosts()));
+
+        CliRun run = boot("--count", "2", "--hosts", file.toString());
+        System.out.println(run.out() + run.err()); // for the failsafe report
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        var table = rows(run);
+        assertThat(table).containsOnlyKeys("vm1", "vm2");
+        assertThat(table.values().stream().map(r -> r.get(1)).toList()).containsExactlyInAnyOrder("local", "dut1");
+        for (String vm : List.of("vm1", "vm2")) {
+            String host = table.get(vm).get(1);
+            assertThat(run.out()).contains(vm + " on " + host + ": launched", vm + " on " + host + ": qmp connected");
+        }
+        assertThat(run.out()).containsPattern("(?m)^2 VMs ready on local, dut1 in \\d+ ms \\(wall\\)$");
+        assertNothingLeft();
+
+        assertOneErrorLine(boot("--hosts", file.toString(), "--host", sshd.uri()), "--hosts and --host");
+        assertOneErrorLine(boot("--hosts", files.resolve("nonexistent.json").toString()), "no such file");
+    }
+
+    /**
+     * Best effort: vm1 goes to this machine, vm2 to an SSH host whose key is not trusted, so vm2 cannot
+     * boot; vm1 stays up until the report is printed, vm2 is reported, and the exit status is 2.
+     */
+    @Test
+    void bestEffortKeepsWhatCameUpAndReportsTheRest(Sshd sshd) throws Exception {
+        Path empty = Files.createFile(files.resolve("empty_known_hosts"));
+        Path file = topology("""
+                {"name": "untrusted", "uri": "%s", "identity": "%s", "knownHosts": "%s", "maxVms": 1}"""
+                .formatted(sshd.uri(), sshd.clientKey(), empty));
+
+        CliRun run = boot("--count", "2", "--hosts", file.toString(), "--best-effort");
+        System.out.println(run.out() + run.err()); // for the failsafe report
+
+        assertOneErrorLine(run, "1 of 2 VMs did not come up (best effort)", "vm2 on untrusted", "host key not trusted");
+        var table = rows(run);
+        assertThat(table).containsOnlyKeys("vm1");
+        assertThat(table.get("vm1").get(1)).isEqualTo("local");
+        assertThat(run.out()).contains("vm2 on untrusted: launched");
+        assertThat(run.out()).containsPattern("(?m)^vm2 on untrusted: FAILED: .*host key not trusted");
+        assertThat(run.out()).containsPattern("(?m)^1 of 2 VMs ready on local in \\d+ ms \\(wall\\)$");
+        assertThat(run.out()).containsPattern("(?m)^vm1 on local: stopped in \\d+ ms$");
+        assertThat(run.out()).contains("all VMs stopped");
+        assertNothingLeft();
+
+        // the same without --best-effort: all or nothing, vm1 is stopped again
+        CliRun strict = boot("--count", "2", "--hosts", file.toString(), "--json");
+        assertOneErrorLine(strict, "vm2 on untrusted", "host key not trusted");
+        assertThat(strict.out()).isEmpty();
+        assertNothingLeft();
+    }
+
+    /** A network function as the kernel VM's init: ready on its line, then stopped (no agent: QMP quit). */
+    @Test
+    void aFunctionInAKernelVm() throws Exception {
+        CliRun run = boot("--mode", "kernel", "--function", "echo Press enter to exit; exec sleep 600");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).containsPattern("(?m)^vm1 on localhost: ready in \\d+ ms$");
+        assertThat(run.out()).containsPattern("(?m)^1/vm1 +localhost +\\d+ +tcg ");
+        assertThat(run.out()).containsPattern("(?m)^vm1 on localhost: stopped in \\d+ ms$");
+        assertThat(run.out().lines().toList()).last().isEqualTo("all VMs stopped");
+        assertNothingLeft();
+    }
+
+    /**
+     * A function that exits fails the boot: one line that says so, nothing left. The ready line is in
+     * the command itself ("exit 3"), so the init script's "starting function: /bin/sh -c ..." line, which
+     * quotes the command, must not count as ready.
+     */
+    @Test
+    void aFunctionThatExitsFailsTheBoot() throws Exception {
+        CliRun run = boot("--mode", "kernel", "--function", "echo bye; exit 3", "--ready-line", "exit 3");
+
+        assertOneErrorLine(run, "vm1", "function exited with status 3");
+        assertThat(run.out()).containsPattern("(?m)^vm1 on localhost: FAILED: ");
+        assertNothingLeft();
+    }
+
+    @Test
+    void functionOptionsNeedKernelMode() throws Exception {
+        assertOneErrorLine(boot("--function", "sleep 600"), "--function needs --mode kernel");
+        assertOneErrorLine(boot("--mode", "disk", "--function", "sleep 600"), "--function needs --mode kernel");
+        assertOneErrorLine(boot("--ready-line", "up"), "--ready-line goes with --function");
+        assertOneErrorLine(boot("--mode", "kernel", "--function", "sleep 600", "--ready-line", " "), "--function", "blank");
+        assertNothingLeft();
     }
 }
