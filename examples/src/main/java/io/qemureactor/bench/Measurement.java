@@ -25,6 +25,42 @@ final class Measurement {
         return median(rates);
     }
 
+    /**
+     * Operations per second of two competitors measured in alternating rounds (A B, B A, A B, ...),
+     * median of each over {@code rounds}: a load change on the machine (other processes, JIT,
+     * GC) hits both sides alike instead of whichever happened to run at that moment.
+     *
+     * @return {@code {median rate of a, median rate of b}}
+     */
+    static double[] opsPerSecondInterleaved(int rounds, Run a, Run b) throws Exception {
+        double[] ratesA = new double[rounds];
+        double[] ratesB = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            if (i % 2 == 0) {
+                ratesA[i] = rate(a);
+                ratesB[i] = rate(b);
+            } else {
+                ratesB[i] = rate(b);
+                ratesA[i] = rate(a);
+            }
+        }
+        return new double[] {median(ratesA), median(ratesB)};
+    }
+
+    /** Runs {@code run} repeatedly for at least {@code minRounds} rounds and {@code minMillis} (JIT warm-up). */
+    static void warmUp(int minRounds, long minMillis, Run run) throws Exception {
+        long until = System.nanoTime() + minMillis * 1_000_000L;
+        for (int i = 0; i < minRounds || System.nanoTime() < until; i++) {
+            run.run();
+        }
+    }
+
+    private static double rate(Run run) throws Exception {
+        long start = System.nanoTime();
+        long ops = run.run();
+        return ops / ((System.nanoTime() - start) / 1e9);
+    }
+
     /** Milliseconds per operation, median over {@code rounds} runs of {@code opsPerRound} each. */
     static double millisPerOp(int rounds, Run run) throws Exception {
         return 1000.0 / opsPerSecond(rounds, run);

@@ -1,6 +1,7 @@
 package io.qemureactor.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import reactor.core.publisher.MonoSink;
 
 /** A command written (or about to be) whose reply has not arrived; keyed by its id. */
@@ -9,12 +10,21 @@ final class PendingCommand {
     final long id;
     final String command;
     final boolean closesConnection;
+    /** The reply timeout, for the error message. */
+    final Duration timeout;
+    /** Who expires this command, and when (in that sweeper's clock). */
+    final ReplyDeadlines.Sweeper sweeper;
+    final long deadline;
     private final MonoSink<JsonNode> sink;
 
-    PendingCommand(long id, String command, boolean closesConnection, MonoSink<JsonNode> sink) {
+    PendingCommand(long id, String command, boolean closesConnection, Duration timeout,
+            ReplyDeadlines.Sweeper sweeper, long deadline, MonoSink<JsonNode> sink) {
         this.id = id;
         this.command = command;
         this.closesConnection = closesConnection;
+        this.timeout = timeout;
+        this.sweeper = sweeper;
+        this.deadline = deadline;
         this.sink = sink;
     }
 

@@ -2,6 +2,7 @@ package io.qemureactor.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,6 +20,7 @@ import io.qemureactor.transport.PeerAddress;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,15 +33,17 @@ import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link QmpClient} on one Netty channel (r2dbc-postgresql's ReactorNettyClient shape).
  *
  * <p>Threading: inbound messages, close and errors arrive on the channel's event loop.
  * Commands may be issued from any thread; {@link #send} allocates the id, registers the
- * pending entry and hands the frame to Netty under one lock, so ids go out in order and a
- * reply can never arrive before its registration, and no command can slip in after the
- * close drained the pending map.
+ * pending entry and hands the frame to Netty under one lock, so a reply can never arrive
+ * before its registration, and no command can slip in after the close drained the pending
+ * map.
  */
 final class ReactorNettyQmpClient implements QmpClient {
 
@@ -51,7 +55,15 @@ final class ReactorNettyQmpClient implements QmpClient {
 
     private final Object writeLock = new Object();
     private final Map<Long, PendingCommand> pending = new ConcurrentHashMap<>();
-    private long lastId; // guarded by writeLock
+    private final ReplyDeadlines deadlines = new ReplyDeadlines(pending, this::onExpired);
+    /**
+     * Ids on the wire: the smallest one not awaiting a reply. QEMU 7.2 reads the monitor one
+     * byte per main-loop iteration (several microseconds each), so request length is what a
+     * round trip costs; an ever-growing counter would make every command a few bytes longer
+     * than needed. An id stays taken until its reply arrives, also after a timeout or cancel,
+     * so a late reply can never be taken for a newer command's. Guarded by writeLock.
+     */
+    private final BitSet idsInUse = new BitSet();
     private boolean accepting = true; // guarded by writeLock
 
     private final Sinks.One<QmpGreeting> greetingSink = Sinks.one();
@@ -158,26 +170,34 @@ final class ReactorNettyQmpClient implements QmpClient {
 
     /**
      * The one write path. Nothing happens until subscription; cancel or timeout removes the
-     * pending entry, so a late reply finds no owner and is dropped.
+     * pending entry, so a late reply finds no owner and is dropped. The timeout is a deadline
+     * swept by {@link ReplyDeadlines} (no timer task per command).
      */
     private Mono<JsonNode> send(String command, JsonNode arguments, Duration timeout, boolean closesConnection) {
-        Mono<JsonNode> reply = Mono.create(sink -> {
+        // looked up at assembly, as Mono.timeout(Duration) does: virtual time in tests
+        Scheduler timer = Schedulers.parallel();
+        return Mono.create(sink -> {
+            ReplyDeadlines.Sweeper sweeper = deadlines.sweeper(timer);
+            long deadline = sweeper.deadline(timeout);
             PendingCommand entry;
             synchronized (writeLock) {
                 if (!accepting) {
                     entry = null;
                 } else {
-                    long id = ++lastId;
-                    entry = new PendingCommand(id, command, closesConnection, sink);
+                    long id = idsInUse.nextClearBit(1);
+                    ByteBuf frame;
+                    try {
+                        frame = CommandFrames.command(channel.alloc(), command, arguments, id);
+                    } catch (RuntimeException e) { // arguments Jackson cannot serialise
+                        sink.error(e);
+                        return;
+                    }
+                    idsInUse.set((int) id);
+                    entry = new PendingCommand(id, command, closesConnection, timeout, sweeper, deadline, sink);
                     pending.put(id, entry);
                     if (closesConnection) {
                         eofExpected = true;
                     }
-                    ObjectNode frame = Json.object().put("execute", command);
-                    if (arguments != null) {
-                        frame.set("arguments", arguments);
-                    }
-                    frame.put("id", id);
                     channel.writeAndFlush(frame).addListener(f -> {
                         if (!f.isSuccess() && pending.remove(id, entry)) {
                             entry.fail(closedError("sending " + command, f.cause()));
@@ -191,9 +211,18 @@ final class ReactorNettyQmpClient implements QmpClient {
                 return;
             }
             sink.onDispose(() -> pending.remove(entry.id, entry));
+            try {
+                sweeper.arm(deadline);
+            } catch (RuntimeException e) { // the timer scheduler was disposed
+                if (pending.remove(entry.id, entry)) {
+                    entry.fail(e);
+                }
+            }
         });
-        return reply.timeout(timeout, Mono.defer(() -> Mono.error(
-                QmpExceptions.timeout("reply to " + command + " from " + address, timeout))));
+    }
+
+    private void onExpired(PendingCommand entry) {
+        entry.fail(QmpExceptions.timeout("reply to " + entry.command + " from " + address, entry.timeout));
     }
 
     @Override
@@ -281,9 +310,15 @@ final class ReactorNettyQmpClient implements QmpClient {
             log.warn("{}: dropping reply without a usable id: {}", address, reply);
             return;
         }
-        PendingCommand entry = pending.remove(id.asLong());
+        long replyId = id.asLong();
+        PendingCommand entry = pending.remove(replyId);
+        boolean wasInUse = releaseId(replyId);
         if (entry == null) {
-            log.warn("{}: dropping reply with unknown id {} (timed out or cancelled?)", address, id);
+            if (wasInUse) {
+                log.warn("{}: dropping late reply with id {} (its command timed out or was cancelled)", address, id);
+            } else {
+                log.warn("{}: dropping reply with unknown id {}", address, id);
+            }
             return;
         }
         JsonNode error = reply.get("error");
@@ -291,6 +326,18 @@ final class ReactorNettyQmpClient implements QmpClient {
             entry.fail(QmpExceptions.commandFailed(entry.command, error));
         } else {
             entry.complete(reply.get("return"));
+        }
+    }
+
+    /** Frees an id once its reply arrived; false if it was not in use. */
+    private boolean releaseId(long id) {
+        if (id <= 0 || id > Integer.MAX_VALUE) {
+            return false;
+        }
+        synchronized (writeLock) {
+            boolean inUse = idsInUse.get((int) id);
+            idsInUse.clear((int) id);
+            return inUse;
         }
     }
 
@@ -331,6 +378,7 @@ final class ReactorNettyQmpClient implements QmpClient {
             orphans = new ArrayList<>(pending.values());
             pending.clear();
         }
+        deadlines.dispose();
         QmpException protocolError = failure;
         for (PendingCommand entry : orphans) {
             if (entry.closesConnection && protocolError == null) {

@@ -17,6 +17,9 @@ import java.io.IOException;
  */
 public final class JsonMessageDecoder extends ChannelInboundHandlerAdapter {
 
+    /** Frames up to this size are copied into one array and parsed from it. */
+    private static final int COPY_LIMIT = 64 * 1024;
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof ByteBuf frame)) {
@@ -24,8 +27,8 @@ public final class JsonMessageDecoder extends ChannelInboundHandlerAdapter {
             return;
         }
         JsonNode node;
-        try (ByteBufInputStream in = new ByteBufInputStream(frame)) {
-            node = Json.MAPPER.readTree((java.io.InputStream) in);
+        try {
+            node = parse(frame);
         } catch (JacksonException e) {
             ctx.fireExceptionCaught(new QmpProtocolException("invalid JSON: " + e.getOriginalMessage(), e));
             return;
@@ -40,6 +43,27 @@ public final class JsonMessageDecoder extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelRead(node);
+    }
+
+    /**
+     * Small frames (every reply and event in practice) are parsed straight from their bytes:
+     * the heap array when there is one, else one copy. Going through an {@code InputStream}
+     * costs more than the copy (encoding detection and reference-count checks per read).
+     * Large frames stream, so a multi-megabyte reply is not held twice.
+     */
+    private static JsonNode parse(ByteBuf frame) throws IOException {
+        int length = frame.readableBytes();
+        if (frame.hasArray()) {
+            return Json.MAPPER.readTree(frame.array(), frame.arrayOffset() + frame.readerIndex(), length);
+        }
+        if (length <= COPY_LIMIT) {
+            byte[] bytes = new byte[length];
+            frame.getBytes(frame.readerIndex(), bytes);
+            return Json.MAPPER.readTree(bytes);
+        }
+        try (ByteBufInputStream in = new ByteBufInputStream(frame.duplicate())) {
+            return Json.MAPPER.readTree((java.io.InputStream) in);
+        }
     }
 
     private static String abbreviate(JsonNode node) {

@@ -7,10 +7,12 @@ import static io.qemureactor.qmp.EmbeddedQmpPeer.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qemureactor.exceptions.QmpCommandException;
 import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpProtocolException;
 import io.qemureactor.exceptions.QmpTimeoutException;
+import io.qemureactor.transport.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -388,5 +390,84 @@ class QmpClientTest {
         peer.channel.close();
         assertThat(ready).failsWithin(Duration.ZERO).withThrowableThat().havingCause()
                 .isInstanceOf(QmpConnectionClosedException.class).withMessageContaining("greeting");
+    }
+
+    @Test
+    void requestsAreCompactLinesWithTheSmallestFreeId() {
+        QmpClient client = peer.handshake();
+        for (int i = 0; i < 3; i++) {
+            CompletableFuture<JsonNode> r = client.execute("query-status").toFuture();
+            io.netty.buffer.ByteBuf wire = peer.channel.readOutbound();
+            assertThat(wire.toString(StandardCharsets.UTF_8))
+                    .as("sequential commands reuse id 1: every request costs QEMU the same bytes")
+                    .isEqualTo("{\"execute\":\"query-status\",\"id\":1}\n");
+            wire.release();
+            peer.feed(reply(1, "{}"));
+            assertThat(r).isDone();
+        }
+        ObjectNode args = Json.object().put("device", "a\"b");
+        client.execute("eject", args).subscribe();
+        JsonNode withArgs = peer.nextRequest();
+        assertThat(withArgs.get("execute").asText()).isEqualTo("eject");
+        assertThat(withArgs.get("arguments")).isEqualTo(args);
+        assertThat(withArgs.get("id").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void theIdOfATimedOutCommandStaysTakenUntilItsLateReply() {
+        QmpClient client = peer.handshake();
+        StepVerifier.withVirtualTime(() -> client.execute("slow", null, Duration.ofSeconds(1)))
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(1))
+                .expectError(QmpTimeoutException.class)
+                .verify(Duration.ofSeconds(5));
+        assertThat(peer.nextRequest().get("id").asLong()).isEqualTo(1);
+
+        CompletableFuture<JsonNode> next = client.execute("query-name").toFuture();
+        assertThat(peer.nextRequest().get("id").asLong()).as("1 still awaits its late reply").isEqualTo(2);
+        peer.feed(reply(1, "\"late\""));
+        assertThat(next).as("the late reply is not taken for the newer command").isNotDone();
+        peer.feed(reply(2, "\"mine\""));
+        assertThat(next.join().asText()).isEqualTo("mine");
+
+        client.execute("query-uuid").subscribe();
+        assertThat(peer.nextRequest().get("id").asLong()).as("1 is free again after its late reply").isEqualTo(1);
+    }
+
+    @Test
+    void commandsWithDifferentTimeoutsEachExpireOnTime() {
+        QmpClient client = peer.handshake();
+        StepVerifier.withVirtualTime(() -> Mono.zip(
+                        client.execute("long", null, Duration.ofSeconds(10)).materialize(),
+                        client.execute("short", null, Duration.ofSeconds(3)).materialize()))
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(3))
+                .expectNoEvent(Duration.ofMillis(6999))
+                .thenAwait(Duration.ofMillis(1))
+                .assertNext(both -> {
+                    assertThat(both.getT1().getThrowable()).isInstanceOf(QmpTimeoutException.class)
+                            .hasMessageContaining("long").hasMessageContaining("PT10S");
+                    assertThat(both.getT2().getThrowable()).isInstanceOf(QmpTimeoutException.class)
+                            .hasMessageContaining("short").hasMessageContaining("PT3S");
+                })
+                .verifyComplete();
+        assertThat(peer.client.pendingCount()).isZero();
+    }
+
+    @Test
+    void aReplyBeforeTheDeadlineCancelsNothingAndLaterCommandsStillTimeOut() {
+        QmpClient client = peer.handshake();
+        StepVerifier.withVirtualTime(() -> {
+                    Mono<JsonNode> first = client.execute("fast", null, Duration.ofSeconds(5));
+                    Mono<JsonNode> second = client.execute("slow", null, Duration.ofSeconds(5));
+                    return first.then(Mono.delay(Duration.ofSeconds(4))).then(second);
+                })
+                .expectSubscription()
+                .then(() -> peer.feed(reply(peer.nextRequest().get("id").asLong(), "{}")))
+                .thenAwait(Duration.ofSeconds(8))
+                .expectNoEvent(Duration.ofMillis(999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectError(QmpTimeoutException.class)
+                .verify(Duration.ofSeconds(5));
     }
 }
