@@ -41,7 +41,7 @@ final class RawQmpSession implements AutoCloseable {
                 throw new IOException("EOF before the QMP greeting");
             }
         } while (!greeting.contains("\"QMP\""));
-        s.execute("{\"execute\":\"qmp_capabilities\"}");
+        s.execute("{\"execute\":\"qmp_capabilities\",\"id\":1}");
         return s;
     }
 

@@ -70,6 +70,8 @@ public final class KvmProbe {
             }
             return host.writeFile(firmware, firmware(), PosixFilePermissions.fromString("rw-------"))
                     .then(host.exec(argv))
+                    // the firmware file is of no use after the verdict: leave the run base as it was
+                    .flatMap(result -> host.exec(List.of("rm", "-f", "--", firmware)).thenReturn(result))
                     .map(KvmProbe::judge);
         });
     }
