@@ -1,0 +1,169 @@
+package io.qemureactor.bench;
+
+import io.qemureactor.core.guest.GuestKit;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code qemu-reactor bench boot}: N test guests booted to their console marker, three ways, in the
+ * same run on the same machine:
+ * <ul>
+ * <li><b>raw</b> (the limit): N QEMUs started directly, at once, a plain thread per VM reading its
+ *     console (stdout) until the marker ({@link RawGuestLauncher});
+ * <li><b>ours</b>: a {@code Fleet} of N members, with the wall time and each VM's detection latency
+ *     ({@link FleetBootRun});
+ * <li><b>seed</b>: VMs started one after another, each polled every 1 s for the marker
+ *     ({@link SeedSequentialBoot}).
+ * </ul>
+ * Every method boots the same spec (the kit's default flavour, 1 vCPU, 256 MiB, TCG). All three are
+ * warmed up once at N = 1 (page cache, JIT); then for each N, {@code rounds} rounds whose method
+ * order rotates, and the median wall time of each method is kept. Each method's QEMUs are all killed
+ * (by pid) and reaped before the next method starts.
+ */
+public final class BootBenchmark {
+
+    private static final long SETTLE_MILLIS = 500;
+
+    private final List<Integer> counts;
+    private final int rounds;
+    private final boolean seed;
+
+    /** One line of the table: medians over the rounds; detection latencies pooled over the rounds' VMs. */
+    public record Row(int n, double rawSeconds, double oursSeconds, double seedSeconds, double detectionMedianMs,
+                      double detectionMaxMs, double oursLastMarkerSeconds, double releasedMedianMs,
+                      double releasedMaxMs, int rounds) {
+        public double ratioToLimit() {
+            return oursSeconds / rawSeconds;
+        }
+
+        public double speedupOverSeed() {
+            return seedSeconds / oursSeconds;
+        }
+
+        public boolean hasSeed() {
+            return !Double.isNaN(seedSeconds);
+        }
+    }
+
+    public BootBenchmark(List<Integer> counts, int rounds, boolean seed) {
+        if (counts.isEmpty() || counts.stream().anyMatch(n -> n < 1 || n > 64)) {
+            throw new IllegalArgumentException("--count must be between 1 and 64, got " + counts);
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
+        this.counts = List.copyOf(counts);
+        this.rounds = rounds;
+        this.seed = seed;
+    }
+
+    public List<Row> run(PrintWriter progress) throws Exception {
+        BootGuests guests = new BootGuests(GuestKit.locate());
+        RawGuestLauncher raw = new RawGuestLauncher(guests);
+        FleetBootRun ours = new FleetBootRun(guests);
+        SeedSequentialBoot seq = new SeedSequentialBoot(guests);
+
+        say(progress, "bench boot: warming up (one boot of each method)");
+        raw.boot(1);
+        settle();
+        ours.boot(1);
+        settle();
+        if (seed) {
+            seq.boot(1);
+            settle();
+        }
+
+        List<Row> rows = new ArrayList<>();
+        for (int n : counts) {
+            double[] rawWall = new double[rounds];
+            double[] oursWall = new double[rounds];
+            double[] seedWall = new double[rounds];
+            double[] lastMarker = new double[rounds];
+            List<Long> detection = new ArrayList<>();
+            List<Long> released = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                List<String> order = order(r);
+                for (String method : order) {
+                    switch (method) {
+                        case "raw" -> rawWall[r] = raw.boot(n) / 1e9;
+                        case "ours" -> {
+                            FleetBootRun.Result res = ours.boot(n);
+                            oursWall[r] = res.wallNanos() / 1e9;
+                            lastMarker[r] = res.lastMarkerNanos() / 1e9;
+                            detection.addAll(res.detectionNanos());
+                            released.addAll(res.releasedNanos());
+                        }
+                        case "seed" -> seedWall[r] = seq.boot(n) / 1e9;
+                        default -> throw new IllegalStateException(method);
+                    }
+                    settle();
+                }
+                say(progress, String.format(Locale.ROOT, "bench boot: N=%d round %d/%d (%s): raw %.2f s, ours %.2f s"
+                        + " (last marker at %.2f s)%s", n, r + 1, rounds, String.join(",", order), rawWall[r], oursWall[r],
+                        lastMarker[r],
+                        seed ? String.format(Locale.ROOT, ", seed %.2f s", seedWall[r]) : ""));
+            }
+            double[] det = detection.stream().mapToDouble(d -> d / 1e6).toArray();
+            double[] rel = released.stream().mapToDouble(d -> d / 1e6).toArray();
+            rows.add(new Row(n, median(rawWall), median(oursWall),
+                    seed ? median(seedWall) : Double.NaN,
+                    median(det), Arrays.stream(det).max().orElse(Double.NaN),
+                    median(lastMarker), median(rel), Arrays.stream(rel).max().orElse(Double.NaN), rounds));
+        }
+        return rows;
+    }
+
+    /** The methods' order in round {@code r}: rotated each round, so none is always first (or last). */
+    private List<String> order(int r) {
+        List<String> methods = new ArrayList<>(seed ? List.of("raw", "ours", "seed") : List.of("raw", "ours"));
+        java.util.Collections.rotate(methods, -(r % methods.size()));
+        return methods;
+    }
+
+    static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static void settle() throws InterruptedException {
+        Thread.sleep(SETTLE_MILLIS);
+    }
+
+    private static void say(PrintWriter progress, String line) {
+        progress.println(line);
+        progress.flush();
+    }
+
+    /** The table, in Markdown. */
+    public static void print(List<Row> rows, PrintWriter out) {
+        out.println("| N | limit: raw parallel | qemu-reactor fleet | ratio to limit | detection median | detection max "
+                + "| seed: sequential, 1 s poll | qemu-reactor speedup over seed | qemu-reactor: last marker "
+                + "| qemu-reactor: guest released (median / max) |");
+        out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (Row r : rows) {
+            out.println(String.format(Locale.ROOT, "| %d | %.2f s | %.2f s | %.3fx | %.2f ms | %.2f ms | %s | %s | %.2f s "
+                            + "| %.0f / %.0f ms |",
+                    r.n(), r.rawSeconds(), r.oursSeconds(), r.ratioToLimit(), r.detectionMedianMs(), r.detectionMaxMs(),
+                    r.hasSeed() ? String.format(Locale.ROOT, "%.2f s", r.seedSeconds()) : "-",
+                    r.hasSeed() ? String.format(Locale.ROOT, "%.2fx", r.speedupOverSeed()) : "-",
+                    r.oursLastMarkerSeconds(), r.releasedMedianMs(), r.releasedMaxMs()));
+        }
+        out.println();
+        int rounds = rows.isEmpty() ? 0 : rows.get(0).rounds();
+        out.println("Wall times: median of " + rounds + " round(s), start to the last guest's marker (raw, seed) or to the"
+                + " fleet's ready() (qemu-reactor). Detection: marker line delivered by the console reader -> the fleet's"
+                + " READY event, over every VM of every round. Ratio to limit: qemu-reactor / raw, 1.00x = as fast as"
+                + " QEMU started directly, higher is slower. Last marker: when the fleet's console reader delivered the last"
+                + " marker line, from the start. Guest released: start -> the VM's QMP_CONNECTED event (launcher's checks,"
+                + " QEMU started paused, QMP and console connected, cont sent).");
+        out.flush();
+    }
+}

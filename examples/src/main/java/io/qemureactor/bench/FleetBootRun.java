@@ -1,0 +1,120 @@
+package io.qemureactor.bench;
+
+import io.qemureactor.core.fleet.Fleet;
+import io.qemureactor.core.fleet.FleetEvent;
+import io.qemureactor.core.fleet.FleetMember;
+import io.qemureactor.core.fleet.FleetOptions;
+import io.qemureactor.core.launch.LaunchOptions;
+import io.qemureactor.core.launch.QemuLauncher;
+import io.qemureactor.core.probe.BootContext;
+import io.qemureactor.core.probe.BootProbe;
+import io.qemureactor.core.vm.ShutdownPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * The engine's side of {@code bench boot}: a {@link Fleet} of N members, all at once, each with the
+ * kit's serial marker probe, on this machine. Wall time: from subscribing {@link Fleet#ready()} to
+ * its result. Detection latency per VM: from the moment the console's line Flux delivers the marker
+ * line (recorded by a watcher the benchmark subscribes to {@code context.console().lines()} just
+ * before the probe) to the moment the fleet emits {@code READY} for that VM (recorded by a
+ * subscriber of {@link Fleet#events()}; events are emitted synchronously, so that is when the fleet
+ * emits it). READY follows the launcher's Mono emitting the {@code RunningVm}. Also recorded, to see
+ * where the time goes: when each guest was released ({@code QMP_CONNECTED}: the launcher's checks
+ * done, QEMU started paused, QMP and the console connected, {@code cont} sent) and when the last
+ * marker line arrived, both from the start.
+ */
+final class FleetBootRun {
+
+    private static final Duration BOOT_BOUND = Duration.ofMinutes(5);
+
+    /** What one boot measured. */
+    record Result(long wallNanos, List<Long> detectionNanos, long lastMarkerNanos, List<Long> releasedNanos) {
+    }
+
+    private final BootGuests guests;
+
+    FleetBootRun(BootGuests guests) {
+        this.guests = guests;
+    }
+
+    Result boot(int n) throws Exception {
+        Path base = BootGuests.tempBase("qrb-ours");
+        QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(base.toString()));
+        Map<String, Long> markerAt = new ConcurrentHashMap<>();
+        Map<String, Long> readyAt = new ConcurrentHashMap<>();
+        Map<String, Long> releasedAt = new ConcurrentHashMap<>();
+        Pattern marker = Pattern.compile(Pattern.quote(guests.marker()));
+        List<FleetMember> members = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            members.add(FleetMember.of(guests.spec(i), new MarkerClock(guests.kit().readyProbe(), marker, markerAt)));
+        }
+        // the guest is killed by QMP quit then signals: nothing of its shutdown is measured
+        Fleet fleet = Fleet.boot(launcher, members, FleetOptions.defaults().withShutdownPolicy(ShutdownPolicy.withoutGuest()));
+        Disposable watch = fleet.events()
+                .subscribe(e -> {
+                    if (e.type() == FleetEvent.Type.READY) {
+                        readyAt.put(e.vmName(), System.nanoTime());
+                    } else if (e.type() == FleetEvent.Type.QMP_CONNECTED) {
+                        releasedAt.put(e.vmName(), System.nanoTime());
+                    }
+                });
+        try {
+            long start = System.nanoTime();
+            fleet.ready().block(BOOT_BOUND);
+            long wall = System.nanoTime() - start;
+            List<Long> detection = new ArrayList<>();
+            List<Long> released = new ArrayList<>();
+            long lastMarker = 0;
+            for (FleetMember m : members) {
+                Long seen = markerAt.get(m.name());
+                Long ready = readyAt.get(m.name());
+                if (seen == null || ready == null) {
+                    throw new IllegalStateException(m.name() + ": marker seen " + seen + ", READY " + ready);
+                }
+                detection.add(ready - seen);
+                released.add(releasedAt.getOrDefault(m.name(), start) - start);
+                lastMarker = Math.max(lastMarker, seen - start);
+            }
+            return new Result(wall, detection, lastMarker, released);
+        } finally {
+            fleet.shutdown().block(Duration.ofMinutes(2));
+            watch.dispose();
+            BootGuests.deleteTree(base);
+        }
+    }
+
+    /**
+     * The kit's probe, with a watcher beside it that records when the console line Flux delivers the
+     * marker line. The watcher subscribes first, so it sees the line before the probe does; the
+     * probe's own pipeline is the engine's, untouched.
+     */
+    private record MarkerClock(BootProbe delegate, Pattern marker, Map<String, Long> seen) implements BootProbe {
+
+        @Override
+        public Mono<Void> await(BootContext context) {
+            context.console().ifPresent(console -> console.lines()
+                    .filter(line -> marker.matcher(line).find())
+                    .next()
+                    .subscribe(line -> seen.putIfAbsent(context.vmName(), System.nanoTime()), e -> { }));
+            return delegate.await(context);
+        }
+
+        @Override
+        public Duration timeout() {
+            return delegate.timeout();
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.qemureactor.cli;
+
+import io.qemureactor.bench.BootBenchmark;
+import io.qemureactor.bench.ScaleBenchmark;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code qemu-reactor bench boot [--count N...] [--rounds R] [--scale M...] [--no-seed]}. */
+@Command(name = "boot",
+        mixinStandardHelpOptions = true,
+        description = {"N test guests (default flavour, 1 vCPU, 256 MiB, TCG) booted to their marker three ways:",
+                "a qemu-reactor fleet, QEMU started directly (the limit), the seed's sequential 1 s polling;",
+                "then M -machine none QEMUs launched and queried at once, raw vs the engine (threads, heap).",
+                "Prints Markdown tables; see docs/BENCHMARKS.md."})
+final class BenchBootCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--count", paramLabel = "N", arity = "1..*", split = ",", defaultValue = "1,4,8",
+            description = "Guests booted at once, one table row each; 0 skips the boot case (default: ${DEFAULT-VALUE}).")
+    List<Integer> counts;
+
+    @Option(names = "--rounds", paramLabel = "R", defaultValue = "3",
+            description = "Rounds per N, method order rotated each round; medians reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--scale", paramLabel = "M", arity = "1..*", split = ",", defaultValue = "50,200",
+            description = "Sizes of the -machine none scale case; 0 skips it (default: ${DEFAULT-VALUE}).")
+    List<Integer> scale;
+
+    @Option(names = "--no-seed", description = "Skip the seed's sequential method (it takes N x ~3 s per round).")
+    boolean noSeed;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Integer> sizes = scale.stream().filter(m -> m != 0).toList();
+        List<Integer> ns = counts.stream().filter(n -> n != 0).toList();
+        BootBenchmark boot;
+        ScaleBenchmark scaleCase;
+        try {
+            boot = ns.isEmpty() ? null : new BootBenchmark(ns, rounds, !noSeed);
+            scaleCase = new ScaleBenchmark(sizes);
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure(OneLineErrors.USAGE, "error: " + e.getMessage());
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        List<BootBenchmark.Row> rows = boot == null ? List.of() : boot.run(err);
+        List<ScaleBenchmark.Row> scaleRows = scaleCase.run(err);
+        if (!rows.isEmpty()) {
+            BootBenchmark.print(rows, out);
+        }
+        if (!scaleRows.isEmpty()) {
+            out.println();
+            ScaleBenchmark.print(scaleRows, out);
+        }
+        return 0;
+    }
+}
