@@ -117,16 +117,16 @@ public final class VppStartupConfig {
         }
         unixCliListen.ifPresent(v -> unix.add("cli-listen " + v));
         unixExec.ifPresent(v -> unix.add("exec " + v));
-        out.block(0, "unix", unix);
-        out.block(0, "socksvr", socksvrSocketName.map(v -> List.of("socket-name " + v)).orElse(List.of()));
+        out.stanza(0, "unix", unix);
+        out.stanza(0, "socksvr", socksvrSocketName.map(v -> List.of("socket-name " + v)).orElse(List.of()));
         List<String> cpu = new ArrayList<>();
         cpuMainCore.ifPresent(v -> cpu.add("main-core " + v));
         cpuCorelistWorkers.ifPresent(v -> cpu.add("corelist-workers " + v));
-        out.block(0, "cpu", cpu);
+        out.stanza(0, "cpu", cpu);
         renderDpdk(out);
         if (!plugins.isEmpty()) {
             out.open(0, "plugins");
-            plugins.forEach((plugin, state) -> out.block(1, "plugin " + plugin, List.of(state.word())));
+            plugins.forEach((plugin, state) -> out.stanza(1, "plugin " + plugin, List.of(state.word())));
             out.close(0);
         }
         return out.toString();
@@ -140,7 +140,7 @@ public final class VppStartupConfig {
         }
         out.open(0, "dpdk");
         dpdkDevs.forEach(dev -> out.line(1, "dev " + dev));
-        dpdkDefaultRxQueues.ifPresent(q -> out.block(1, "dev default", List.of("num-rx-queues " + q)));
+        dpdkDefaultRxQueues.ifPresent(q -> out.stanza(1, "dev default", List.of("num-rx-queues " + q)));
         dpdkLogLevel.ifPresent(level -> out.line(1, "log-level " + level));
         if (dpdkNoMultiSeg) {
             out.line(1, "no-multi-seg");
@@ -173,7 +173,7 @@ public final class VppStartupConfig {
             line(level, "}");
         }
 
-        void block(int level, String name, List<String> items) {
+        void stanza(int level, String name, List<String> items) {
             if (items.isEmpty()) {
                 return;
             }

@@ -29,10 +29,9 @@ import reactor.core.publisher.Mono;
  * and a serial-console probe with the function's {@link KernelVmFunction#readiness() readiness rule}.
  *
  * <pre>{@code
- * RunningVm vm = KernelVm.of(KernelVmFunction.command("/usr/bin/my-nf", "--flag")
+ * Mono<RunningVm> vm = KernelVm.of(KernelVmFunction.command("/usr/bin/my-nf", "--flag")
  *                 .withReadiness(ReadinessRule.lineContaining("my-nf: forwarding")))
- *         .start(launcher, host, kit.spec(1, GuestKit.Flavour.KERNEL))
- *         .block();
+ *         .start(launcher, host, kit.spec(1, GuestKit.Flavour.KERNEL));
  * }</pre>
  *
  * <p>What {@link #start} does, in order:
