@@ -9,14 +9,10 @@ import io.qemureactor.core.kernelvm.KernelVm;
 import io.qemureactor.core.launch.VmLaunchException;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.VmSpec;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -123,9 +119,7 @@ final class BootFunction {
         List<GeneratedFile> files = kernelVm.function().files(folder);
         return h.host().exec(List.of("mkdir", "-p", "-m", "0700", runBase))
                 .then(h.host().createPrivateFolder(folder.toString()))
-                .thenMany(Flux.fromIterable(files).concatMap(f -> h.host().writeFile(f.in(folder).toString(),
-                        f.content().getBytes(StandardCharsets.UTF_8), permissions(f.mode()))))
-                .then()
+                .then(KernelVm.writeFiles(h.host(), folder, files))
                 .onErrorMap(e -> new CliFailure(OneLineErrors.USAGE, "error: cannot write the function's init script to "
                         + folder + " on " + h.name() + ": " + Errors.oneLine(Errors.unwrap(e))));
     }
@@ -140,20 +134,5 @@ final class BootFunction {
                 .then()
                 .onErrorResume(e -> Mono.empty())
                 .block(CLEANUP_WAIT);
-    }
-
-    /** POSIX permission bits ({@code 0755}) as the set {@code Host.writeFile} takes. */
-    private static Set<PosixFilePermission> permissions(int mode) {
-        PosixFilePermission[] bits = {
-            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        for (int i = 0; i < bits.length; i++) {
-            if ((mode & (1 << i)) != 0) {
-                set.add(bits[i]);
-            }
-        }
-        return set;
     }
 }

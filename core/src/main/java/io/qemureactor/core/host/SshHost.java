@@ -123,7 +123,7 @@ public final class SshHost implements Host {
 
     @Override
     public Mono<Void> writeFile(String path, byte[] content, Set<PosixFilePermission> permissions) {
-        String mode = Integer.toOctalString(PosixModes.of(permissions));
+        String mode = Integer.toOctalString(PosixModes.toMode(permissions));
         // umask 077 so the file is never readable by others before chmod gives it its mode
         List<String> argv = List.of("sh", "-c", "umask 077 && cat > \"$1\" && chmod \"$2\" \"$1\"", "sh", path, mode);
         return run(argv, content).flatMap(out -> out.exitCode == 0 ? Mono.<Void>empty()
@@ -264,20 +264,6 @@ public final class SshHost implements Host {
     private record Output(int exitCode, byte[] stdout, byte[] stderr) {
         String stderrLine() {
             return new String(stderr, StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b).orElse("exit status " + exitCode);
-        }
-    }
-
-    /** Octal modes from permission sets, for {@code chmod} on the remote side. */
-    static final class PosixModes {
-        private PosixModes() {
-        }
-
-        static int of(Set<PosixFilePermission> perms) {
-            int mode = 0;
-            for (PosixFilePermission p : perms) {
-                mode |= 1 << (8 - p.ordinal());
-            }
-            return mode;
         }
     }
 }

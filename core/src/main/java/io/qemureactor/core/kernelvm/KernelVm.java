@@ -4,6 +4,7 @@ import io.qemureactor.core.function.GeneratedFile;
 import io.qemureactor.core.function.InvalidFunctionConfigException;
 import io.qemureactor.core.function.KernelVmFunction;
 import io.qemureactor.core.host.Host;
+import io.qemureactor.core.host.PosixModes;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.launch.RunFolderPreparer;
 import io.qemureactor.core.probe.BootProbe;
@@ -13,13 +14,10 @@ import io.qemureactor.core.spec.VmSpec;
 import io.qemureactor.core.vm.RunningVm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -183,9 +181,12 @@ public record KernelVm(KernelVmFunction function, int hugepages, String kernelAr
     private Mono<VmSpec> prepare(Host host, String runFolder, VmSpec spec) {
         Path run = Path.of(runFolder);
         List<GeneratedFile> files = function.files(run, spec.arch().consoleDevice());
-        return Flux.fromIterable(files)
-                .concatMap(f -> write(host, run, f))
-                .then(Mono.fromSupplier(() -> withNinePRoot(spec, run)));
+        return writeFiles(host, run, files).then(Mono.fromSupplier(() -> withNinePRoot(spec, run)));
+    }
+
+    /** Writes generated files under {@code folder} on {@code host}, each with its mode, sub-folders private. */
+    public static Mono<Void> writeFiles(Host host, Path folder, List<GeneratedFile> files) {
+        return Flux.fromIterable(files).concatMap(f -> write(host, folder, f)).then();
     }
 
     private static Mono<Void> write(Host host, Path run, GeneratedFile file) {
@@ -193,7 +194,7 @@ public record KernelVm(KernelVmFunction function, int hugepages, String kernelAr
         Mono<Void> parent = file.relativePath().getParent() == null ? Mono.empty()
                 : host.createPrivateFolder(target.getParent().toString());
         return parent.then(host.writeFile(target.toString(), file.content().getBytes(StandardCharsets.UTF_8),
-                permissions(file.mode())));
+                PosixModes.toPermissions(file.mode())));
     }
 
     private VmSpec withNinePRoot(VmSpec spec, Path run) {
@@ -201,20 +202,5 @@ public record KernelVm(KernelVmFunction function, int hugepages, String kernelAr
         return spec.toBuilder()
                 .bootSource(kernel.withNinePRoot(BootSource.NinePRoot.hostRoot(function.initScript(run))))
                 .build();
-    }
-
-    /** POSIX permission bits ({@code 0755}) as the set {@link Host#writeFile} takes. */
-    static Set<PosixFilePermission> permissions(int mode) {
-        PosixFilePermission[] bits = {
-            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        for (int i = 0; i < bits.length; i++) {
-            if ((mode & (1 << i)) != 0) {
-                set.add(bits[i]);
-            }
-        }
-        return set;
     }
 }

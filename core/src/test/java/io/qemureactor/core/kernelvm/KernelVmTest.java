@@ -10,7 +10,6 @@ import io.qemureactor.core.spec.BootSource;
 import io.qemureactor.core.spec.SerialConsole;
 import io.qemureactor.core.spec.VmSpec;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 
 /** The spec {@link KernelVm} hands to the launcher, and the checks it makes before launching: no QEMU here. */
@@ -81,13 +80,5 @@ class KernelVmTest {
         assertThatThrownBy(() -> KernelVm.of(vpp).withHugepages(-1)).hasMessageStartingWith("hugepages: ");
         assertThatThrownBy(() -> KernelVm.of(vpp).withKernelArgs("a\nb")).hasMessageStartingWith("kernelArgs: ");
         assertThatThrownBy(() -> KernelVm.of(vpp).withProbeTimeout(java.time.Duration.ZERO)).hasMessageStartingWith("probeTimeout: ");
-    }
-
-    @Test
-    void modesBecomePermissions() {
-        assertThat(PosixFilePermissions.toString(KernelVm.permissions(0755))).isEqualTo("rwxr-xr-x");
-        assertThat(PosixFilePermissions.toString(KernelVm.permissions(0644))).isEqualTo("rw-r--r--");
-        assertThat(PosixFilePermissions.toString(KernelVm.permissions(0600))).isEqualTo("rw-------");
-        assertThat(KernelVm.permissions(0)).isEmpty();
     }
 }
