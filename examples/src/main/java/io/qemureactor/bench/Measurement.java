@@ -26,15 +26,16 @@ final class Measurement {
     }
 
     /**
-     * Operations per second of two competitors measured in alternating rounds (A B, B A, A B, ...),
-     * median of each over {@code rounds}: a load change on the machine (other processes, JIT,
-     * GC) hits both sides alike instead of whichever happened to run at that moment.
-     *
-     * @return {@code {median rate of a, median rate of b}}
+     * Two competitors measured in alternating rounds (A B, B A, A B, ...): a load change on the
+     * machine (other processes, JIT, GC, the peer's own variance) hits both sides alike instead
+     * of whichever happened to run at that moment. The comparison is paired: each round's
+     * B/A ratio is taken from two runs next to each other, and the median of those ratios is
+     * reported, which is far steadier on a noisy machine than the ratio of two medians.
      */
-    static double[] opsPerSecondInterleaved(int rounds, Run a, Run b) throws Exception {
+    static Paired interleaved(int rounds, Run a, Run b) throws Exception {
         double[] ratesA = new double[rounds];
         double[] ratesB = new double[rounds];
+        double[] ratios = new double[rounds];
         for (int i = 0; i < rounds; i++) {
             if (i % 2 == 0) {
                 ratesA[i] = rate(a);
@@ -43,8 +44,18 @@ final class Measurement {
                 ratesB[i] = rate(b);
                 ratesA[i] = rate(a);
             }
+            ratios[i] = ratesB[i] / ratesA[i];
         }
-        return new double[] {median(ratesA), median(ratesB)};
+        double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        return new Paired(median(ratesA), median(ratesB), median(ratios), sorted[0], sorted[rounds - 1]);
+    }
+
+    /**
+     * The result of {@link #interleaved}: median rates (operations per second) of A and B, and
+     * the median, lowest and highest of the per-round rate ratios B/A.
+     */
+    record Paired(double rateA, double rateB, double ratio, double lowestRatio, double highestRatio) {
     }
 
     /** Runs {@code run} repeatedly for at least {@code minRounds} rounds and {@code minMillis} (JIT warm-up). */

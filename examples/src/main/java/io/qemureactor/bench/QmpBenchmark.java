@@ -4,6 +4,7 @@ import io.qemureactor.qmp.QmpClient;
 import io.qemureactor.transport.PeerAddress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import reactor.core.publisher.Flux;
@@ -15,7 +16,7 @@ import reactor.core.publisher.Mono;
  * against one {@code -machine none} QEMU in the same run. Only one client talks to the monitor
  * at a time (a QMP socket serves one connection), so the cases run one after another: all are
  * warmed up first (for seconds, until the JIT settles), then raw and ours alternate round by
- * round and each reports its median.
+ * round; the ratio is the median of the per-round ratios (see {@link Measurement#interleaved}).
  */
 public final class QmpBenchmark {
 
@@ -31,32 +32,56 @@ public final class QmpBenchmark {
         return "{\"execute\":\"query-status\",\"id\":" + id + "}";
     }
     private static final int IN_FLIGHT = 8;
-    private static final int ROUNDS = 7;
-    private static final long WARM_UP_MILLIS = 3_000;
+    /** Defaults: enough rounds for a steady median, enough warm-up for C2 to finish. */
+    public static final int DEFAULT_ROUNDS = 9;
+    public static final Duration DEFAULT_WARM_UP = Duration.ofSeconds(3);
 
     private final int ops;
+    private final int rounds;
+    private final long warmUpMillis;
     private final int connects;
     private final int socatOps;
 
     /**
      * @param ops commands per round for the throughput cases
+     * @param rounds measured rounds per case (each side)
+     * @param warmUp minimum warm-up per case
      */
-    public QmpBenchmark(int ops) {
+    public QmpBenchmark(int ops, int rounds, Duration warmUp) {
         if (ops < 100) {
             throw new IllegalArgumentException("--ops must be at least 100, got " + ops);
         }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
+        if (warmUp.isNegative()) {
+            throw new IllegalArgumentException("--warm-up must not be negative, got " + warmUp);
+        }
         this.ops = ops;
-        this.connects = Math.max(20, ops / 100);
+        this.rounds = rounds;
+        this.warmUpMillis = warmUp.toMillis();
+        // a round of connects lasts about as long as a throughput round's tenth: long enough that
+        // one scheduler hiccup or GC pause does not decide the round (50-connect rounds of ~60 ms
+        // gave per-round ratios from 0.4 to 1.0 within one run)
+        this.connects = Math.max(20, ops / 10);
         this.socatOps = Math.max(20, ops / 100);
     }
 
-    /** One line of the result table. */
-    public record Row(String name, String unit, double raw, double ours, double seed, boolean higherIsBetter) {
-        /** ours relative to raw, oriented so that 1.0 is "as good as raw" and less is worse. */
-        double ratio() {
-            return higherIsBetter ? ours / raw : raw / ours;
+    /**
+     * One line of the result table. {@code raw}, {@code ours}, {@code seed} are medians in
+     * {@code unit}; {@code ratio} (with its spread over the rounds) is ours against raw, paired
+     * round by round, oriented so that 1.0 is "as good as raw" and less is worse.
+     */
+    public record Row(String name, String unit, double raw, double ours, double seed, boolean higherIsBetter,
+            double ratio, double lowestRatio, double highestRatio) {
+
+        Row(String name, String unit, Measurement.Paired rates, double seed, boolean higherIsBetter) {
+            this(name, unit, higherIsBetter ? rates.rateA() : 1000.0 / rates.rateA(),
+                    higherIsBetter ? rates.rateB() : 1000.0 / rates.rateB(), seed, higherIsBetter,
+                    rates.ratio(), rates.lowestRatio(), rates.highestRatio());
         }
 
+        /** The seed relative to raw, same orientation (not paired: the seed runs separately). */
         double seedRatio() {
             return higherIsBetter ? seed / raw : raw / seed;
         }
@@ -74,34 +99,33 @@ public final class QmpBenchmark {
             progress.flush();
             int warmOps = Math.max(100, ops / 5);
             int warmConnects = Math.max(10, connects / 2);
-            Measurement.warmUp(3, WARM_UP_MILLIS, () -> rawSequential(socket, warmOps));
-            Measurement.warmUp(3, WARM_UP_MILLIS, () -> rawPipelined(socket, warmOps) + rawConnects(socket, warmConnects));
-            Measurement.warmUp(3, WARM_UP_MILLIS, () -> oursSequential(address, warmOps));
-            Measurement.warmUp(3, WARM_UP_MILLIS, () -> oursPipelined(address, warmOps));
-            Measurement.warmUp(3, WARM_UP_MILLIS, () -> oursConnects(address, warmConnects));
+            Measurement.warmUp(3, warmUpMillis, () -> rawSequential(socket, warmOps));
+            Measurement.warmUp(3, warmUpMillis, () -> rawPipelined(socket, warmOps) + rawConnects(socket, warmConnects));
+            Measurement.warmUp(3, warmUpMillis, () -> oursSequential(address, warmOps));
+            Measurement.warmUp(3, warmUpMillis, () -> oursPipelined(address, warmOps));
+            Measurement.warmUp(3, warmUpMillis, () -> oursConnects(address, warmConnects));
 
             // raw and ours alternate round by round, so a load change on the machine hits both alike
             progress.println("bench qmp: (a) sequential round trips, " + ops + " per round");
             progress.flush();
-            double[] seq = Measurement.opsPerSecondInterleaved(ROUNDS, () -> rawSequential(socket, ops),
+            Measurement.Paired seq = Measurement.interleaved(rounds, () -> rawSequential(socket, ops),
                     () -> oursSequential(address, ops));
             double seedSeq = Measurement.opsPerSecond(3, () -> socat(socket, socatOps));
-            rows.add(new Row("(a) sequential round trips", "ops/s", seq[0], seq[1], seedSeq, true));
+            rows.add(new Row("(a) sequential round trips", "ops/s", seq, seedSeq, true));
 
             progress.println("bench qmp: (b) " + IN_FLIGHT + " commands in flight, " + ops + " per round");
             progress.flush();
-            double[] pipe = Measurement.opsPerSecondInterleaved(ROUNDS, () -> rawPipelined(socket, ops),
+            Measurement.Paired pipe = Measurement.interleaved(rounds, () -> rawPipelined(socket, ops),
                     () -> oursPipelined(address, ops));
             // the seed has no pipelining: one socat per command is all it can do
-            rows.add(new Row("(b) " + IN_FLIGHT + " in flight", "ops/s", pipe[0], pipe[1], seedSeq, true));
+            rows.add(new Row("(b) " + IN_FLIGHT + " in flight", "ops/s", pipe, seedSeq, true));
 
             progress.println("bench qmp: (c) connect + negotiate + one command, " + connects + " per round");
             progress.flush();
-            double[] conn = Measurement.opsPerSecondInterleaved(ROUNDS, () -> rawConnects(socket, connects),
+            Measurement.Paired conn = Measurement.interleaved(rounds, () -> rawConnects(socket, connects),
                     () -> oursConnects(address, connects));
             double seedConnect = Measurement.millisPerOp(3, () -> socat(socket, socatOps));
-            rows.add(new Row("(c) connect+negotiate+command", "ms", 1000.0 / conn[0], 1000.0 / conn[1], seedConnect,
-                    false));
+            rows.add(new Row("(c) connect+negotiate+command", "ms", conn, seedConnect, false));
             return rows;
         }
     }

@@ -3,6 +3,7 @@ package io.qemureactor.cli;
 import io.qemureactor.bench.BenchTable;
 import io.qemureactor.bench.QmpBenchmark;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code qemu-reactor bench qmp [--ops N]}. */
+/** {@code qemu-reactor bench qmp [--ops N] [--rounds N] [--warm-up DUR]}. */
 @Command(name = "qmp",
         mixinStandardHelpOptions = true,
         description = {"QMP round trips, pipelining and connect cost against one -machine none QEMU:",
@@ -24,11 +25,19 @@ final class BenchQmpCommand implements Callable<Integer> {
             description = "Commands per measured round (default: ${DEFAULT-VALUE}).")
     int ops;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "" + QmpBenchmark.DEFAULT_ROUNDS,
+            description = "Measured rounds per case, raw and ours alternating (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--warm-up", paramLabel = "DUR", defaultValue = "3s", converter = DurationConverter.class,
+            description = "Minimum warm-up per case before measuring, e.g. 3s, 500ms (default: ${DEFAULT-VALUE}).")
+    Duration warmUp;
+
     @Override
     public Integer call() throws Exception {
         QmpBenchmark bench;
         try {
-            bench = new QmpBenchmark(ops);
+            bench = new QmpBenchmark(ops, rounds, warmUp);
         } catch (IllegalArgumentException e) {
             throw new CliFailure(OneLineErrors.USAGE, "error: " + e.getMessage());
         }

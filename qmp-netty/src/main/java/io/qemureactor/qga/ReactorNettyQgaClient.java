@@ -115,11 +115,11 @@ final class ReactorNettyQgaClient implements QgaClient {
                             .then(call(ping, options.syncTimeout())))
                     .then()
                     .doOnError(lastError::set);
-            return attempt
+            return withTimeout(attempt
                     .retryWhen(options.pollBackoff().toRetry(
-                            e -> e instanceof QmpTimeoutException || e instanceof QmpProtocolException))
-                    .timeout(timeout, Mono.defer(() -> Mono.error(QmpExceptions.timeout(
-                            "waiting for the guest agent at " + address + " to answer", timeout, lastError.get()))));
+                            e -> e instanceof QmpTimeoutException || e instanceof QmpProtocolException)),
+                    timeout, () -> QmpExceptions.timeout(
+                            "waiting for the guest agent at " + address + " to answer", timeout, lastError.get()));
         });
     }
 
@@ -127,11 +127,12 @@ final class ReactorNettyQgaClient implements QgaClient {
     public Mono<ExecResult> exec(String path, List<String> args) {
         Objects.requireNonNull(path, "path");
         List<String> argv = List.copyOf(args);
-        return execute(QgaCommands.exec(path, argv)).flatMap(pid -> Mono.defer(() -> execute(QgaCommands.execStatus(pid)))
-                .flatMap(status -> status.map(Mono::just).orElseGet(() -> Mono.error(StillRunning.INSTANCE)))
-                .retryWhen(options.pollBackoff().toRetry(e -> e == StillRunning.INSTANCE))
-                .timeout(options.execTimeout(), Mono.defer(() -> Mono.error(QmpExceptions.timeout(
-                        "guest program " + path + " (guest pid " + pid + ") on " + address, options.execTimeout())))));
+        return execute(QgaCommands.exec(path, argv)).flatMap(pid -> withTimeout(
+                Mono.defer(() -> execute(QgaCommands.execStatus(pid)))
+                        .flatMap(status -> status.map(Mono::just).orElseGet(() -> Mono.error(StillRunning.INSTANCE)))
+                        .retryWhen(options.pollBackoff().toRetry(e -> e == StillRunning.INSTANCE)),
+                options.execTimeout(), () -> QmpExceptions.timeout(
+                        "guest program " + path + " (guest pid " + pid + ") on " + address, options.execTimeout())));
     }
 
     @Override
@@ -207,8 +208,12 @@ final class ReactorNettyQgaClient implements QgaClient {
                 }
             }));
         });
-        return reply.timeout(timeout, Mono.defer(() -> Mono.error(
-                QmpExceptions.timeout("reply to " + what + " from " + address, timeout))));
+        return withTimeout(reply, timeout, () -> QmpExceptions.timeout("reply to " + what + " from " + address, timeout));
+    }
+
+    /** A deadline on the resources' shared timer (no timer task per exchange). */
+    private <T> Mono<T> withTimeout(Mono<T> source, Duration timeout, Supplier<? extends Throwable> error) {
+        return options.resources().timeout(source, timeout, error, late -> { });
     }
 
     /** For commands without a reply on success: done when written; the next command resyncs. */

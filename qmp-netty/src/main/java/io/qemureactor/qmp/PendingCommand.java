@@ -12,19 +12,13 @@ final class PendingCommand {
     final boolean closesConnection;
     /** The reply timeout, for the error message. */
     final Duration timeout;
-    /** Who expires this command, and when (in that sweeper's clock). */
-    final ReplyDeadlines.Sweeper sweeper;
-    final long deadline;
     private final MonoSink<JsonNode> sink;
 
-    PendingCommand(long id, String command, boolean closesConnection, Duration timeout,
-            ReplyDeadlines.Sweeper sweeper, long deadline, MonoSink<JsonNode> sink) {
+    PendingCommand(long id, String command, boolean closesConnection, Duration timeout, MonoSink<JsonNode> sink) {
         this.id = id;
         this.command = command;
         this.closesConnection = closesConnection;
         this.timeout = timeout;
-        this.sweeper = sweeper;
-        this.deadline = deadline;
         this.sink = sink;
     }
 

@@ -29,12 +29,11 @@ import java.util.function.Predicate;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link QmpClient} on one Netty channel (r2dbc-postgresql's ReactorNettyClient shape).
@@ -55,7 +54,6 @@ final class ReactorNettyQmpClient implements QmpClient {
 
     private final Object writeLock = new Object();
     private final Map<Long, PendingCommand> pending = new ConcurrentHashMap<>();
-    private final ReplyDeadlines deadlines = new ReplyDeadlines(pending, this::onExpired);
     /**
      * Ids on the wire: the smallest one not awaiting a reply. QEMU 7.2 reads the monitor one
      * byte per main-loop iteration (several microseconds each), so request length is what a
@@ -171,14 +169,11 @@ final class ReactorNettyQmpClient implements QmpClient {
     /**
      * The one write path. Nothing happens until subscription; cancel or timeout removes the
      * pending entry, so a late reply finds no owner and is dropped. The timeout is a deadline
-     * swept by {@link ReplyDeadlines} (no timer task per command).
+     * on the resources' shared {@link io.qemureactor.transport.DeadlineTimer} (no timer task
+     * per command).
      */
     private Mono<JsonNode> send(String command, JsonNode arguments, Duration timeout, boolean closesConnection) {
-        // looked up at assembly, as Mono.timeout(Duration) does: virtual time in tests
-        Scheduler timer = Schedulers.parallel();
         return Mono.create(sink -> {
-            ReplyDeadlines.Sweeper sweeper = deadlines.sweeper(timer);
-            long deadline = sweeper.deadline(timeout);
             PendingCommand entry;
             synchronized (writeLock) {
                 if (!accepting) {
@@ -193,7 +188,7 @@ final class ReactorNettyQmpClient implements QmpClient {
                         return;
                     }
                     idsInUse.set((int) id);
-                    entry = new PendingCommand(id, command, closesConnection, timeout, sweeper, deadline, sink);
+                    entry = new PendingCommand(id, command, closesConnection, timeout, sink);
                     pending.put(id, entry);
                     if (closesConnection) {
                         eofExpected = true;
@@ -210,14 +205,24 @@ final class ReactorNettyQmpClient implements QmpClient {
                 sink.error(protocolError != null ? protocolError : closedError("sending " + command, ioCause));
                 return;
             }
-            sink.onDispose(() -> pending.remove(entry.id, entry));
+            Disposable deadline;
             try {
-                sweeper.arm(deadline);
-            } catch (RuntimeException e) { // the timer scheduler was disposed
+                deadline = options.resources().timer().schedule(timeout, () -> {
+                    if (pending.remove(entry.id, entry)) {
+                        onExpired(entry);
+                    }
+                });
+            } catch (RuntimeException e) { // the timer or its scheduler was disposed
                 if (pending.remove(entry.id, entry)) {
                     entry.fail(e);
                 }
+                return;
             }
+            // runs at once if the reply already came
+            sink.onDispose(() -> {
+                pending.remove(entry.id, entry);
+                deadline.dispose();
+            });
         });
     }
 
@@ -378,7 +383,6 @@ final class ReactorNettyQmpClient implements QmpClient {
             orphans = new ArrayList<>(pending.values());
             pending.clear();
         }
-        deadlines.dispose();
         QmpException protocolError = failure;
         for (PendingCommand entry : orphans) {
             if (entry.closesConnection && protocolError == null) {

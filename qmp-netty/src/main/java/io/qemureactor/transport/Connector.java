@@ -12,6 +12,7 @@ import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpExceptions;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,16 +46,26 @@ public final class Connector {
      */
     public static <S> Mono<S> connect(PeerAddress peer, QmpResources resources, ConnectPolicy policy,
             Function<Channel, S> attach, Function<S, Mono<S>> handshake) {
-        Mono<S> attempt = Mono.defer(() -> openChannel(peer, resources, policy, attach)).flatMap(handshake);
-        return retrying(peer, policy, attempt);
+        Mono<Attached<S>> attempt = Mono.defer(() -> openChannel(peer, resources, policy, attach))
+                .flatMap(opened -> handshake.apply(opened.session()).map(ready -> new Attached<>(opened.channel(), ready)));
+        return Mono.defer(() -> retrying(peer, policy, resources.timer(), attempt, lost -> lost.channel().close()))
+                .map(Attached::session);
+    }
+
+    /** A session and the channel it runs on (closed if the session is ready too late). */
+    private record Attached<S>(Channel channel, S session) {
     }
 
     /**
      * Re-subscribes to {@code attempt} while it fails with a retryable error, after the
      * policy's backoff; asks the liveness check after each failure; bounded by the policy's
-     * timeout. Timers run on {@code Schedulers.parallel()} (virtual time in tests).
+     * timeout on {@code timer}. Backoff delays run on {@code Schedulers.parallel()} (virtual
+     * time in tests).
+     *
+     * @param discard closes a session that became ready just after the timeout fired
      */
-    static <S> Mono<S> retrying(PeerAddress peer, ConnectPolicy policy, Mono<S> attempt) {
+    static <S> Mono<S> retrying(PeerAddress peer, ConnectPolicy policy, DeadlineTimer timer, Mono<S> attempt,
+            Consumer<? super S> discard) {
         return Mono.defer(() -> {
             AtomicReference<Throwable> lastError = new AtomicReference<>();
             Mono<S> checked = attempt.onErrorResume(Connector::isRetryable, e -> {
@@ -65,10 +76,8 @@ public final class Connector {
                         : Mono.error(new QmpConnectException(peer.toString(),
                                 "peer behind " + peer + " is not alive (liveness check failed) while connecting", e)));
             });
-            return checked
-                    .retryWhen(policy.backoff().toRetry(Connector::isRetryable))
-                    .timeout(policy.timeout(), Mono.defer(() -> Mono.error(
-                            QmpExceptions.timeout("connecting to " + peer, policy.timeout(), lastError.get()))));
+            return timer.timeout(checked.retryWhen(policy.backoff().toRetry(Connector::isRetryable)), policy.timeout(),
+                    () -> QmpExceptions.timeout("connecting to " + peer, policy.timeout(), lastError.get()), discard);
         });
     }
 
@@ -80,7 +89,7 @@ public final class Connector {
         return e instanceof IOException || e instanceof QmpConnectionClosedException;
     }
 
-    private static <S> Mono<S> openChannel(PeerAddress peer, QmpResources resources, ConnectPolicy policy,
+    private static <S> Mono<Attached<S>> openChannel(PeerAddress peer, QmpResources resources, ConnectPolicy policy,
             Function<Channel, S> attach) {
         AtomicReference<S> session = new AtomicReference<>();
         Bootstrap bootstrap = new Bootstrap()
@@ -98,7 +107,7 @@ public final class Connector {
             ChannelFuture future = bootstrap.connect(peer.toSocketAddress());
             future.addListener(f -> {
                 if (f.isSuccess()) {
-                    sink.success(session.get());
+                    sink.success(new Attached<>(future.channel(), session.get()));
                 } else {
                     future.channel().close();
                     sink.error(f.cause());

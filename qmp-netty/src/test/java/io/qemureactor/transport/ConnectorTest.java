@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /** The connect retry policy under virtual time: backoff, timeout, liveness, which errors retry. */
@@ -30,13 +31,18 @@ class ConnectorTest {
         });
     }
 
+    /** Looks the timer up inside the virtual-time supplier, as QmpResources does at subscription. */
+    private static Mono<String> retrying(ConnectPolicy policy, Mono<String> attempt) {
+        return Connector.retrying(PEER, policy, new DeadlineTimer(Schedulers.parallel()), attempt, lost -> { });
+    }
+
     private static ConnectPolicy policy(Duration timeout, PeerLiveness liveness) {
         return new ConnectPolicy(timeout, Duration.ofSeconds(1), BACKOFF, liveness);
     }
 
     @Test
     void retriesWithExponentialBackoffUntilTheTimeout() {
-        StepVerifier.withVirtualTime(() -> Connector.retrying(PEER, policy(Duration.ofSeconds(5), PeerLiveness.assumeAlive()),
+        StepVerifier.withVirtualTime(() -> retrying(policy(Duration.ofSeconds(5), PeerLiveness.assumeAlive()),
                         failing(new ConnectException("Connection refused"))))
                 .expectSubscription()
                 .then(() -> assertThat(attempts).hasValue(1))
@@ -64,7 +70,7 @@ class ConnectorTest {
         Mono<String> attempt = Mono.defer(() -> attempts.incrementAndGet() < 3
                 ? Mono.error(new java.nio.file.NoSuchFileException("/test/vm1/qmp.sock"))
                 : Mono.just("session"));
-        StepVerifier.withVirtualTime(() -> Connector.retrying(PEER, policy(Duration.ofSeconds(5), PeerLiveness.assumeAlive()), attempt))
+        StepVerifier.withVirtualTime(() -> retrying(policy(Duration.ofSeconds(5), PeerLiveness.assumeAlive()), attempt))
                 .expectSubscription()
                 .thenAwait(Duration.ofMillis(300))
                 .expectNext("session")
@@ -74,7 +80,7 @@ class ConnectorTest {
 
     @Test
     void aDeadPeerFailsAtOnceInsteadOfAtTheTimeout() {
-        StepVerifier.withVirtualTime(() -> Connector.retrying(PEER, policy(Duration.ofSeconds(30), PeerLiveness.of(() -> false)),
+        StepVerifier.withVirtualTime(() -> retrying(policy(Duration.ofSeconds(30), PeerLiveness.of(() -> false)),
                         failing(new ConnectException("No such file or directory"))))
                 .expectSubscription()
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(QmpConnectException.class)
@@ -87,7 +93,7 @@ class ConnectorTest {
     void aPeerThatDiesWhileWeRetryStopsTheRetries() {
         AtomicInteger checks = new AtomicInteger();
         PeerLiveness diesAfterTwoChecks = PeerLiveness.of(() -> checks.incrementAndGet() <= 2);
-        StepVerifier.withVirtualTime(() -> Connector.retrying(PEER, policy(Duration.ofSeconds(30), diesAfterTwoChecks),
+        StepVerifier.withVirtualTime(() -> retrying(policy(Duration.ofSeconds(30), diesAfterTwoChecks),
                         failing(new ConnectException("refused"))))
                 .expectSubscription()
                 .thenAwait(Duration.ofMillis(300))
@@ -101,7 +107,7 @@ class ConnectorTest {
         Mono<String> attempt = Mono.defer(() -> attempts.incrementAndGet() < 2
                 ? Mono.error(new QmpConnectionClosedException("unix:/x", "closed", null))
                 : Mono.just("session"));
-        StepVerifier.withVirtualTime(() -> Connector.retrying(PEER, policy(Duration.ofSeconds(5), PeerLiveness.assumeAlive()), attempt))
+        StepVerifier.withVirtualTime(() -> retrying(policy(Duration.ofSeconds(5), PeerLiveness.assumeAlive()), attempt))
                 .thenAwait(Duration.ofMillis(100))
                 .expectNext("session")
                 .verifyComplete();
@@ -109,7 +115,7 @@ class ConnectorTest {
 
     @Test
     void aProtocolErrorIsNotRetried() {
-        StepVerifier.withVirtualTime(() -> Connector.retrying(PEER, policy(Duration.ofSeconds(5), PeerLiveness.assumeAlive()),
+        StepVerifier.withVirtualTime(() -> retrying(policy(Duration.ofSeconds(5), PeerLiveness.assumeAlive()),
                         failing(new QmpProtocolException("not QMP"))))
                 .expectError(QmpProtocolException.class)
                 .verify(Duration.ofSeconds(5));

@@ -1,0 +1,48 @@
+package io.qemureactor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code qemu-reactor bench qmp} runs end to end against a real QEMU and prints its table. A smoke
+ * test, not a measurement: one short round, no warm-up, and no assertion on speed (that would be a
+ * timed assertion on a noisy machine); it asserts that every case ran and produced a number.
+ */
+class BenchQmpCliIT {
+
+    private static final Pattern ROW = Pattern.compile(
+            "^\\| (\\([abc]\\)[^|]*) \\| (ops/s|ms) \\| ([\\d,.]+) \\| ([\\d,.]+) \\| ([\\d.]+)x \\(([\\d.]+)–([\\d.]+)\\) "
+                    + "\\| ([\\d,.]+) \\| ([\\d.]+)x \\|$",
+            Pattern.MULTILINE);
+
+    @Test
+    @Timeout(180)
+    void printsAllThreeCasesWithRatiosAgainstRawAndTheSeed() {
+        CliRun run = CliRun.of("bench", "qmp", "--ops", "100", "--rounds", "1", "--warm-up", "0s");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Matcher rows = ROW.matcher(run.out());
+        List<String> cases = new java.util.ArrayList<>();
+        while (rows.find()) {
+            cases.add(rows.group(1));
+            assertThat(Double.parseDouble(rows.group(5))).as("ratio of %s", rows.group(1)).isPositive();
+            assertThat(Double.parseDouble(rows.group(9))).as("seed ratio of %s", rows.group(1)).isPositive();
+        }
+        assertThat(cases).as(run.out()).containsExactly(
+                "(a) sequential round trips", "(b) 8 in flight", "(c) connect+negotiate+command");
+        assertThat(run.err()).contains("bench qmp: warming up");
+    }
+
+    @Test
+    void badOptionsGetAOneLineUsageError() {
+        CliRun run = CliRun.of("bench", "qmp", "--ops", "10");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo("error: --ops must be at least 100, got 10");
+    }
+}
