@@ -39,6 +39,14 @@ public interface Host {
     /** Writes {@code content} to {@code path} (replacing it) with the given permissions. */
     Mono<Void> writeFile(String path, byte[] content, Set<PosixFilePermission> permissions);
 
+    /**
+     * True if {@code path} exists and this host's user can read it. The default runs
+     * {@code test -r}; the local host asks the file system in-process.
+     */
+    default Mono<Boolean> isReadable(String path) {
+        return exec(List.of("test", "-r", path)).map(CommandResult::succeeded);
+    }
+
     /** Reads a whole (small) file. */
     Mono<byte[]> readFile(String path);
 

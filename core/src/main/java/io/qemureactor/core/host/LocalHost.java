@@ -86,6 +86,12 @@ public final class LocalHost implements Host {
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
+    /** In-process: a check that spawns no {@code test} process (a few milliseconds per launch saved). */
+    @Override
+    public Mono<Boolean> isReadable(String path) {
+        return Mono.fromCallable(() -> Files.isReadable(Path.of(path))).subscribeOn(Schedulers.boundedElastic());
+    }
+
     @Override
     public Mono<Void> createPrivateFolder(String path) {
         return Mono.<Void>fromRunnable(() -> {

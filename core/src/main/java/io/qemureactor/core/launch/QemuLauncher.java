@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import reactor.core.publisher.Mono;
@@ -32,6 +31,7 @@ public final class QemuLauncher {
 
     private final LaunchOptions options;
     private final KvmProbe kvm;
+    private final Prerequisites prerequisites = new Prerequisites();
 
     public QemuLauncher(LaunchOptions options) {
         this(options, new KvmProbe());
@@ -71,7 +71,7 @@ public final class QemuLauncher {
         return Mono.defer(() -> {
             long started = System.nanoTime();
             // cheap, local checks first: nothing on the host has been touched if they fail
-            return Prerequisites.check(host, spec, program)
+            return prerequisites.check(host, spec, program)
                     .then(ensureRunBase(host))
                     .then(resolveAccelerator(host, spec, program))
                     .flatMap(accel -> {
@@ -117,10 +117,7 @@ public final class QemuLauncher {
     }
 
     private Mono<Void> ensureRunBase(Host host) {
-        return host.exec(List.of("mkdir", "-p", "-m", "0700", options.runBase())).flatMap(r -> r.succeeded()
-                ? Mono.<Void>empty()
-                : Mono.error(new LaunchPrerequisiteException("cannot create the run folder base " + options.runBase()
-                        + " on " + host.name() + ": " + r.describeFailure())));
+        return prerequisites.runBase(host, options.runBase());
     }
 
     private static QemuCommandLine render(VmSpec spec, Accelerator accel, String runFolder, String program) {

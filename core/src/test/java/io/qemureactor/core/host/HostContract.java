@@ -70,6 +70,13 @@ abstract class HostContract {
     }
 
     @Test
+    void isReadableTellsAnExistingFileFromAMissingOne() throws Exception {
+        Path file = Files.writeString(dir.resolve("kernel with space"), "x");
+        StepVerifier.create(host().isReadable(file.toString())).expectNext(true).verifyComplete();
+        StepVerifier.create(host().isReadable(dir.resolve("missing").toString())).expectNext(false).verifyComplete();
+    }
+
+    @Test
     void privateFoldersAreMode0700AndDeletedWithContents() throws Exception {
         Path run = dir.resolve("runs/vm1");
         host().createPrivateFolder(run.toString()).block(T);
