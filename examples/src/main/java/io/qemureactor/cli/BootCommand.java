@@ -194,10 +194,8 @@ final class BootCommand implements Callable<Integer> {
                 options = options.withRunBase(runBase(hosts));
             }
             QemuLauncher launcher = new QemuLauncher(options);
-            BootFunction fn = function == null ? null : bootFunction(options.runBase());
-            List<VmSpec> specs = specs(fn);
-            BootProbe probe = fn != null ? fn.probe() : probe();
-            List<FleetMember> members = specs.stream().map(s -> FleetMember.of(s, probe)).toList();
+            BootFunction fn = function == null ? null : bootFunction();
+            List<FleetMember> members = members(launcher, fn);
             FleetOptions fleetOptions = FleetOptions.defaults()
                     .withConcurrency(concurrency == null ? 0 : concurrency)
                     .withPolicy(bestEffort ? FleetPolicy.BEST_EFFORT : FleetPolicy.ALL_OR_NOTHING)
@@ -205,7 +203,7 @@ final class BootCommand implements Callable<Integer> {
                     .withShutdownPolicy(fn != null ? ShutdownPolicy.withoutGuest() : ShutdownPolicy.defaults());
             FleetProgress progress = FleetProgress.of(FleetProgress.modeFor(json), out,
                     members.stream().map(FleetMember::name).toList());
-            BootRun run = new BootRun(launcher, hosts.fleetHosts(), members, fleetOptions, progress, fn);
+            BootRun run = new BootRun(launcher, hosts.fleetHosts(), members, fleetOptions, progress);
             Thread hook = new Thread(run::interrupt, "qemu-reactor-boot-teardown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
@@ -394,17 +392,18 @@ final class BootCommand implements Callable<Integer> {
         }
     }
 
-    private BootFunction bootFunction(String base) {
+    private BootFunction bootFunction() {
         try {
-            return BootFunction.of(function, readyLine == null ? BootFunction.DEFAULT_READY_LINE : readyLine, timeout, base);
+            return BootFunction.of(function, readyLine == null ? BootFunction.DEFAULT_READY_LINE : readyLine, timeout);
         } catch (InvalidFunctionConfigException e) {
             throw usage("--function: " + e.getMessage());
         }
     }
 
-    private List<VmSpec> specs(BootFunction fn) {
-        BootSource source = bootSource(fn);
-        List<VmSpec> specs = new ArrayList<>();
+    private List<FleetMember> members(QemuLauncher launcher, BootFunction fn) {
+        BootSource source = bootSource();
+        BootProbe probe = fn == null ? probe() : null;
+        List<FleetMember> members = new ArrayList<>();
         for (int id = 1; id <= count; id++) {
             VmSpec.Builder b = VmSpec.builder().id(id).smp(smp).memoryMib(memoryMib).accelerator(accel).bootSource(source);
             if (image != null) {
@@ -418,15 +417,17 @@ final class BootCommand implements Callable<Integer> {
                 }
             }
             try {
-                specs.add(fn == null ? b.build() : fn.spec(b.build()));
+                members.add(fn == null ? FleetMember.of(b.build(), probe) : fn.member(launcher, b));
             } catch (InvalidVmSpecException e) {
                 throw usage("invalid VM spec: " + String.join("; ", e.violations()));
+            } catch (InvalidFunctionConfigException e) {
+                throw usage("--function: " + e.getMessage());
             }
         }
-        return specs;
+        return members;
     }
 
-    private BootSource bootSource(BootFunction fn) {
+    private BootSource bootSource() {
         String extra = append == null ? "" : append.strip();
         if (image != null) {
             Path path = image.toAbsolutePath().normalize();
@@ -439,7 +440,8 @@ final class BootCommand implements Callable<Integer> {
         }
         GuestKit kit = kit();
         GuestKit.Flavour flavour = GuestKit.Flavour.valueOf((mode == null ? Mode.DEFAULT : mode).name());
-        BootSource source = fn == null ? kit.bootSource(flavour) : kit.bootSource(flavour, fn.initScript());
+        // with --function, KernelVm puts its own init script in place of the kit's
+        BootSource source = kit.bootSource(flavour);
         if (extra.isEmpty()) {
             return source;
         }

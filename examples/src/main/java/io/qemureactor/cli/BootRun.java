@@ -51,7 +51,6 @@ final class BootRun {
     private final List<String> names;
     private final String runBase;
     private final FleetProgress progress;
-    private final BootFunction function;
     private final Object lock = new Object();
     private State state = State.RUNNING;
     private boolean interrupted;
@@ -60,18 +59,13 @@ final class BootRun {
     private final Map<FleetHost, Set<String>> foldersBefore = new LinkedHashMap<>();
     private final CompletableFuture<Void> tornDown = new CompletableFuture<>();
 
-    /**
-     * @param function with {@code --function}: its files are written on every host before the boot and
-     *     removed after the teardown; otherwise null
-     */
     BootRun(QemuLauncher launcher, List<FleetHost> hosts, List<FleetMember> members, FleetOptions options,
-            FleetProgress progress, BootFunction function) {
+            FleetProgress progress) {
         this.fleet = Fleet.boot(launcher, hosts, members, options);
         this.hosts = List.copyOf(hosts);
         this.names = members.stream().map(FleetMember::name).toList();
         this.runBase = launcher.options().runBase();
         this.progress = progress;
-        this.function = function;
     }
 
     /**
@@ -83,9 +77,6 @@ final class BootRun {
         try {
             for (FleetHost h : hosts) {
                 foldersBefore.put(h, listRunBase(h));
-            }
-            if (function != null) {
-                await(function.write(hosts));
             }
             fleet.events().subscribe(progress, e -> log.debug("fleet events: {}", e.toString()));
             progress.start();
@@ -134,8 +125,8 @@ final class BootRun {
     /**
      * From now on the VMs outlive this run: the shutdown hook leaves them alone, and this run's
      * sessions to them (QMP, console, agent) are closed, because each of those sockets serves one
-     * client at a time and the user's tools are next. The processes and run folders stay (and, with
-     * {@code --function}, the init script they booted: the guests read it over 9p).
+     * client at a time and the user's tools are next. The processes and run folders stay (with
+     * {@code --function}, the init script is in the run folder: the guests read it over 9p).
      */
     void keep() {
         List<RunningVm> vms;
@@ -204,9 +195,6 @@ final class BootRun {
             Map<String, Set<String>> left = awaitLaunchFoldersGone(CLEANUP_WAIT);
             if (!left.isEmpty()) {
                 log.warn("run folders still present after {} s: {}", CLEANUP_WAIT.toSeconds(), left);
-            }
-            if (function != null) {
-                function.remove(hosts);
             }
         } catch (RuntimeException e) {
             log.warn("teardown: {}", e.toString());

@@ -1,5 +1,6 @@
 package io.qemureactor.core.fleet;
 
+import io.qemureactor.core.launch.RunFolderPreparer;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.VmSpec;
 import java.util.Objects;
@@ -14,16 +15,25 @@ import java.util.Optional;
  * @param pinCpus how many host CPUs of its own it gets; its vCPUs are pinned to them once it is
  *                ready (vCPU i to the i-th CPU, round robin). 0: not pinned
  * @param host    the fleet host it must go on; empty: the one with most free capacity
+ * @param preparer writes files into the VM's run folder before QEMU starts (see
+ *                {@link RunFolderPreparer}); {@link RunFolderPreparer#none()} for most VMs. A kernel VM's
+ *                member ({@code KernelVm.member}) writes its function's init script this way
  */
-public record FleetMember(VmSpec spec, BootProbe probe, int pinCpus, Optional<String> host) {
+public record FleetMember(VmSpec spec, BootProbe probe, int pinCpus, Optional<String> host, RunFolderPreparer preparer) {
 
     public FleetMember {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(preparer, "preparer");
         if (pinCpus < 0) {
             throw new IllegalArgumentException(spec.name() + ": pinCpus " + pinCpus + " is negative");
         }
+    }
+
+    /** A member without a run folder preparer. */
+    public FleetMember(VmSpec spec, BootProbe probe, int pinCpus, Optional<String> host) {
+        this(spec, probe, pinCpus, host, RunFolderPreparer.none());
     }
 
     public static FleetMember of(VmSpec spec, BootProbe probe) {
@@ -32,12 +42,17 @@ public record FleetMember(VmSpec spec, BootProbe probe, int pinCpus, Optional<St
 
     /** A copy that gets {@code cpus} host CPUs of its own and is pinned to them once ready. */
     public FleetMember pinning(int cpus) {
-        return new FleetMember(spec, probe, cpus, host);
+        return new FleetMember(spec, probe, cpus, host, preparer);
     }
 
     /** A copy that must be placed on the fleet host named {@code hostName}. */
     public FleetMember on(String hostName) {
-        return new FleetMember(spec, probe, pinCpus, Optional.of(hostName));
+        return new FleetMember(spec, probe, pinCpus, Optional.of(hostName), preparer);
+    }
+
+    /** A copy whose run folder {@code runFolderPreparer} prepares before QEMU starts. */
+    public FleetMember preparedBy(RunFolderPreparer runFolderPreparer) {
+        return new FleetMember(spec, probe, pinCpus, host, runFolderPreparer);
     }
 
     public String name() {

@@ -1,5 +1,6 @@
 package io.qemureactor.core.kernelvm;
 
+import io.qemureactor.core.fleet.FleetMember;
 import io.qemureactor.core.function.GeneratedFile;
 import io.qemureactor.core.function.InvalidFunctionConfigException;
 import io.qemureactor.core.function.KernelVmFunction;
@@ -132,6 +133,26 @@ public record KernelVm(KernelVmFunction function, int hugepages, String kernelAr
             VmSpec spec = launchSpec(base.build(), launcher.options().runBase());
             return launcher.start(host, spec, probe(), this::prepare);
         });
+    }
+
+    /**
+     * This kernel VM as a member of a {@link io.qemureactor.core.fleet.Fleet} booted with {@code launcher}:
+     * the spec {@link #start} would launch, its probe, and a run folder preparer that writes the function's
+     * files into each VM's own run folder, on whichever host the fleet places it. Checks what {@link #start}
+     * checks, now: a bad configuration fails here, before any fleet exists.
+     *
+     * <pre>{@code
+     * List<FleetMember> members = IntStream.rangeClosed(1, 4)
+     *         .mapToObj(id -> kernelVm.member(launcher, kit.spec(id, GuestKit.Flavour.KERNEL)).pinning(1))
+     *         .toList();
+     * Fleet fleet = Fleet.boot(launcher, members, FleetOptions.defaults());
+     * }</pre>
+     */
+    public FleetMember member(QemuLauncher launcher, VmSpec.Builder base) {
+        Objects.requireNonNull(launcher, "launcher");
+        Objects.requireNonNull(base, "base");
+        VmSpec spec = launchSpec(base.build(), launcher.options().runBase());
+        return FleetMember.of(spec, probe()).preparedBy(this::prepare);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.qemureactor.core.fleet;
 import io.qemureactor.core.cmdline.QemuCommandLine;
 import io.qemureactor.core.cmdline.RunLayout;
 import io.qemureactor.core.host.Host;
+import io.qemureactor.core.launch.RunFolderPreparer;
 import io.qemureactor.core.host.HostProcess;
 import io.qemureactor.core.launch.VmLaunchException;
 import io.qemureactor.core.probe.BootContext;
@@ -49,6 +50,7 @@ final class FakeStarter implements VmStarter {
     final List<String> startedNames = Collections.synchronizedList(new ArrayList<>());
     final List<String> cancelled = Collections.synchronizedList(new ArrayList<>());
     final Map<String, FakeProcess> processes = new ConcurrentHashMap<>();
+    final Map<String, RunFolderPreparer> preparers = new ConcurrentHashMap<>();
 
     FakeStarter(Path runBase) {
         this.runBase = runBase;
@@ -60,10 +62,11 @@ final class FakeStarter implements VmStarter {
     }
 
     @Override
-    public Mono<RunningVm> start(Host host, VmSpec spec, BootProbe probe) {
+    public Mono<RunningVm> start(Host host, VmSpec spec, BootProbe probe, RunFolderPreparer preparer) {
         Script s = scripts.getOrDefault(spec.name(), new Script(Outcome.UP, Duration.ofMillis(40)));
         return Mono.defer(() -> {
             startedNames.add(spec.name());
+            preparers.put(spec.name(), preparer);
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
             FakeProcess process = new FakeProcess(host, 1000 + spec.id());

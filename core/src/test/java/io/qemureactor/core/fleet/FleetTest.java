@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.qemureactor.core.fleet.FakeStarter.Outcome;
 import io.qemureactor.core.fleet.FleetEvent.Type;
+import io.qemureactor.core.launch.RunFolderPreparer;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.launch.VmLaunchException;
 import io.qemureactor.core.probe.BootContext;
@@ -88,6 +89,21 @@ class FleetTest {
         }
         assertThat(local.ledger().vmCount()).isZero();
         fleet.shutdown().block(WAIT); // idempotent
+    }
+
+    @Test
+    void eachMemberIsLaunchedWithItsOwnRunFolderPreparer() {
+        FakeStarter starter = new FakeStarter(runBase);
+        RunFolderPreparer writesInitScript = (host, folder, spec) -> Mono.just(spec);
+        List<FleetMember> members = members(2);
+        Fleet fleet = fleet(starter, List.of(members.get(0).preparedBy(writesInitScript).on("localhost"), members.get(1)),
+                FleetOptions.defaults());
+
+        fleet.ready().block(WAIT);
+        fleet.shutdown().block(WAIT);
+
+        assertThat(starter.preparers.get("vm1")).isSameAs(writesInitScript); // kept through on(host)
+        assertThat(starter.preparers.get("vm2")).isSameAs(RunFolderPreparer.none());
     }
 
     @Test

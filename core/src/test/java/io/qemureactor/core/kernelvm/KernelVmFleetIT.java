@@ -1,0 +1,112 @@
+package io.qemureactor.core.kernelvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.qemureactor.core.fleet.Fleet;
+import io.qemureactor.core.fleet.FleetMember;
+import io.qemureactor.core.fleet.FleetOptions;
+import io.qemureactor.core.fleet.FleetResult;
+import io.qemureactor.core.function.InvalidFunctionConfigException;
+import io.qemureactor.core.function.KernelVmFunction;
+import io.qemureactor.core.function.ReadinessRule;
+import io.qemureactor.core.guest.GuestKit;
+import io.qemureactor.core.guest.GuestKit.Flavour;
+import io.qemureactor.core.launch.LaunchOptions;
+import io.qemureactor.core.launch.QemuLauncher;
+import io.qemureactor.core.spec.Accelerator;
+import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.vm.RunningVm;
+import io.qemureactor.core.vm.ShutdownPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+
+/**
+ * Kernel VMs as fleet members: each VM's function files are written into its own run folder by the
+ * member's preparer, the fleet boots them concurrently, and its shutdown removes them. Real QEMU, TCG.
+ */
+class KernelVmFleetIT {
+
+    private static final Duration PROBE = Duration.ofSeconds(150);
+    private static final Duration BOOT = Duration.ofSeconds(240);
+    private static final Duration STOP = Duration.ofSeconds(90);
+
+    @TempDir
+    Path runBase;
+
+    private final GuestKit kit = GuestKit.locate();
+    private QemuLauncher launcher;
+    private Fleet fleet;
+
+    @BeforeEach
+    void launcher() {
+        launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (fleet != null) {
+            fleet.shutdown().onErrorResume(e -> Mono.empty()).block(STOP);
+        }
+    }
+
+    private VmSpec.Builder base(int id) {
+        return kit.spec(id, Flavour.KERNEL).accelerator(Accelerator.TCG);
+    }
+
+    @Test
+    void twoKernelVmsBootAsOneFleetEachWithItsOwnInitScript() throws Exception {
+        // the VM's own kernel command line tells it apart: the function prints the init= path it was given
+        KernelVmFunction fn = KernelVmFunction.command("/bin/sh", "-c",
+                        "printf 'nf %s up\\n' \"$(tr ' ' '\\n' < /proc/cmdline | grep '^init=')\"; exec sleep 3600")
+                .withReadiness(ReadinessRule.lineContaining("up"));
+        KernelVm kernelVm = KernelVm.of(fn).withProbeTimeout(PROBE);
+        List<FleetMember> members = List.of(kernelVm.member(launcher, base(31)), kernelVm.member(launcher, base(32)));
+
+        fleet = Fleet.boot(launcher, members, FleetOptions.defaults()
+                .withShutdownPolicy(ShutdownPolicy.withoutGuest())); // the init script runs no ACPI watcher
+        FleetResult result = fleet.ready().block(BOOT);
+
+        assertThat(result.allRunning()).as(result.failed().toString()).isTrue();
+        List<Path> runFolders = Stream.of("vm31", "vm32").map(name -> {
+            RunningVm vm = result.vm(name).orElseThrow();
+            Path run = Path.of(vm.runFolder());
+            assertThat(run.getParent()).isEqualTo(runBase);
+            assertThat(run.resolve("init.sh")).isRegularFile();
+            String line = vm.serial().filter(l -> l.startsWith("nf ")).blockFirst(Duration.ofSeconds(10));
+            assertThat(line).isEqualTo("nf init=" + run.resolve("init.sh") + " up");
+            return run;
+        }).toList();
+        assertThat(runFolders.get(0)).isNotEqualTo(runFolders.get(1));
+
+        fleet.shutdown().block(STOP);
+        fleet = null;
+        for (Path run : runFolders) {
+            assertThat(run).doesNotExist();
+        }
+        try (Stream<Path> left = Files.list(runBase)) {
+            assertThat(left).noneMatch(p -> p.getFileName().toString().startsWith("vm3"));
+        }
+    }
+
+    @Test
+    void aBadFunctionFailsWhenTheMemberIsMadeBeforeAnyFleetExists() {
+        KernelVm tooManyPages = KernelVm.of(KernelVmFunction.command("/bin/true")).withHugepages(1000);
+        assertThatThrownBy(() -> tooManyPages.member(launcher, base(33)))
+                .isInstanceOf(InvalidFunctionConfigException.class)
+                .hasMessageContaining("hugepages");
+        try (Stream<Path> left = Files.list(runBase)) {
+            assertThat(left).isEmpty();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
