@@ -36,10 +36,10 @@ public final class QmpExceptions {
         return new QmpTimeoutException(what + " did not complete within " + timeout + reason, timeout, cause);
     }
 
-    /** A single message from {@code peer} exceeded {@code limit} bytes. */
-    public static QmpProtocolException oversize(String peer, int limit, Throwable cause) {
+    /** A single message from {@code peer} exceeded {@code limit} bytes (and the connection was closed). */
+    public static QmpProtocolException oversize(String peer, int limit, boolean connectionClosed, Throwable cause) {
         return new QmpProtocolException("message from " + peer + " exceeds the limit of " + limit
-                + " bytes; connection closed", cause);
+                + " bytes" + (connectionClosed ? "; connection closed" : ""), cause);
     }
 
     /** {@code peer} sent something that is not a JSON object. */

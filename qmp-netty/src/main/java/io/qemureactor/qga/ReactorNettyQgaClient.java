@@ -5,12 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.TooLongFrameException;
 import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpException;
 import io.qemureactor.exceptions.QmpExceptions;
@@ -20,6 +15,7 @@ import io.qemureactor.transport.Connector;
 import io.qemureactor.transport.Json;
 import io.qemureactor.transport.JsonFrameDecoder;
 import io.qemureactor.transport.JsonFraming;
+import io.qemureactor.transport.JsonSession;
 import io.qemureactor.transport.PeerAddress;
 import java.io.IOException;
 import java.time.Duration;
@@ -44,7 +40,7 @@ import reactor.core.publisher.Sinks;
  * starts and set when its reply arrives, so a timeout, cancel or protocol error always
  * leaves it cleared and the next exchange resynchronises first.
  */
-final class ReactorNettyQgaClient implements QgaClient {
+final class ReactorNettyQgaClient implements QgaClient, JsonSession {
 
     private static final Logger log = LoggerFactory.getLogger(ReactorNettyQgaClient.class);
 
@@ -78,8 +74,7 @@ final class ReactorNettyQgaClient implements QgaClient {
     /** Installs the codec and this client's handler on a channel that is not reading yet. */
     static ReactorNettyQgaClient attach(Channel channel, PeerAddress address, QgaOptions options) {
         ReactorNettyQgaClient client = new ReactorNettyQgaClient(channel, address, options);
-        JsonFraming.install(channel.pipeline(), options.maxMessageBytes());
-        channel.pipeline().addLast("qga-client", client.new InboundHandler());
+        JsonFraming.install(channel.pipeline(), options.maxMessageBytes(), "qga-client", client);
         return client;
     }
 
@@ -251,7 +246,8 @@ final class ReactorNettyQgaClient implements QgaClient {
 
     // ---- inbound, on the event loop ----
 
-    private void onMessage(JsonNode message) {
+    @Override
+    public void onMessage(JsonNode message) {
         ReplyWaiter w = waiter;
         if (w == null) {
             log.debug("{}: dropping unsolicited message {}", address, message);
@@ -266,8 +262,9 @@ final class ReactorNettyQgaClient implements QgaClient {
         w.sink.success(message);
     }
 
-    private void onFailure(Throwable cause) {
-        QmpException protocolError = protocolError(cause);
+    @Override
+    public void onFailure(Throwable cause) {
+        QmpException protocolError = JsonFraming.protocolError(address.toString(), options.maxMessageBytes(), false, cause);
         if (protocolError != null) {
             // not fatal for QGA: the next exchange resynchronises (and resets the JSON scanner)
             inSync = false;
@@ -288,21 +285,8 @@ final class ReactorNettyQgaClient implements QgaClient {
         channel.close();
     }
 
-    private QmpException protocolError(Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
-            return new QmpProtocolException("message from " + address + " exceeds the limit of "
-                    + options.maxMessageBytes() + " bytes", cause);
-        }
-        if (cause instanceof CorruptedFrameException || cause instanceof QmpProtocolException) {
-            return QmpExceptions.malformed(address.toString(), cause);
-        }
-        if (cause instanceof DecoderException && cause.getCause() != null) {
-            return protocolError(cause.getCause());
-        }
-        return null;
-    }
-
-    private void onClosed() {
+    @Override
+    public void onClosed() {
         closed = true;
         ReplyWaiter w = waiter;
         waiter = null;
@@ -344,25 +328,6 @@ final class ReactorNettyQgaClient implements QgaClient {
 
         private StillRunning() {
             super("guest program still running", null, false, false);
-        }
-    }
-
-    /** Adapts Netty's callbacks to the client; the last handler, so it consumes everything. */
-    private final class InboundHandler extends ChannelInboundHandlerAdapter {
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            onMessage((JsonNode) msg);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            onFailure(cause);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            onClosed();
         }
     }
 

@@ -4,18 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.TooLongFrameException;
 import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpException;
 import io.qemureactor.exceptions.QmpExceptions;
-import io.qemureactor.exceptions.QmpProtocolException;
 import io.qemureactor.transport.Connector;
 import io.qemureactor.transport.Json;
 import io.qemureactor.transport.JsonFraming;
+import io.qemureactor.transport.JsonSession;
 import io.qemureactor.transport.PeerAddress;
 import java.io.IOException;
 import java.time.Duration;
@@ -44,7 +39,7 @@ import reactor.core.publisher.Sinks;
  * before its registration, and no command can slip in after the close drained the pending
  * map.
  */
-final class ReactorNettyQmpClient implements QmpClient {
+final class ReactorNettyQmpClient implements QmpClient, JsonSession {
 
     private static final Logger log = LoggerFactory.getLogger(ReactorNettyQmpClient.class);
 
@@ -98,8 +93,7 @@ final class ReactorNettyQmpClient implements QmpClient {
      */
     static ReactorNettyQmpClient attach(Channel channel, PeerAddress address, QmpConnectOptions options) {
         ReactorNettyQmpClient client = new ReactorNettyQmpClient(channel, address, options);
-        JsonFraming.install(channel.pipeline(), options.maxMessageBytes());
-        channel.pipeline().addLast("qmp-client", client.new InboundHandler());
+        JsonFraming.install(channel.pipeline(), options.maxMessageBytes(), "qmp-client", client);
         return client;
     }
 
@@ -279,7 +273,8 @@ final class ReactorNettyQmpClient implements QmpClient {
 
     // ---- inbound, on the event loop ----
 
-    private void onMessage(JsonNode message) {
+    @Override
+    public void onMessage(JsonNode message) {
         if (greeting == null) {
             onMessageBeforeGreeting(message);
         } else if (message.has("event")) {
@@ -346,8 +341,9 @@ final class ReactorNettyQmpClient implements QmpClient {
         }
     }
 
-    private void onFailure(Throwable cause) {
-        QmpException protocolError = protocolError(cause);
+    @Override
+    public void onFailure(Throwable cause) {
+        QmpException protocolError = JsonFraming.protocolError(address.toString(), options.maxMessageBytes(), true, cause);
         if (protocolError != null) {
             if (failure == null) {
                 failure = protocolError;
@@ -363,20 +359,8 @@ final class ReactorNettyQmpClient implements QmpClient {
         channel.close();
     }
 
-    private QmpException protocolError(Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
-            return QmpExceptions.oversize(address.toString(), options.maxMessageBytes(), cause);
-        }
-        if (cause instanceof CorruptedFrameException || cause instanceof QmpProtocolException) {
-            return QmpExceptions.malformed(address.toString(), cause);
-        }
-        if (cause instanceof DecoderException && cause.getCause() != null) {
-            return protocolError(cause.getCause());
-        }
-        return null;
-    }
-
-    private void onClosed() {
+    @Override
+    public void onClosed() {
         List<PendingCommand> orphans;
         synchronized (writeLock) {
             accepting = false;
@@ -413,28 +397,5 @@ final class ReactorNettyQmpClient implements QmpClient {
 
     private QmpConnectionClosedException closedError(String what, Throwable cause) {
         return QmpExceptions.closed(address.toString(), what, cause);
-    }
-
-    /** Adapts Netty's callbacks to the client; the last handler, so it consumes everything. */
-    private final class InboundHandler extends ChannelInboundHandlerAdapter {
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            try {
-                onMessage((JsonNode) msg);
-            } catch (QmpProtocolException e) {
-                onFailure(e);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            onFailure(cause);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            onClosed();
-        }
     }
 }
