@@ -227,8 +227,8 @@ public final class ScaleBenchmark {
     /** The launcher's connect policy (its backoff and a liveness check), with room for M QEMUs starting at once. */
     private static QmpConnectOptions options(HostProcess p) {
         PeerLiveness alive = () -> Mono.fromSupplier(p::isAlive);
-        return QmpConnectOptions.defaults().withConnectPolicy(new ConnectPolicy(CONNECT_BOUND, Duration.ofSeconds(5),
-                ConnectPolicy.defaults().backoff(), alive));
+        return QmpConnectOptions.defaults()
+                .withConnectPolicy(ConnectPolicy.defaults().withTimeout(CONNECT_BOUND).withLiveness(alive));
     }
 
     public static void print(List<Row> rows, PrintWriter out) {

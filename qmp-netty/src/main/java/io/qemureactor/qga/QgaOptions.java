@@ -69,14 +69,12 @@ public final class QgaOptions {
 
     /** Total time for connecting to the socket (not for the agent to answer: see {@link QgaClient#awaitReady}). */
     public QgaOptions withConnectTimeout(Duration timeout) {
-        return withConnectPolicy(new ConnectPolicy(timeout, connectPolicy.attemptTimeout(), connectPolicy.backoff(),
-                connectPolicy.liveness()));
+        return withConnectPolicy(connectPolicy.withTimeout(timeout));
     }
 
     /** Asked after each failed connect attempt; "dead" fails the connect at once. */
     public QgaOptions withLiveness(PeerLiveness liveness) {
-        return withConnectPolicy(new ConnectPolicy(connectPolicy.timeout(), connectPolicy.attemptTimeout(),
-                connectPolicy.backoff(), liveness));
+        return withConnectPolicy(connectPolicy.withLiveness(liveness));
     }
 
     /** Default time for one command's reply, once it is the one in flight. */

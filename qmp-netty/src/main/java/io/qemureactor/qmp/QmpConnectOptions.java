@@ -69,20 +69,17 @@ public final class QmpConnectOptions {
 
     /** Total time for connecting (all retries and the handshake). */
     public QmpConnectOptions withConnectTimeout(Duration timeout) {
-        return withConnectPolicy(new ConnectPolicy(timeout, connectPolicy.attemptTimeout(), connectPolicy.backoff(),
-                connectPolicy.liveness()));
+        return withConnectPolicy(connectPolicy.withTimeout(timeout));
     }
 
     /** Delay between connect attempts. */
     public QmpConnectOptions withConnectBackoff(Backoff backoff) {
-        return withConnectPolicy(new ConnectPolicy(connectPolicy.timeout(), connectPolicy.attemptTimeout(), backoff,
-                connectPolicy.liveness()));
+        return withConnectPolicy(connectPolicy.withBackoff(backoff));
     }
 
     /** Asked after each failed connect attempt; "dead" fails the connect at once. */
     public QmpConnectOptions withLiveness(PeerLiveness liveness) {
-        return withConnectPolicy(new ConnectPolicy(connectPolicy.timeout(), connectPolicy.attemptTimeout(),
-                connectPolicy.backoff(), liveness));
+        return withConnectPolicy(connectPolicy.withLiveness(liveness));
     }
 
     /** Default reply timeout of a command (a {@link QmpCommand} may carry its own). */

@@ -27,4 +27,24 @@ public record ConnectPolicy(Duration timeout, Duration attemptTimeout, Backoff b
         return new ConnectPolicy(Duration.ofSeconds(30), Duration.ofSeconds(5),
                 Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(500)), PeerLiveness.assumeAlive());
     }
+
+    /** A copy with another total time for connecting. */
+    public ConnectPolicy withTimeout(Duration total) {
+        return new ConnectPolicy(total, attemptTimeout, backoff, liveness);
+    }
+
+    /** A copy with another time limit per attempt. */
+    public ConnectPolicy withAttemptTimeout(Duration perAttempt) {
+        return new ConnectPolicy(timeout, perAttempt, backoff, liveness);
+    }
+
+    /** A copy with another delay between attempts. */
+    public ConnectPolicy withBackoff(Backoff delays) {
+        return new ConnectPolicy(timeout, attemptTimeout, delays, liveness);
+    }
+
+    /** A copy with another liveness check. */
+    public ConnectPolicy withLiveness(PeerLiveness check) {
+        return new ConnectPolicy(timeout, attemptTimeout, backoff, check);
+    }
 }

@@ -66,6 +66,16 @@ class ConnectorTest {
     }
 
     @Test
+    void policyCopiesChangeOneThingAndKeepTheRest() {
+        PeerLiveness dead = PeerLiveness.of(() -> false);
+        ConnectPolicy d = ConnectPolicy.defaults();
+        assertThat(d.withTimeout(Duration.ofSeconds(7)).withLiveness(dead))
+                .isEqualTo(new ConnectPolicy(Duration.ofSeconds(7), d.attemptTimeout(), d.backoff(), dead));
+        assertThat(d.withBackoff(BACKOFF).withAttemptTimeout(Duration.ofMillis(300)))
+                .isEqualTo(new ConnectPolicy(d.timeout(), Duration.ofMillis(300), BACKOFF, d.liveness()));
+    }
+
+    @Test
     void succeedsOnALaterAttempt() {
         Mono<String> attempt = Mono.defer(() -> attempts.incrementAndGet() < 3
                 ? Mono.error(new java.nio.file.NoSuchFileException("/test/vm1/qmp.sock"))

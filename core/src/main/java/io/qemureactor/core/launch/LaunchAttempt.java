@@ -126,8 +126,7 @@ final class LaunchAttempt {
 
     private ConnectPolicy policy(HostProcess p) {
         PeerLiveness alive = () -> Mono.fromSupplier(p::isAlive);
-        return new ConnectPolicy(options.qmpConnectTimeout(), Duration.ofSeconds(5),
-                ConnectPolicy.defaults().backoff(), alive);
+        return ConnectPolicy.defaults().withTimeout(options.qmpConnectTimeout()).withLiveness(alive);
     }
 
     private Mono<QmpClient> connectQmp(HostProcess p) {
