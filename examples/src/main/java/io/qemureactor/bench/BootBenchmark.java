@@ -19,7 +19,8 @@ import java.util.Locale;
  *     ({@link SeedSequentialBoot}).
  * </ul>
  * Every method boots the same spec (the kit's default flavour, 1 vCPU, 256 MiB, TCG). All three are
- * warmed up once at N = 1 (page cache, JIT); then for each N, {@code rounds} rounds whose method
+ * warmed up at N = 1 ({@code warmUpBoots} boots each: page cache, JIT; the engine's JIT takes about four
+ * boots to settle, so one warm-up boot measures a fresh process such as the CLI's); then for each N, {@code rounds} rounds whose method
  * order rotates, and the median wall time of each method is kept. Each method's QEMUs are all killed
  * (by pid) and reaped before the next method starts.
  */
@@ -30,6 +31,7 @@ public final class BootBenchmark {
     private final List<Integer> counts;
     private final int rounds;
     private final boolean seed;
+    private final int warmUpBoots;
 
     /** One line of the table: medians over the rounds; detection latencies pooled over the rounds' VMs. */
     public record Row(int n, double rawSeconds, double oursSeconds, double seedSeconds, double detectionMedianMs,
@@ -49,6 +51,11 @@ public final class BootBenchmark {
     }
 
     public BootBenchmark(List<Integer> counts, int rounds, boolean seed) {
+        this(counts, rounds, seed, 1);
+    }
+
+    /** @param warmUpBoots boots of each method at N = 1 before measuring (0 to 20) */
+    public BootBenchmark(List<Integer> counts, int rounds, boolean seed, int warmUpBoots) {
         if (counts.isEmpty() || counts.stream().anyMatch(n -> n < 1 || n > 64)) {
             throw new IllegalArgumentException("--count must be between 1 and 64, got " + counts);
         }
@@ -58,6 +65,10 @@ public final class BootBenchmark {
         this.counts = List.copyOf(counts);
         this.rounds = rounds;
         this.seed = seed;
+        if (warmUpBoots < 0 || warmUpBoots > 20) {
+            throw new IllegalArgumentException("--warm-up-boots must be between 0 and 20, got " + warmUpBoots);
+        }
+        this.warmUpBoots = warmUpBoots;
     }
 
     public List<Row> run(PrintWriter progress) throws Exception {
@@ -66,14 +77,16 @@ public final class BootBenchmark {
         FleetBootRun ours = new FleetBootRun(guests);
         SeedSequentialBoot seq = new SeedSequentialBoot(guests);
 
-        say(progress, "bench boot: warming up (one boot of each method)");
-        raw.boot(1);
-        settle();
-        ours.boot(1);
-        settle();
-        if (seed) {
-            seq.boot(1);
+        say(progress, "bench boot: warming up (" + warmUpBoots + " boot(s) of each method)");
+        for (int i = 0; i < warmUpBoots; i++) {
+            raw.boot(1);
             settle();
+            ours.boot(1);
+            settle();
+            if (seed) {
+                seq.boot(1);
+                settle();
+            }
         }
 
         List<Row> rows = new ArrayList<>();

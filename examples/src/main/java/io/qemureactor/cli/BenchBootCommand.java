@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code qemu-reactor bench boot [--count N...] [--rounds R] [--scale M...] [--no-seed]}. */
+/** {@code qemu-reactor bench boot [--count N...] [--rounds R] [--warm-up-boots K] [--scale M...] [--no-seed]}. */
 @Command(name = "boot",
         mixinStandardHelpOptions = true,
         description = {"N test guests (default flavour, 1 vCPU, 256 MiB, TCG) booted to their marker three ways:",
@@ -34,6 +34,11 @@ final class BenchBootCommand implements Callable<Integer> {
             description = "Sizes of the -machine none scale case; 0 skips it (default: ${DEFAULT-VALUE}).")
     List<Integer> scale;
 
+    @Option(names = "--warm-up-boots", paramLabel = "K", defaultValue = "1",
+            description = "Boots of each method at N = 1 before measuring; the engine's JIT needs about 4 to settle, "
+                    + "1 measures a fresh process like the CLI's (default: ${DEFAULT-VALUE}).")
+    int warmUpBoots;
+
     @Option(names = "--no-seed", description = "Skip the seed's sequential method (it takes N x ~3 s per round).")
     boolean noSeed;
 
@@ -44,7 +49,7 @@ final class BenchBootCommand implements Callable<Integer> {
         BootBenchmark boot;
         ScaleBenchmark scaleCase;
         try {
-            boot = ns.isEmpty() ? null : new BootBenchmark(ns, rounds, !noSeed);
+            boot = ns.isEmpty() ? null : new BootBenchmark(ns, rounds, !noSeed, warmUpBoots);
             scaleCase = new ScaleBenchmark(sizes);
         } catch (IllegalArgumentException e) {
             throw new CliFailure(OneLineErrors.USAGE, "error: " + e.getMessage());
