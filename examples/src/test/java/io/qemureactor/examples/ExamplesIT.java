@@ -74,6 +74,17 @@ class ExamplesIT {
     }
 
     @Test
+    void kernelVmFleetBootsEachVmWithTheInitScriptInItsOwnRunFolder() {
+        KernelVmFleet.main(new String[] {"2"});
+
+        String out = output();
+        assertThat(out).containsPattern("vm1 \\(pid \\d+, ready in \\d+ ms\\): nf forwarding, init=/\\S+/vm1-[0-9a-f]{6}/init\\.sh")
+                .containsPattern("vm2 \\(pid \\d+, ready in \\d+ ms\\): nf forwarding, init=/\\S+/vm2-[0-9a-f]{6}/init\\.sh")
+                .contains("fleet of 2 kernel VMs shut down");
+        assertNoQemuLeft();
+    }
+
+    @Test
     void fleetEventsShowsStopAndResumeOfEveryVm() {
         FleetEvents.main(new String[] {"2"});
 

@@ -64,10 +64,12 @@ class KernelVmFleetIT {
 
     @Test
     void twoKernelVmsBootAsOneFleetEachWithItsOwnInitScript() throws Exception {
-        // the VM's own kernel command line tells it apart: the function prints the init= path it was given
+        // the VM's own kernel command line tells it apart: the function prints the init= path it was given.
+        // printf assembles "nf init=/", so the init script's "starting command" line (which quotes the
+        // command) cannot pass the readiness rule
         KernelVmFunction fn = KernelVmFunction.command("/bin/sh", "-c",
-                        "printf 'nf %s up\\n' \"$(tr ' ' '\\n' < /proc/cmdline | grep '^init=')\"; exec sleep 3600")
-                .withReadiness(ReadinessRule.lineContaining("up"));
+                        "printf '%s %s up\\n' nf \"$(tr ' ' '\\n' < /proc/cmdline | grep '^init=')\"; exec sleep 3600")
+                .withReadiness(ReadinessRule.lineContaining("nf init=/"));
         KernelVm kernelVm = KernelVm.of(fn).withProbeTimeout(PROBE);
         List<FleetMember> members = List.of(kernelVm.member(launcher, base(31)), kernelVm.member(launcher, base(32)));
 
@@ -81,7 +83,7 @@ class KernelVmFleetIT {
             Path run = Path.of(vm.runFolder());
             assertThat(run.getParent()).isEqualTo(runBase);
             assertThat(run.resolve("init.sh")).isRegularFile();
-            String line = vm.serial().filter(l -> l.startsWith("nf ")).blockFirst(Duration.ofSeconds(10));
+            String line = vm.serial().filter(l -> l.startsWith("nf init=")).blockFirst(Duration.ofSeconds(10));
             assertThat(line).isEqualTo("nf init=" + run.resolve("init.sh") + " up");
             return run;
         }).toList();
