@@ -50,10 +50,6 @@ public final class BootBenchmark {
         }
     }
 
-    public BootBenchmark(List<Integer> counts, int rounds, boolean seed) {
-        this(counts, rounds, seed, 1);
-    }
-
     /** @param warmUpBoots boots of each method at N = 1 before measuring (0 to 20) */
     public BootBenchmark(List<Integer> counts, int rounds, boolean seed, int warmUpBoots) {
         if (counts.isEmpty() || counts.stream().anyMatch(n -> n < 1 || n > 64)) {
@@ -121,10 +117,10 @@ public final class BootBenchmark {
             }
             double[] det = detection.stream().mapToDouble(d -> d / 1e6).toArray();
             double[] rel = released.stream().mapToDouble(d -> d / 1e6).toArray();
-            rows.add(new Row(n, median(rawWall), median(oursWall),
-                    seed ? median(seedWall) : Double.NaN,
-                    median(det), Arrays.stream(det).max().orElse(Double.NaN),
-                    median(lastMarker), median(rel), Arrays.stream(rel).max().orElse(Double.NaN), rounds));
+            rows.add(new Row(n, Measurement.median(rawWall), Measurement.median(oursWall),
+                    seed ? Measurement.median(seedWall) : Double.NaN,
+                    Measurement.median(det), Arrays.stream(det).max().orElse(Double.NaN),
+                    Measurement.median(lastMarker), Measurement.median(rel), Arrays.stream(rel).max().orElse(Double.NaN), rounds));
         }
         return rows;
     }
@@ -136,21 +132,12 @@ public final class BootBenchmark {
         return methods;
     }
 
-    static double median(double[] values) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
 
     private static void settle() throws InterruptedException {
         Thread.sleep(SETTLE_MILLIS);
     }
 
-    private static void say(PrintWriter progress, String line) {
+    static void say(PrintWriter progress, String line) {
         progress.println(line);
         progress.flush();
     }

@@ -18,9 +18,7 @@ final class Measurement {
     static double opsPerSecond(int rounds, Run run) throws Exception {
         double[] rates = new double[rounds];
         for (int i = 0; i < rounds; i++) {
-            long start = System.nanoTime();
-            long ops = run.run();
-            rates[i] = ops / ((System.nanoTime() - start) / 1e9);
+            rates[i] = rate(run);
         }
         return median(rates);
     }
@@ -77,7 +75,11 @@ final class Measurement {
         return 1000.0 / opsPerSecond(rounds, run);
     }
 
+    /** The median; NaN for no values. */
     static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;

@@ -34,7 +34,6 @@ public final class QmpBenchmark {
     private static final int IN_FLIGHT = 8;
     /** Defaults: enough rounds for a steady median, enough warm-up for C2 to finish. */
     public static final int DEFAULT_ROUNDS = 9;
-    public static final Duration DEFAULT_WARM_UP = Duration.ofSeconds(3);
 
     private final int ops;
     private final int rounds;

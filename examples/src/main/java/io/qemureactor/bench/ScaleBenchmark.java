@@ -73,7 +73,7 @@ public final class ScaleBenchmark {
         if (sizes.isEmpty()) {
             return rows;
         }
-        say(progress, "bench boot: scale: warming up (10 -machine none QEMUs each way)");
+        BootBenchmark.say(progress, "bench boot: scale: warming up (10 -machine none QEMUs each way)");
         raw(10);
         ours(10);
         for (int i = 0; i < sizes.size(); i++) {
@@ -90,7 +90,7 @@ public final class ScaleBenchmark {
             Row row = new Row(m, raw.wallNanos / 1e9, ours.wallNanos / 1e9, raw.peakAll, ours.peakAll, ours.peakReapers,
                     ours.peakOthers, ours.idleOthers, ours.peakHeap / 1048576.0, ours.liveHeap / 1048576.0);
             rows.add(row);
-            say(progress, String.format(Locale.ROOT, "bench boot: scale %d: raw %.2f s (all started at %.2f s), ours %.2f s"
+            BootBenchmark.say(progress, String.format(Locale.ROOT, "bench boot: scale %d: raw %.2f s (all started at %.2f s), ours %.2f s"
                     + " (all started at %.2f s), ours' threads at peak %d (%d process reapers, %d others)", m,
                     row.rawSeconds(), raw.allStartedNanos / 1e9, row.oursSeconds(), ours.allStartedNanos / 1e9,
                     row.oursPeakThreads(), row.oursPeakReapers(), row.oursPeakOthers()));
@@ -248,10 +248,5 @@ public final class ScaleBenchmark {
         out.println("Threads: peaks of this JVM sampled every 10 ms while the case ran. java.lang.Process keeps one"
                 + " 'process reaper' thread per live child, in both columns; 'others' is every other thread (engine, JVM).");
         out.flush();
-    }
-
-    private static void say(PrintWriter progress, String line) {
-        progress.println(line);
-        progress.flush();
     }
 }

@@ -3,10 +3,7 @@ package io.qemureactor.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A {@code qemu-system-x86_64 -machine none} with one QMP socket in a private temp folder, for
@@ -27,8 +24,7 @@ final class ScratchQemu implements AutoCloseable {
     static ScratchQemu start() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("qr-bench");
         Path socket = dir.resolve("qmp.sock");
-        Process p = new ProcessBuilder(List.of("qemu-system-x86_64", "-machine", "none", "-nodefaults",
-                "-no-user-config", "-display", "none", "-qmp", "unix:" + socket + ",server=on,wait=off"))
+        Process p = new ProcessBuilder(ScaleBenchmark.argv(dir))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("qemu.log").toFile())
                 .start();
@@ -56,10 +52,6 @@ final class ScratchQemu implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp folder left behind is harmless
-        }
+        BootGuests.deleteTree(dir);
     }
 }

@@ -52,7 +52,7 @@ final class BenchBootCommand implements Callable<Integer> {
             boot = ns.isEmpty() ? null : new BootBenchmark(ns, rounds, !noSeed, warmUpBoots);
             scaleCase = new ScaleBenchmark(sizes);
         } catch (IllegalArgumentException e) {
-            throw new CliFailure(OneLineErrors.USAGE, "error: " + e.getMessage());
+            throw CliFailure.usage(e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();

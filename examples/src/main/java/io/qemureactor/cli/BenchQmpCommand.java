@@ -39,7 +39,7 @@ final class BenchQmpCommand implements Callable<Integer> {
         try {
             bench = new QmpBenchmark(ops, rounds, warmUp);
         } catch (IllegalArgumentException e) {
-            throw new CliFailure(OneLineErrors.USAGE, "error: " + e.getMessage());
+            throw CliFailure.usage(e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
         List<QmpBenchmark.Row> rows = bench.run(err);

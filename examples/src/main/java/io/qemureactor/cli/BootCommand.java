@@ -226,7 +226,7 @@ final class BootCommand implements Callable<Integer> {
         try {
             result = run.boot();
         } catch (FleetBootException e) {
-            throw new CliFailure(OneLineErrors.USAGE, "error: " + describe(e));
+            throw CliFailure.usage(describe(e));
         }
         long wall = Duration.ofNanos(System.nanoTime() - started).toMillis();
         BootReport report;
@@ -258,7 +258,7 @@ final class BootCommand implements Callable<Integer> {
         }
         if (!failed.isEmpty()) {
             BootReport.Failed first = failed.get(0);
-            throw new CliFailure(OneLineErrors.USAGE, "error: " + failed.size() + " of " + members.size()
+            throw CliFailure.usage(failed.size() + " of " + members.size()
                     + " VMs did not come up (best effort): " + first.name() + " on " + first.host() + ": " + first.reason()
                     + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more)" : ""));
         }
@@ -276,7 +276,7 @@ final class BootCommand implements Callable<Integer> {
         List<BootReport.Failed> failed = result.failed().stream()
                 .map(f -> new BootReport.Failed(ids.getOrDefault(f.vmName(), 0), f.vmName(), f.host(),
                         FleetProgress.withoutName(f.vmName(), f.host(), f.reason())
-                                + BootFunction.exitLine(f.cause()).map(l -> " (console: " + l + ")").orElse("")))
+                                + BootFunction.consoleSuffix(f.cause())))
                 .sorted(Comparator.comparingInt(BootReport.Failed::id))
                 .toList();
         return new BootReport(wall, fleetHosts.stream().map(FleetHost::name).toList(), vms, failed);
@@ -299,7 +299,7 @@ final class BootCommand implements Callable<Integer> {
         }
         MemberFailure first = failures.get(0);
         StringBuilder b = new StringBuilder(line(first));
-        BootFunction.exitLine(first.cause()).ifPresent(line -> b.append(" (console: ").append(line).append(')'));
+        b.append(BootFunction.consoleSuffix(first.cause()));
         List<String> others = failures.subList(1, failures.size()).stream().map(MemberFailure::vmName).toList();
         if (!others.isEmpty() || !e.stopped().isEmpty()) {
             b.append(" (all-or-nothing");
@@ -340,54 +340,54 @@ final class BootCommand implements Callable<Integer> {
 
     private void checkOptions() {
         if (count < 1 || count > MAX_COUNT) {
-            throw usage("--count must be 1.." + MAX_COUNT + " (the VM id is one MAC octet), got " + count);
+            throw CliFailure.usage("--count must be 1.." + MAX_COUNT + " (the VM id is one MAC octet), got " + count);
         }
         if (concurrency != null && concurrency < 1) {
-            throw usage("--concurrency must be at least 1, got " + concurrency);
+            throw CliFailure.usage("--concurrency must be at least 1, got " + concurrency);
         }
         if (nics < 0) {
-            throw usage("--nics must be 0 or more, got " + nics);
+            throw CliFailure.usage("--nics must be 0 or more, got " + nics);
         }
         if (timeout.isNegative() || timeout.isZero()) {
-            throw usage("--timeout must be positive");
+            throw CliFailure.usage("--timeout must be positive");
         }
         if (kernel != null && image != null) {
-            throw usage("--kernel and --image exclude each other: boot a kernel or a disk image");
+            throw CliFailure.usage("--kernel and --image exclude each other: boot a kernel or a disk image");
         }
         if (mode != null && (kernel != null || image != null)) {
-            throw usage("--mode picks a flavour of the test guest; it does not go with --kernel or --image");
+            throw CliFailure.usage("--mode picks a flavour of the test guest; it does not go with --kernel or --image");
         }
         if (initrd != null && kernel == null) {
-            throw usage("--initrd needs --kernel");
+            throw CliFailure.usage("--initrd needs --kernel");
         }
         if (append != null && image != null) {
-            throw usage("--append needs a kernel: the firmware boots --image with its own command line");
+            throw CliFailure.usage("--append needs a kernel: the firmware boots --image with its own command line");
         }
         if (hostsFile != null && hostUri != null) {
-            throw usage("--hosts and --host exclude each other: put the SSH host into the topology file");
+            throw CliFailure.usage("--hosts and --host exclude each other: put the SSH host into the topology file");
         }
         if (hostUri == null && (identity != null || knownHosts != null)) {
-            throw usage("--identity and --known-hosts go with --host" + (hostsFile != null
+            throw CliFailure.usage("--identity and --known-hosts go with --host" + (hostsFile != null
                     ? " (a topology file names each host's identity and knownHosts)" : ""));
         }
         if (function != null) {
             if (mode != Mode.KERNEL) {
-                throw usage("--function needs --mode kernel: the function runs as init of a kernel VM");
+                throw CliFailure.usage("--function needs --mode kernel: the function runs as init of a kernel VM");
             }
             if (function.isBlank()) {
-                throw usage("--function must not be empty");
+                throw CliFailure.usage("--function must not be empty");
             }
             if (probeKind != null || marker != null) {
-                throw usage("--probe and --marker do not go with --function: --ready-line says when the function is up");
+                throw CliFailure.usage("--probe and --marker do not go with --function: --ready-line says when the function is up");
             }
         } else if (readyLine != null) {
-            throw usage("--ready-line goes with --function");
+            throw CliFailure.usage("--ready-line goes with --function");
         }
         if (marker != null) {
             try {
                 Pattern.compile(marker);
             } catch (java.util.regex.PatternSyntaxException e) {
-                throw usage("--marker is not a regular expression: " + e.getDescription());
+                throw CliFailure.usage("--marker is not a regular expression: " + e.getDescription());
             }
         }
     }
@@ -396,7 +396,7 @@ final class BootCommand implements Callable<Integer> {
         try {
             return BootFunction.of(function, readyLine == null ? BootFunction.DEFAULT_READY_LINE : readyLine, timeout);
         } catch (InvalidFunctionConfigException e) {
-            throw usage("--function: " + e.getMessage());
+            throw CliFailure.usage("--function: " + e.getMessage());
         }
     }
 
@@ -419,9 +419,9 @@ final class BootCommand implements Callable<Integer> {
             try {
                 members.add(fn == null ? FleetMember.of(b.build(), probe) : fn.member(launcher, b));
             } catch (InvalidVmSpecException e) {
-                throw usage("invalid VM spec: " + String.join("; ", e.violations()));
+                throw CliFailure.usage("invalid VM spec: " + String.join("; ", e.violations()));
             } catch (InvalidFunctionConfigException e) {
-                throw usage("--function: " + e.getMessage());
+                throw CliFailure.usage("--function: " + e.getMessage());
             }
         }
         return members;
@@ -460,7 +460,7 @@ final class BootCommand implements Callable<Integer> {
         try {
             return GuestKit.locate();
         } catch (IllegalStateException e) {
-            throw usage(e.getMessage());
+            throw CliFailure.usage(e.getMessage());
         }
     }
 
@@ -479,7 +479,7 @@ final class BootCommand implements Callable<Integer> {
             return Path.of(runDir).toAbsolutePath().normalize().toString();
         }
         if (!runDir.startsWith("/")) {
-            throw usage("--run-dir must be an absolute path on " + (hostUri != null ? hostUri : "every host of " + hostsFile)
+            throw CliFailure.usage("--run-dir must be an absolute path on " + (hostUri != null ? hostUri : "every host of " + hostsFile)
                     + ", got " + runDir);
         }
         return runDir;
@@ -493,12 +493,12 @@ final class BootCommand implements Callable<Integer> {
         if (hostsFile != null) {
             Topology topology;
             if (!Files.isReadable(hostsFile)) {
-                throw usage("--hosts " + hostsFile + ": no such file (or not readable)");
+                throw CliFailure.usage("--hosts " + hostsFile + ": no such file (or not readable)");
             }
             try {
                 topology = Topology.load(hostsFile);
             } catch (TopologyException e) {
-                throw usage("--hosts: " + e.getMessage());
+                throw CliFailure.usage("--hosts: " + e.getMessage());
             }
             return new Hosts(topology.fleetHosts(), topology.close());
         }
@@ -514,29 +514,25 @@ final class BootCommand implements Callable<Integer> {
         try {
             target = SshTarget.parse(hostUri);
         } catch (IllegalArgumentException e) {
-            throw usage("--host: " + e.getMessage());
+            throw CliFailure.usage("--host: " + e.getMessage());
         }
         if (identity != null) {
             if (!Files.isReadable(identity)) {
-                throw usage("--identity " + identity + ": no such file (or not readable)");
+                throw CliFailure.usage("--identity " + identity + ": no such file (or not readable)");
             }
             target = target.withIdentity(identity);
         }
         if (knownHosts != null) {
             if (!Files.isReadable(knownHosts)) {
-                throw usage("--known-hosts " + knownHosts + ": no such file (or not readable)");
+                throw CliFailure.usage("--known-hosts " + knownHosts + ": no such file (or not readable)");
             }
             target = target.withKnownHosts(knownHosts);
         } else if (!Files.isReadable(target.knownHosts())) {
-            throw usage("--host " + hostUri + ": " + target.knownHosts() + " does not exist, so its host key cannot be "
+            throw CliFailure.usage("--host " + hostUri + ": " + target.knownHosts() + " does not exist, so its host key cannot be "
                     + "verified: add it (ssh-keyscan -p " + target.port() + " " + target.host() + " >> "
                     + target.knownHosts() + ") or pass --known-hosts FILE");
         }
         return SshHost.of(target);
-    }
-
-    private static CliFailure usage(String message) {
-        return new CliFailure(OneLineErrors.USAGE, "error: " + message);
     }
 
     // ---- converters: lower-case option values ----

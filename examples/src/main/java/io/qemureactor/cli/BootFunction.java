@@ -50,11 +50,16 @@ final class BootFunction {
         return new ReadinessRule(success, rule.failures());
     }
 
+    /** {@code " (console: <exit line>)"} for a failure whose console says the function exited; else empty. */
+    static String consoleSuffix(Throwable failure) {
+        return exitLine(failure).map(line -> " (console: " + line + ")").orElse("");
+    }
+
     /**
      * The init script's line that says the function exited ({@code qemu-reactor-init: function exited with
      * status 3, powering off}), from a failed launch's console tail.
      */
-    static Optional<String> exitLine(Throwable failure) {
+    private static Optional<String> exitLine(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof VmLaunchException launch) {
                 List<String> tail = launch.consoleTail();
@@ -69,10 +74,6 @@ final class BootFunction {
             }
         }
         return Optional.empty();
-    }
-
-    KernelVm kernelVm() {
-        return kernelVm;
     }
 
     /**

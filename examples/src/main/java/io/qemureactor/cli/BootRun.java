@@ -98,7 +98,7 @@ final class BootRun {
         CompletableFuture<T> result = new CompletableFuture<>();
         synchronized (lock) {
             if (interrupted) {
-                throw new CliFailure(OneLineErrors.USAGE, "error: interrupted");
+                throw CliFailure.usage("interrupted");
             }
             current = work.subscribe(result::complete, result::completeExceptionally, () -> result.complete(null));
         }
@@ -106,7 +106,7 @@ final class BootRun {
             return result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CliFailure(OneLineErrors.USAGE, "error: interrupted");
+            throw CliFailure.usage("interrupted");
         } catch (ExecutionException e) {
             throw Exceptions.propagate(e.getCause());
         }

@@ -10,6 +10,11 @@ final class CliFailure extends RuntimeException {
         this.exitCode = exitCode;
     }
 
+    /** A usage error (exit 2): {@code error: MESSAGE}. */
+    static CliFailure usage(String message) {
+        return new CliFailure(OneLineErrors.USAGE, "error: " + message);
+    }
+
     int exitCode() {
         return exitCode;
     }

@@ -7,7 +7,6 @@ import io.qemureactor.qmp.QmpEvent;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,10 +38,9 @@ final class EventsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (count != null && count < 1) {
-            throw new CliFailure(OneLineErrors.USAGE, "error: --count must be at least 1, got " + count);
+            throw CliFailure.usage("--count must be at least 1, got " + count);
         }
         PrintWriter out = spec.commandLine().getOut();
-        AtomicLong seen = new AtomicLong();
         QmpConnectOptions options = QmpConnectOptions.defaults()
                 .withConnectTimeout(timeout == null ? Duration.ofSeconds(10) : timeout);
         Flux<QmpEvent> events = Flux.usingWhen(
@@ -55,13 +53,12 @@ final class EventsCommand implements Callable<Integer> {
         if (timeout != null) {
             events = events.take(timeout);
         }
-        events.doOnNext(e -> {
+        long seen = events.doOnNext(e -> {
             out.println(Json.write(toJson(e)));
             out.flush();
-            seen.incrementAndGet();
-        }).blockLast();
-        if (count != null && seen.get() < count) {
-            throw new CliFailure(OneLineErrors.USAGE, "error: got " + seen.get() + " of " + count + " events"
+        }).count().block();
+        if (count != null && seen < count) {
+            throw CliFailure.usage("got " + seen + " of " + count + " events"
                     + (timeout != null ? " within " + timeout.toMillis() + " ms" : " before QEMU closed the monitor"));
         }
         return 0;

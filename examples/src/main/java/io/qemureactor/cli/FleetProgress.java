@@ -32,7 +32,6 @@ final class FleetProgress implements Consumer<FleetEvent> {
     /** Per VM, in member order: the last status line, and when its launch began. */
     private final Map<String, String> status = new LinkedHashMap<>();
     private final Map<String, Instant> launched = new LinkedHashMap<>();
-    private final Map<String, Instant> since = new LinkedHashMap<>();
     private boolean live;
     private int drawn;
     private Disposable ticker;
@@ -86,7 +85,6 @@ final class FleetProgress implements Consumer<FleetEvent> {
                     : "stopped in " + Math.max(0, Duration.between(stopping, e.at()).toMillis()) + " ms";
         };
         String line = vm + " on " + e.host() + ": " + what;
-        since.put(vm, e.at());
         if (live) {
             status.put(vm, line);
             redraw();
@@ -152,7 +150,7 @@ final class FleetProgress implements Consumer<FleetEvent> {
         if (cause instanceof CancellationException) {
             return "cancelled: " + why;
         }
-        return "FAILED: " + why + BootFunction.exitLine(error).map(l -> " (console: " + l + ")").orElse("");
+        return "FAILED: " + why + BootFunction.consoleSuffix(error);
     }
 
     /**

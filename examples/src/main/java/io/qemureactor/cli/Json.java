@@ -20,11 +20,11 @@ final class Json {
         try {
             JsonNode node = MAPPER.readTree(text);
             if (node == null || !node.isObject()) {
-                throw new CliFailure(OneLineErrors.USAGE, "error: ARGS_JSON must be a JSON object, got: " + text);
+                throw CliFailure.usage("ARGS_JSON must be a JSON object, got: " + text);
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new CliFailure(OneLineErrors.USAGE, "error: ARGS_JSON is not valid JSON (" + e.getOriginalMessage() + "): " + text);
+            throw CliFailure.usage("ARGS_JSON is not valid JSON (" + e.getOriginalMessage() + "): " + text);
         }
     }
 

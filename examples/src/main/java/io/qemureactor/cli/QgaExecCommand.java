@@ -83,8 +83,8 @@ final class QgaExecCommand implements Callable<Integer> {
 
     /** The resync, with a message that says the agent is not answering rather than naming the protocol step. */
     private Mono<Void> synced(QgaClient client, PeerAddress address) {
-        return client.sync().onErrorMap(QmpTimeoutException.class, e -> new CliFailure(OneLineErrors.USAGE,
-                "error: the guest agent at " + address + " did not answer within " + human(timeout)
+        return client.sync().onErrorMap(QmpTimeoutException.class, e -> CliFailure.usage(
+                "the guest agent at " + address + " did not answer within " + human(timeout)
                         + " (is qemu-ga running in the guest?)"));
     }
 

@@ -18,12 +18,12 @@ final class SocketOption {
         try {
             address = PeerAddress.parse(socket);
         } catch (IllegalArgumentException e) {
-            throw new CliFailure(OneLineErrors.USAGE, "error: --socket " + socket + ": " + e.getMessage());
+            throw CliFailure.usage("--socket " + socket + ": " + e.getMessage());
         }
         if (address.unixPath().isPresent()) {
             Path path = address.unixPath().get();
             if (!Files.exists(path)) {
-                throw new CliFailure(OneLineErrors.USAGE, "error: cannot connect to " + path + ": no such socket");
+                throw CliFailure.usage("cannot connect to " + path + ": no such socket");
             }
         }
         return address;

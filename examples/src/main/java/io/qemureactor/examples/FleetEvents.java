@@ -58,9 +58,7 @@ public final class FleetEvents {
                             .then();
                     return Mono.when(watch, pauseAndResume).timeout(Duration.ofSeconds(60));
                 },
-                up -> fleet.shutdown(),
-                (up, error) -> fleet.shutdown(),
-                up -> fleet.shutdown());
+                up -> fleet.shutdown()); // on completion, error and cancel alike
 
         Mono.when(progress, work).block();
     }

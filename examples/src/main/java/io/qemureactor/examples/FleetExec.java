@@ -46,9 +46,7 @@ public final class FleetExec {
                                                 + (result.succeeded() ? "" : " [exit " + result.exitCode() + "]")))
                                 .doOnNext(System.out::println)
                                 .then(),
-                        up -> fleet.shutdown(),
-                        (up, error) -> fleet.shutdown(),
-                        up -> fleet.shutdown())
+                        up -> fleet.shutdown()) // on completion, error and cancel alike
                 .then(Mono.fromRunnable(() -> System.out.println("fleet of " + n + " shut down")))
                 .block();
     }

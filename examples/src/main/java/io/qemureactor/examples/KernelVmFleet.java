@@ -53,9 +53,7 @@ public final class KernelVmFleet {
                                                 + " ms): " + line.strip()))
                                 .doOnNext(System.out::println)
                                 .then(),
-                        up -> fleet.shutdown(),
-                        (up, error) -> fleet.shutdown(),
-                        up -> fleet.shutdown())
+                        up -> fleet.shutdown()) // on completion, error and cancel alike
                 .then(Mono.fromRunnable(() -> System.out.println("fleet of " + n + " kernel VMs shut down")))
                 .block();
     }

@@ -22,7 +22,10 @@ import reactor.core.publisher.Sinks;
 /** {@link SerialConsole} on a Netty channel: a line decoder and a replaying sink. */
 final class NettySerialConsole implements SerialConsole {
 
-    /** A console line longer than this is cut into pieces rather than buffered without bound. */
+    /**
+     * A console line longer than this is not buffered without bound: the decoder fails on it, and
+     * the console is closed (see exceptionCaught).
+     */
     private static final int MAX_LINE = 16 * 1024;
 
     private final PeerAddress address;

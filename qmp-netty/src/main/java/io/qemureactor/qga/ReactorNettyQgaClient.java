@@ -17,6 +17,7 @@ import io.qemureactor.transport.JsonFrameDecoder;
 import io.qemureactor.transport.JsonFraming;
 import io.qemureactor.transport.JsonSession;
 import io.qemureactor.transport.PeerAddress;
+import io.qemureactor.transport.QmpResources;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +48,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
     private final Channel channel;
     private final PeerAddress address;
     private final QgaOptions options;
+    private final QmpResources resources;
     private final CommandQueue queue = new CommandQueue();
     private final Sinks.Empty<Void> closeSink = Sinks.empty();
 
@@ -60,6 +62,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
         this.channel = channel;
         this.address = address;
         this.options = options;
+        this.resources = options.resources(); // once: the default is the shared instance, behind a global lock
     }
 
     /** Connects to the socket; the agent itself is contacted by the first command. */
@@ -91,13 +94,13 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
     @Override
     public <T> Mono<T> execute(QgaCommand<T> command) {
         Duration timeout = command.timeout().orElse(options.commandTimeout());
-        return queue.submit(() -> syncIfNeeded(options.syncTimeout()).then(call(command, timeout)))
+        return queue.submit(() -> syncIfNeeded().then(call(command, timeout)))
                 .flatMap(r -> Mono.justOrEmpty(command.decode(r)));
     }
 
     @Override
     public Mono<Void> sync() {
-        return queue.submit(() -> resync(options.syncTimeout()));
+        return queue.submit(this::resync);
     }
 
     @Override
@@ -106,7 +109,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
         return Mono.defer(() -> {
             AtomicReference<Throwable> lastError = new AtomicReference<>();
             QgaCommand<Void> ping = QgaCommands.ping();
-            Mono<Void> attempt = queue.submit(() -> resync(options.syncTimeout())
+            Mono<Void> attempt = queue.submit(() -> resync()
                             .then(call(ping, options.syncTimeout())))
                     .then()
                     .doOnError(lastError::set);
@@ -123,7 +126,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
         Objects.requireNonNull(path, "path");
         List<String> argv = List.copyOf(args);
         return execute(QgaCommands.exec(path, argv)).flatMap(pid -> withTimeout(
-                Mono.defer(() -> execute(QgaCommands.execStatus(pid)))
+                execute(QgaCommands.execStatus(pid))
                         .flatMap(status -> status.map(Mono::just).orElseGet(() -> Mono.error(StillRunning.INSTANCE)))
                         .retryWhen(options.pollBackoff().toRetry(e -> e == StillRunning.INSTANCE)),
                 options.execTimeout(), () -> QmpExceptions.timeout(
@@ -151,12 +154,13 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
 
     // ---- exchanges (each runs as the only one in flight) ----
 
-    private Mono<Void> syncIfNeeded(Duration timeout) {
-        return Mono.defer(() -> inSync ? Mono.empty() : resync(timeout));
+    private Mono<Void> syncIfNeeded() {
+        return Mono.defer(() -> inSync ? Mono.empty() : resync());
     }
 
     /** 0xFF, then guest-sync-delimited; input is discarded up to the agent's 0xFF. */
-    private Mono<Void> resync(Duration timeout) {
+    private Mono<Void> resync() {
+        Duration timeout = options.syncTimeout();
         long id = ThreadLocalRandom.current().nextLong(1, Integer.MAX_VALUE);
         JsonNode request = QgaCommands.syncDelimited(id);
         Predicate<JsonNode> ourReply = m -> m.path("return").canConvertToLong() && m.path("return").asLong() == id;
@@ -208,7 +212,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
 
     /** A deadline on the resources' shared timer (no timer task per exchange). */
     private <T> Mono<T> withTimeout(Mono<T> source, Duration timeout, Supplier<? extends Throwable> error) {
-        return options.resources().timeout(source, timeout, error, late -> { });
+        return resources.timeout(source, timeout, error, late -> { });
     }
 
     /** For commands without a reply on success: done when written; the next command resyncs. */

@@ -1,7 +1,6 @@
 package io.qemureactor.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Duration;
 import reactor.core.publisher.MonoSink;
 
 /** A command written (or about to be) whose reply has not arrived; keyed by its id. */
@@ -10,15 +9,12 @@ final class PendingCommand {
     final long id;
     final String command;
     final boolean closesConnection;
-    /** The reply timeout, for the error message. */
-    final Duration timeout;
     private final MonoSink<JsonNode> sink;
 
-    PendingCommand(long id, String command, boolean closesConnection, Duration timeout, MonoSink<JsonNode> sink) {
+    PendingCommand(long id, String command, boolean closesConnection, MonoSink<JsonNode> sink) {
         this.id = id;
         this.command = command;
         this.closesConnection = closesConnection;
-        this.timeout = timeout;
         this.sink = sink;
     }
 

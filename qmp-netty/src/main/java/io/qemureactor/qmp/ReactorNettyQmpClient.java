@@ -12,6 +12,7 @@ import io.qemureactor.transport.Json;
 import io.qemureactor.transport.JsonFraming;
 import io.qemureactor.transport.JsonSession;
 import io.qemureactor.transport.PeerAddress;
+import io.qemureactor.transport.QmpResources;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
     private final Channel channel;
     private final PeerAddress address;
     private final QmpConnectOptions options;
+    private final QmpResources resources;
 
     private final Object writeLock = new Object();
     private final Map<Long, PendingCommand> pending = new ConcurrentHashMap<>();
@@ -76,6 +78,7 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
         this.channel = channel;
         this.address = address;
         this.options = options;
+        this.resources = options.resources(); // once: the default is the shared instance, behind a global lock
     }
 
     /** Connects to {@code address}, then reads the greeting and negotiates. */
@@ -182,7 +185,7 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
                         return;
                     }
                     idsInUse.set((int) id);
-                    entry = new PendingCommand(id, command, closesConnection, timeout, sink);
+                    entry = new PendingCommand(id, command, closesConnection, sink);
                     pending.put(id, entry);
                     if (closesConnection) {
                         eofExpected = true;
@@ -201,9 +204,9 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
             }
             Disposable deadline;
             try {
-                deadline = options.resources().timer().schedule(timeout, () -> {
+                deadline = resources.timer().schedule(timeout, () -> {
                     if (pending.remove(entry.id, entry)) {
-                        onExpired(entry);
+                        entry.fail(QmpExceptions.timeout("reply to " + command + " from " + address, timeout));
                     }
                 });
             } catch (RuntimeException e) { // the timer or its scheduler was disposed
@@ -218,10 +221,6 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
                 deadline.dispose();
             });
         });
-    }
-
-    private void onExpired(PendingCommand entry) {
-        entry.fail(QmpExceptions.timeout("reply to " + entry.command + " from " + address, entry.timeout));
     }
 
     @Override

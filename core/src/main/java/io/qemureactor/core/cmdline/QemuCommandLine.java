@@ -1,5 +1,6 @@
 package io.qemureactor.core.cmdline;
 
+import io.qemureactor.transport.PeerAddress;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.BootSource;
 import io.qemureactor.core.spec.MemoryBackend;
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
 public final class QemuCommandLine {
 
     /** Linux's limit on a unix socket path: {@code sun_path} is 108 bytes including the terminating NUL. */
-    public static final int MAX_UNIX_SOCKET_PATH_BYTES = 107;
+    public static final int MAX_UNIX_SOCKET_PATH_BYTES = PeerAddress.MAX_UNIX_PATH_BYTES;
 
     /** The MTU announced to the guest for jumbo frames, as the seed. */
     public static final int JUMBO_HOST_MTU = 9200;

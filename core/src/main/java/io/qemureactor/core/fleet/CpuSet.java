@@ -2,7 +2,6 @@ package io.qemureactor.core.fleet;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -35,15 +34,6 @@ public final class CpuSet {
         }
         BitSet b = new BitSet();
         b.set(0, count);
-        return new CpuSet(b);
-    }
-
-    public static CpuSet of(Collection<Integer> ids) {
-        BitSet b = new BitSet();
-        for (int id : ids) {
-            check(id, String.valueOf(id));
-            b.set(id);
-        }
         return new CpuSet(b);
     }
 

@@ -1,5 +1,6 @@
 package io.qemureactor.core.fleet;
 
+import io.qemureactor.core.Messages;
 import io.qemureactor.core.fleet.FleetEvent.Type;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.probe.BootProbe;
@@ -312,7 +313,7 @@ public final class Fleet implements Disposable {
             log.warn("{}: kill after a failed boot: {}", s.name(), k.toString());
             return Mono.empty();
         }).then(Mono.fromRunnable(() -> {
-            record(s, oneLine(e), e);
+            record(s, Messages.oneLine(e), e);
             s.placed.release();
         })), s.name());
     }
@@ -502,10 +503,6 @@ public final class Fleet implements Disposable {
         });
     }
 
-    private static String oneLine(Throwable t) {
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return message.strip().replaceAll("\\s*\\R\\s*", " ");
-    }
 
     @Override
     public String toString() {

@@ -79,12 +79,17 @@ public final class InitScript {
                 : runtimeFolders.stream().map(p -> "qr_runtime_folder " + ShellQuoting.quote(p.toString()))
                         .collect(Collectors.joining("\n")));
         values.put("command", ShellQuoting.join(command));
-        return TextTemplate.resource(TEMPLATE).render(values);
+        return Template.SCRIPT.render(values);
     }
 
     @Override
     public String toString() {
         return render();
+    }
+
+    /** The script template, read and parsed once, on first use (TextTemplate is immutable). */
+    private static final class Template {
+        static final TextTemplate SCRIPT = TextTemplate.resource(TEMPLATE);
     }
 
     /** Collects and validates the script's parameters; {@link #build()} requires a name and a command. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A text with {@code ${name}} placeholders, rendered with exactly one value per placeholder.
@@ -25,6 +26,8 @@ import java.util.Set;
  * verbatim: quoting for the target language is the caller's job ({@link InitScript} shell-quotes).
  */
 public final class TextTemplate {
+
+    private static final Pattern PLACEHOLDER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final String name;
     private final List<Object> parts; // String literal or Placeholder
@@ -54,7 +57,7 @@ public final class TextTemplate {
             } else if (text.startsWith("${", i)) {
                 int end = text.indexOf('}', i + 2);
                 String candidate = end < 0 ? null : text.substring(i + 2, end);
-                if (candidate == null || !candidate.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                if (candidate == null || !PLACEHOLDER_NAME.matcher(candidate).matches()) {
                     throw new InvalidFunctionConfigException("template " + name, "malformed placeholder at line "
                             + lineOf(text, i) + " (write ${name}, or $${ for a literal ${)");
                 }

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * VPP's "running" configuration: the CLI script the startup configuration's {@code unix { exec ... }}
@@ -33,6 +35,9 @@ import java.util.Set;
  */
 public final class VppRunningConfig {
 
+    private static final Pattern TEMPLATE_NAME = Pattern.compile("[A-Za-z0-9_]+");
+    private static final Map<String, TextTemplate> SHIPPED = new ConcurrentHashMap<>();
+
     /** The seed's L2 cross-connect chain template. */
     public static final String L2XC = "vpp_chain_l2xc";
     /** The seed's IPv4 routing chain template. */
@@ -53,11 +58,12 @@ public final class VppRunningConfig {
     /** A shipped template by name ({@value #L2XC}, {@value #IP4}), without values yet. */
     public static VppRunningConfig shipped(String name) {
         Objects.requireNonNull(name, "name");
-        if (!name.matches("[A-Za-z0-9_]+")) {
+        if (!TEMPLATE_NAME.matcher(name).matches()) {
             throw new InvalidFunctionConfigException("name", "'" + PciAddress.printable(name)
                     + "' is not a template name");
         }
-        return of(TextTemplate.resource(name + ".exec"));
+        // read and parsed once per name; a missing template throws and is not remembered
+        return of(SHIPPED.computeIfAbsent(name, n -> TextTemplate.resource(n + ".exec")));
     }
 
     /** A caller's own template. */

@@ -22,7 +22,7 @@ public record CommandResult(List<String> argv, int exitCode, String stdout, Stri
 
     /** One line for an error message: the program, its status and the last line of stderr. */
     public String describeFailure() {
-        String last = stderr.strip().lines().reduce((a, b) -> b).orElse("");
+        String last = OutputTail.lastLines(stderr, 1);
         return argv.get(0) + " exited with status " + exitCode + (last.isEmpty() ? "" : ": " + last);
     }
 }

@@ -57,8 +57,8 @@ public final class LocalHost implements Host {
         return Mono.usingWhen(
                 Mono.fromCallable(() -> Files.createTempDirectory("qemu-reactor-exec"))
                         .subscribeOn(Schedulers.boundedElastic()),
+                // runs on the boundedElastic thread that created the folder
                 dir -> Mono.fromCallable(() -> start(command, dir))
-                        .subscribeOn(Schedulers.boundedElastic())
                         .flatMap(process -> Mono.fromFuture(process.onExit(), true)
                                 .doOnCancel(process::destroyForcibly))
                         .publishOn(Schedulers.boundedElastic())
@@ -78,8 +78,8 @@ public final class LocalHost implements Host {
             try {
                 return (HostProcess) new LocalProcess(this, builder.start(), Path.of(logFile));
             } catch (IOException e) {
-                if (String.valueOf(e.getMessage()).contains("error=2")) {
-                    throw new CommandNotFoundException(command.get(0), name(), Packages.installHint(command.get(0)));
+                if (isMissingProgram(e)) {
+                    throw notFound(command.get(0));
                 }
                 throw new HostException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
             }
@@ -165,12 +165,20 @@ public final class LocalHost implements Host {
         try {
             return builder.start();
         } catch (IOException e) {
-            // ProcessBuilder reports a missing program as "error=2, No such file or directory".
-            if (String.valueOf(e.getMessage()).contains("error=2")) {
-                throw new CommandNotFoundException(command.get(0), toString(), Packages.installHint(command.get(0)));
+            if (isMissingProgram(e)) {
+                throw notFound(command.get(0));
             }
             throw new UncheckedIOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** ProcessBuilder reports a missing program as "error=2, No such file or directory". */
+    private static boolean isMissingProgram(IOException e) {
+        return String.valueOf(e.getMessage()).contains("error=2");
+    }
+
+    private CommandNotFoundException notFound(String program) {
+        return new CommandNotFoundException(program, name(), Packages.installHint(program));
     }
 
     static String tail(Path file) {
@@ -200,12 +208,9 @@ public final class LocalHost implements Host {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (var files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
+        try {
+            deleteTree(dir);
+        } catch (RuntimeException ignored) {
             // a temp folder we could not remove is not worth failing a command for
         }
     }

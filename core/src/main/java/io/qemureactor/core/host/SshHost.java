@@ -42,7 +42,6 @@ public final class SshHost implements Host {
 
     private final SshTarget target;
     private final Object lock = new Object();
-    private final List<Integer> forwardedPorts = new ArrayList<>();
     private Session session;
     private boolean closed;
 
@@ -81,7 +80,7 @@ public final class SshHost implements Host {
         List<String> wrapped = new ArrayList<>(List.of("sh", "-c",
                 "log=$1; shift; \"$@\" >>\"$log\" 2>&1 </dev/null & echo $!; wait $!", "sh", logFile));
         wrapped.addAll(argv);
-        String command = (target.sudo() ? "sudo -n " : "") + ShellQuoting.join(wrapped);
+        String command = remoteCommand(wrapped);
         return session().flatMap(s -> Mono.fromCallable(() -> open(s, command, null)).subscribeOn(Schedulers.boundedElastic()))
                 .flatMap(running -> Flux.interval(Duration.ofMillis(1), CLOSE_POLL)
                         .map(tick -> running.out.toString())
@@ -142,9 +141,6 @@ public final class SshHost implements Host {
         return session().map(s -> {
             try {
                 int port = s.setSocketForwardingL("127.0.0.1", 0, path, null, CONNECT_TIMEOUT_MS);
-                synchronized (lock) {
-                    forwardedPorts.add(port);
-                }
                 return (SocketAddress) new InetSocketAddress("127.0.0.1", port);
             } catch (JSchException e) {
                 throw new HostException("cannot forward " + path + " from " + name() + ": " + e.getMessage(), e);
@@ -160,7 +156,6 @@ public final class SshHost implements Host {
                 closed = true;
                 s = session;
                 session = null;
-                forwardedPorts.clear();
             }
             if (s != null) {
                 s.disconnect();
@@ -229,14 +224,16 @@ public final class SshHost implements Host {
     }
 
     private Mono<Output> run(List<String> argv, byte[] stdin) {
-        String command = (target.sudo() ? "sudo -n " : "") + ShellQuoting.join(argv);
+        String command = remoteCommand(argv);
         return session().flatMap(s -> Mono.usingWhen(
                 Mono.fromCallable(() -> open(s, command, stdin)).subscribeOn(Schedulers.boundedElastic()),
-                running -> Flux.interval(Duration.ofMillis(1), CLOSE_POLL)
-                        .filter(tick -> running.channel.isClosed())
-                        .next()
-                        .map(tick -> running.finish(argv.get(0), name())),
+                running -> awaitClose(running.channel).map(status -> running.finish(argv.get(0), name())),
                 running -> Mono.fromRunnable(running.channel::disconnect)));
+    }
+
+    /** One string for the remote shell: each argument quoted, under {@code sudo -n} if the target asks. */
+    private String remoteCommand(List<String> argv) {
+        return (target.sudo() ? "sudo -n " : "") + ShellQuoting.join(argv);
     }
 
     private static Running open(Session s, String command, byte[] stdin) throws JSchException {
@@ -263,7 +260,8 @@ public final class SshHost implements Host {
 
     private record Output(int exitCode, byte[] stdout, byte[] stderr) {
         String stderrLine() {
-            return new String(stderr, StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b).orElse("exit status " + exitCode);
+            String last = OutputTail.lastLines(new String(stderr, StandardCharsets.UTF_8), 1);
+            return last.isEmpty() ? "exit status " + exitCode : last;
         }
     }
 }

@@ -199,10 +199,6 @@ final class ClassVms implements AutoCloseable {
         }
     }
 
-    Class<?> testClass() {
-        return testClass;
-    }
-
     Settings settings() {
         return settings;
     }
@@ -441,10 +437,5 @@ final class ClassVms implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             problems.add("cannot remove " + runBase + ": " + e);
         }
-    }
-
-    /** The run folder base, while it exists (for tests). */
-    synchronized Optional<Path> runBase() {
-        return Optional.ofNullable(runBase);
     }
 }

@@ -1,9 +1,11 @@
 package io.qemureactor.core.launch;
 
+import io.qemureactor.core.Messages;
 import io.qemureactor.console.SerialConsole;
 import io.qemureactor.core.cmdline.QemuCommandLine;
 import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.HostProcess;
+import io.qemureactor.core.host.OutputTail;
 import io.qemureactor.core.probe.BootContext;
 import io.qemureactor.core.probe.BootFailedException;
 import io.qemureactor.core.probe.BootProbe;
@@ -36,7 +38,6 @@ final class LaunchAttempt {
 
     private static final Logger log = LoggerFactory.getLogger(LaunchAttempt.class);
     private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
-    private static final int TAIL_LINES = 20;
 
     private final Host host;
     /** What runs QEMU: set from {@link #prepared} once the run folder is ready, before any step reads it. */
@@ -97,7 +98,6 @@ final class LaunchAttempt {
                 .then(Mono.fromSupplier(this::handOver));
         return steps
                 .onErrorResume(e -> abort(e).then(Mono.error(e)))
-                .onErrorMap(e -> !(e instanceof VmLaunchException), e -> e)
                 // doFinally, not doOnCancel: the cleanup starts after the cancel reached the probe, so closing
                 // the console cannot make a still-subscribed probe fail into onErrorDropped
                 .doFinally(signal -> {
@@ -111,7 +111,7 @@ final class LaunchAttempt {
     private Mono<HostProcess> startProcess() {
         List<String> argv = new ArrayList<>(cmd.argv());
         argv.add("-S");
-        return Mono.create(sink -> host.start(argv, runFolder + "/qemu.log").subscribe(p -> {
+        return Mono.create(sink -> host.start(argv, cmd.layout().qemuLog().toString()).subscribe(p -> {
             boolean killNow;
             synchronized (lock) {
                 process = p;
@@ -218,7 +218,7 @@ final class LaunchAttempt {
         // the exit status only if QEMU had exited by itself before we kill it
         Mono<OptionalInt> exitBeforeKill = p == null || p.isAlive() ? Mono.just(OptionalInt.empty())
                 : p.onExit().map(OptionalInt::of);
-        List<String> consoleTail = c == null ? List.of() : c.tail(TAIL_LINES);
+        List<String> consoleTail = c == null ? List.of() : c.tail(OutputTail.LINES);
         Mono<Void> closeSessions = Mono.whenDelayError(
                 q == null ? Mono.empty() : q.close().onErrorResume(e -> Mono.empty()),
                 c == null ? Mono.empty() : c.close().onErrorResume(e -> Mono.empty()),
@@ -247,7 +247,7 @@ final class LaunchAttempt {
 
     private VmLaunchException describe(Throwable cause, OptionalInt exit, List<String> qemuTail, List<String> consoleTail) {
         StringBuilder m = new StringBuilder(name).append(" on ").append(host.name()).append(" failed to boot: ")
-                .append(oneLine(cause));
+                .append(Messages.oneLine(cause));
         if (exit.isPresent() && !String.valueOf(cause.getMessage()).contains("exited with status")) {
             m.append("; QEMU exited with status ").append(exit.getAsInt());
         }
@@ -255,8 +255,4 @@ final class LaunchAttempt {
         return new VmLaunchException(name, m.toString(), cause, exit, qemuTail, consoleTail);
     }
 
-    private static String oneLine(Throwable t) {
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return message.strip().replaceAll("\\s*\\R\\s*", " ");
-    }
 }

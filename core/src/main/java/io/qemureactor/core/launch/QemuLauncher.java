@@ -1,6 +1,5 @@
 package io.qemureactor.core.launch;
 
-import io.qemureactor.console.SerialConsole;
 import io.qemureactor.core.cmdline.QemuCommandLine;
 import io.qemureactor.core.cmdline.RunLayout;
 import io.qemureactor.core.host.Host;
@@ -131,9 +130,5 @@ public final class QemuLauncher {
         }
         InetSocketAddress inet = (InetSocketAddress) address;
         return PeerAddress.tcp(inet.getHostString(), inet.getPort());
-    }
-
-    static Mono<SerialConsole> noConsole() {
-        return Mono.empty();
     }
 }

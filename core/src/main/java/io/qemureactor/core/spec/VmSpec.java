@@ -462,8 +462,7 @@ public final class VmSpec {
                     }
                 });
                 MacAddress mac = mac(v, macOwners, field + ".mac", nic.mac(), () -> MacAddress.seedDefault(vmOctet, n));
-                OptionalInt slot = nic.pciSlot().isPresent() ? nic.pciSlot()
-                        : OptionalInt.of(n + VHOST_USER_SLOT_OFFSET);
+                OptionalInt slot = vhostUserSlot(nic, n);
                 if (mac != null) {
                     out.add(new NicAssignment("vhost" + n, NicAssignment.NicKind.VHOST_USER, mac, slot,
                             Optional.of(nic.socket())));
@@ -504,8 +503,7 @@ public final class VmSpec {
             }
             for (int i = 0; i < vhostUserNics.size(); i++) {
                 VhostUserNic nic = vhostUserNics.get(i);
-                plan.add("vhostUser[" + i + "]",
-                        nic.pciSlot().isPresent() ? nic.pciSlot() : OptionalInt.of(i + 1 + VHOST_USER_SLOT_OFFSET));
+                plan.add("vhostUser[" + i + "]", vhostUserSlot(nic, i + 1));
             }
             if (bootSource instanceof BootSource.DiskImage) {
                 plan.add("bootSource", OptionalInt.empty());
@@ -561,5 +559,10 @@ public final class VmSpec {
     public int hashCode() {
         return Objects.hash(id, name, arch, smp, memoryMib, memoryBackend, accelerator, cpuModel, bootSource,
                 userNetwork, virtioNics, vhostUserNics, serialConsole, qgaIsaSerial, qgaVirtioSerial, extraArgs);
+    }
+
+    /** The PCI slot of the {@code n}-th vhost-user NIC (from 1): its own, else the seed's n + 5. */
+    private static OptionalInt vhostUserSlot(VhostUserNic nic, int n) {
+        return nic.pciSlot().isPresent() ? nic.pciSlot() : OptionalInt.of(n + VHOST_USER_SLOT_OFFSET);
     }
 }
