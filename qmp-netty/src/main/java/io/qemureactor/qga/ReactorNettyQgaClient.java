@@ -201,7 +201,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
                     waiter = null;
                 }
             });
-            onEventLoop(w, () -> write.get().addListener(f -> {
+            onEventLoop(what, sink, () -> write.get().addListener(f -> {
                 if (!f.isSuccess()) {
                     w.fail(closedError("sending " + what));
                 }
@@ -224,8 +224,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
             }
             // an error reply may still come: resynchronising discards it
             inSync = false;
-            ReplyWaiter ignored = new ReplyWaiter(what, m -> false, sink);
-            onEventLoop(ignored, () -> channel.writeAndFlush(request).addListener(f -> {
+            onEventLoop(what, sink, () -> channel.writeAndFlush(request).addListener(f -> {
                 if (f.isSuccess()) {
                     sink.success();
                 } else {
@@ -235,7 +234,8 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
         });
     }
 
-    private void onEventLoop(ReplyWaiter w, Runnable task) {
+    /** Runs {@code task} on the channel's event loop; fails {@code sink} if the loop is gone. */
+    private void onEventLoop(String what, MonoSink<?> sink, Runnable task) {
         EventLoop loop = channel.eventLoop();
         try {
             if (loop.inEventLoop()) {
@@ -244,7 +244,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
                 loop.execute(task);
             }
         } catch (RuntimeException e) { // loop shut down
-            w.fail(closedError("sending " + w.what));
+            sink.error(closedError("sending " + what));
         }
     }
 

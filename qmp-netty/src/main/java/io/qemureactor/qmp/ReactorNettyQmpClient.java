@@ -198,8 +198,7 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
                 }
             }
             if (entry == null) {
-                QmpException protocolError = failure;
-                sink.error(protocolError != null ? protocolError : closedError("sending " + command, ioCause));
+                sink.error(endError("sending " + command));
                 return;
             }
             Disposable deadline;
@@ -349,7 +348,7 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
             }
             log.warn(protocolError.getMessage());
         } else if (cause instanceof IOException) {
-            ioCause = cause;
+            ioCause = cause; // the reason named in the "closed" errors that follow
             log.debug("{}: I/O error: {}", address, cause.toString());
         } else {
             ioCause = cause;
@@ -371,13 +370,11 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
             if (entry.closesConnection && protocolError == null) {
                 entry.complete(Json.object()); // quit: the EOF is its answer
             } else {
-                entry.fail(protocolError != null ? protocolError
-                        : closedError("waiting for the reply to " + entry.command, ioCause));
+                entry.fail(endError("waiting for the reply to " + entry.command));
             }
         }
         if (greeting == null) {
-            greetingSink.tryEmitError(protocolError != null ? protocolError
-                    : closedError("waiting for the QMP greeting", ioCause));
+            greetingSink.tryEmitError(endError("waiting for the QMP greeting"));
         }
         if (protocolError != null) {
             eventSink.tryEmitError(protocolError);
@@ -392,6 +389,12 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
             eventSink.tryEmitError(closed);
             closeSink.tryEmitError(closed);
         }
+    }
+
+    /** Why the session can take no more: its protocol error, else "closed while {@code what}". */
+    private QmpException endError(String what) {
+        QmpException protocolError = failure;
+        return protocolError != null ? protocolError : closedError(what, ioCause);
     }
 
     private QmpConnectionClosedException closedError(String what, Throwable cause) {

@@ -1,6 +1,7 @@
 package io.qemureactor.core.function;
 
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** Parameter checks shared by the generators; every message starts with the parameter's name. */
@@ -8,6 +9,8 @@ final class Checks {
 
     /** One word of a config file or CLI line: no whitespace, no control characters, no braces. */
     private static final Pattern TOKEN = Pattern.compile("[^\\s\\p{Cntrl}{}]+");
+    /** A DPDK core list: {@code 1-3}, {@code 1,3-4}. */
+    private static final Pattern CORELIST = Pattern.compile("\\d{1,4}(-\\d{1,4})?(,\\d{1,4}(-\\d{1,4})?)*");
 
     private Checks() {
     }
@@ -19,6 +22,16 @@ final class Checks {
         if (!TOKEN.matcher(value).matches()) {
             throw new InvalidFunctionConfigException(parameter, "'" + PciAddress.printable(value)
                     + "' must be one word without spaces, control characters or braces");
+        }
+        return value;
+    }
+
+    /** A non-null DPDK core list; the message shows {@code example} (e.g. "1-3 or 1,3-4"). */
+    static String corelist(String parameter, String value, String example) {
+        Objects.requireNonNull(value, parameter);
+        if (!CORELIST.matcher(value).matches()) {
+            throw new InvalidFunctionConfigException(parameter, "'" + PciAddress.printable(value)
+                    + "' is not a core list like " + example);
         }
         return value;
     }

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * DPDK testpmd's argv: EAL options, {@code --}, application options, in the order and spelling of CSIT's
@@ -28,7 +27,6 @@ public final class TestpmdCommandLine {
     /** Where Debian's {@code dpdk} package installs testpmd (the guest runs the host's binaries). */
     public static final Path DEFAULT_BINARY = Path.of("/usr/bin/dpdk-testpmd");
 
-    private static final Pattern CORELIST = Pattern.compile("\\d{1,4}(-\\d{1,4})?(,\\d{1,4}(-\\d{1,4})?)*");
 
     /** testpmd's packet forwarding modes the seed used. */
     public enum ForwardMode {
@@ -124,12 +122,7 @@ public final class TestpmdCommandLine {
 
         /** EAL {@code -l}: the lcores, e.g. {@code 0-1}. Required. */
         public Builder corelist(String cores) {
-            Objects.requireNonNull(cores, "corelist");
-            if (!CORELIST.matcher(cores).matches()) {
-                throw new InvalidFunctionConfigException("corelist", "'" + PciAddress.printable(cores)
-                        + "' is not a core list like 0-1 or 0,2-3");
-            }
-            this.corelist = cores;
+            this.corelist = Checks.corelist("corelist", cores, "0-1 or 0,2-3");
             return this;
         }
 

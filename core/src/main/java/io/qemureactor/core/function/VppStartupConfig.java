@@ -30,7 +30,6 @@ public final class VppStartupConfig {
     /** Where the seed's VPP served its binary API (CSIT's {@code Constants.SOCKSVR_PATH}). */
     public static final String DEFAULT_SOCKSVR = "/run/vpp/api.sock";
 
-    private static final Pattern CORELIST = Pattern.compile("\\d{1,4}(-\\d{1,4})?(,\\d{1,4}(-\\d{1,4})?)*");
     private static final Pattern PLUGIN = Pattern.compile("[A-Za-z0-9_.-]+");
 
     /** A plugin's state in the {@code plugins} stanza. */
@@ -239,12 +238,7 @@ public final class VppStartupConfig {
 
         /** Worker cores as a DPDK core list, e.g. {@code 1-3} or {@code 1,3-4}. */
         public Builder cpuCorelistWorkers(String corelist) {
-            Objects.requireNonNull(corelist, "cpu.corelist-workers");
-            if (!CORELIST.matcher(corelist).matches()) {
-                throw new InvalidFunctionConfigException("cpu.corelist-workers", "'" + PciAddress.printable(corelist)
-                        + "' is not a core list like 1-3 or 1,3-4");
-            }
-            this.cpuCorelistWorkers = Optional.of(corelist);
+            this.cpuCorelistWorkers = Optional.of(Checks.corelist("cpu.corelist-workers", corelist, "1-3 or 1,3-4"));
             return this;
         }
 

@@ -10,6 +10,7 @@ import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.launch.RunFolderPreparer;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.BootSource;
+import io.qemureactor.core.spec.HugepageSize;
 import io.qemureactor.core.spec.SerialConsole;
 import io.qemureactor.core.spec.VmSpec;
 import io.qemureactor.core.vm.RunningVm;
@@ -67,7 +68,6 @@ public record KernelVm(KernelVmFunction function, int hugepages, String kernelAr
     public static final int SEED_HUGEPAGES = 256;
     /** Guest memory left for the kernel and the function's ordinary pages, beside the huge pages. */
     public static final int MIN_FREE_MEMORY_MIB = 128;
-    private static final int HUGEPAGE_MIB = 2;
 
     public KernelVm {
         Objects.requireNonNull(function, "function");
@@ -170,7 +170,7 @@ public record KernelVm(KernelVmFunction function, int hugepages, String kernelAr
             throw new InvalidFunctionConfigException("serialConsole", "the readiness probe reads the console: "
                     + "it must be SerialConsole.unixSocket(), not " + base.serialConsole().getClass().getSimpleName());
         }
-        long hugeMib = (long) hugepages * HUGEPAGE_MIB;
+        long hugeMib = (long) hugepages * HugepageSize.SIZE_2M.mib();
         if (hugepages > 0 && hugeMib + MIN_FREE_MEMORY_MIB > base.memoryMib()) {
             throw new InvalidFunctionConfigException("hugepages", hugepages + " x 2 MiB = " + hugeMib + " MiB does not fit in "
                     + base.memoryMib() + " MiB of guest memory (" + MIN_FREE_MEMORY_MIB + " MiB must stay free): "
