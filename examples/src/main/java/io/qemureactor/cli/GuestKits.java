@@ -1,26 +1,19 @@
 package io.qemureactor.cli;
 
 import io.qemureactor.core.guest.GuestKit;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.time.Duration;
 
 /**
  * The test guest for the commands that boot it, and only for them: {@code --help}, {@code qmp},
- * {@code bench qmp} and a boot of the user's own kernel never build or download it.
- *
- * <p>The {@code ./qemu-reactor} launcher names the repository's kit builder in
- * {@value #BUILDER_ENV}; the first command that needs the kit runs it (it returns in about a
- * second when the kit is up to date, since its stamp hashes the builder's inputs) and then
- * locates the kit. Without the variable (the jar run directly) the kit must already exist.
+ * {@code bench qmp} and a boot of the user's own kernel never build or download it. The first
+ * command that needs it runs the kit builder shipped in the jar ({@link GuestKit#ensure}): about a
+ * second when the kit is up to date, a download and a build the first time.
  */
 public final class GuestKits {
 
-    /** The environment variable that names the kit builder ({@code scripts/build-guest}). */
-    public static final String BUILDER_ENV = "QEMU_REACTOR_GUEST_BUILDER";
+    /** A first build downloads ~70 MB; a slow mirror gets this long before the command gives up. */
+    private static final Duration BUILD_LIMIT = Duration.ofMinutes(20);
 
     private static GuestKit located;
 
@@ -28,46 +21,24 @@ public final class GuestKits {
     }
 
     /**
-     * The test guest kit, built first when the launcher named a builder; a kit that cannot be
-     * built or found fails with a one-line {@link CliFailure}. The build runs once per process.
+     * The test guest kit in its default home, built or checked first; a kit that cannot be built
+     * fails with a one-line {@link CliFailure}. The check runs once per process.
      */
     public static synchronized GuestKit locate() {
         if (located == null) {
-            String builder = System.getenv(BUILDER_ENV);
-            if (builder != null && !builder.isBlank()) {
-                build(builder, System.err);
-            }
-            try {
-                located = GuestKit.locate();
-            } catch (IllegalStateException e) {
-                throw CliFailure.usage(e.getMessage());
-            }
+            located = build(false, System.err);
         }
         return located;
     }
 
-    /** Runs the builder in the foreground, its output passed on to {@code out} line by line. */
-    private static void build(String builder, PrintStream out) {
-        ProcessBuilder pb = new ProcessBuilder(List.of(builder)).redirectErrorStream(true);
-        pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
-        int status;
+    /** Builds (or, with {@code force}, rebuilds) the kit in its default home, the builder's lines on {@code out}. */
+    static GuestKit build(boolean force, PrintStream out) {
         try {
-            Process p = pb.start();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    out.println(line);
-                }
-            }
-            status = p.waitFor();
-        } catch (IOException e) {
-            throw CliFailure.usage("cannot run the guest kit builder " + builder + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw CliFailure.usage("interrupted while building the test guest");
-        }
-        if (status != 0) {
-            throw CliFailure.usage("building the test guest failed (" + builder + " exited with " + status
-                    + "); its last lines are above");
+            return (force ? GuestKit.rebuild(GuestKit.defaultHome(), out::println)
+                    : GuestKit.ensure(GuestKit.defaultHome(), out::println))
+                    .block(BUILD_LIMIT);
+        } catch (IllegalStateException e) {
+            throw CliFailure.usage(e.getMessage());
         }
     }
 }
