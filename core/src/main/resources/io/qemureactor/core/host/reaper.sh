@@ -8,7 +8,9 @@
 # stdin's end means the engine is gone (its JVM died, or its SSH session dropped). Unless another
 # reaper adopted STATE_DIR within GRACE_SECONDS (the engine reconnected), every tracked pid that is
 # still the process it was (same start time in /proc/PID/stat) gets SIGTERM, then SIGKILL; then the
-# folders and STATE_DIR are removed.
+# folders and STATE_DIR are removed. So does every process whose argv names a tracked folder: that
+# covers a process the engine started but died before it could say its pid (the folder is tracked
+# first), and its helpers; run folders are private and randomly named, so no one else's argv has them.
 
 dir=$1
 grace=${2:-0}
@@ -37,10 +39,29 @@ same() {
     [ -n "$st" ] && [ "$st" = "$2" ]
 }
 
-# runs "$1 PID" for every tracked pid that is still its process; n=how many
+# records as s.PID every process whose argv names a tracked folder (one grep over /proc; the folders
+# are read from a file so that grep's own argv does not name them)
+scan() {
+    : >"$dir/folders"
+    for e in "$dir"/e.*; do
+        [ -f "$e" ] || continue
+        read -r pid start folder <"$e" || continue
+        case $folder in /?*) echo "$folder" >>"$dir/folders" ;; esac
+    done
+    [ -s "$dir/folders" ] || return 0
+    for f in $(grep -alF -f "$dir/folders" /proc/[0-9]*/cmdline 2>/dev/null); do
+        pid=${f#/proc/}
+        pid=${pid%/cmdline}
+        [ "$pid" = $$ ] && continue
+        starttime "$pid"
+        [ -n "$st" ] && echo "$pid $st -" >"$dir/s.$pid"
+    done
+}
+
+# runs "$1 PID" for every tracked or scanned pid that is still its process; n=how many
 each_live() {
     n=0
-    for e in "$dir"/e.*; do
+    for e in "$dir"/e.* "$dir"/s.*; do
         [ -f "$e" ] || continue
         read -r pid start folder <"$e" || continue
         if same "$pid" "$start"; then
@@ -75,6 +96,7 @@ if [ "$owner" != $$ ]; then
     exit 0
 fi
 echo "reaper $$: stopping what is left"
+scan
 
 each_live -TERM
 tries=0
@@ -90,7 +112,7 @@ while [ "$n" -gt 0 ] && [ $tries -lt 10 ]; do
     tries=$((tries + 1))
     each_live
 done
-for e in "$dir"/e.*; do
+for e in "$dir"/e.* "$dir"/s.*; do
     [ -f "$e" ] || continue
     read -r pid start folder <"$e"
     case $folder in /?*) rm -rf -- "$folder" ;; esac
