@@ -205,6 +205,7 @@ public final class SshHost implements Host {
                 jsch.addIdentity(target.identity().get().toString());
             }
             if (Files.exists(target.knownHosts())) {
+                KnownHostsFile.check(target.knownHosts());
                 jsch.setKnownHosts(target.knownHosts().toString());
             }
             Session s = jsch.getSession(target.user(), target.host(), target.port());
