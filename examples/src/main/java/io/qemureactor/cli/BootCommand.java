@@ -154,6 +154,10 @@ final class BootCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Leave the VMs running and print how to reach them.")
     boolean keep;
 
+    @Option(names = "--hold", description = "After the report, keep the VMs up until standard input ends (Ctrl-D) "
+            + "or the command is interrupted, then shut them down.")
+    boolean hold;
+
     @Option(names = "--json", description = "Print one JSON document instead of progress lines and a table.")
     boolean json;
 
@@ -249,6 +253,9 @@ final class BootCommand implements Callable<Integer> {
                 report.printKept(out);
             }
         }
+        if (hold && !keep) {
+            holdUntilEndOfInput(out);
+        }
         if (!keep) {
             run.shutdown();
             if (!json) {
@@ -263,6 +270,23 @@ final class BootCommand implements Callable<Integer> {
                     + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more)" : ""));
         }
         return 0;
+    }
+
+    /** {@code --hold}: the VMs stay up while standard input is open; Ctrl-C (the shutdown hook) works as ever. */
+    private void holdUntilEndOfInput(PrintWriter out) {
+        if (!json) {
+            out.println("holding the VMs until the end of input (Ctrl-D)");
+            out.flush();
+        }
+        byte[] discard = new byte[4096];
+        try {
+            // the CLI's edge: its main thread has nothing else to do than wait for the user
+            while (System.in.read(discard) >= 0) {
+                // input is not a command: only its end matters
+            }
+        } catch (java.io.IOException e) {
+            // a closed or broken stdin ends the hold like Ctrl-D
+        }
     }
 
     /** What came up (vCPU threads, guest NICs) and what did not. */
@@ -347,6 +371,9 @@ final class BootCommand implements Callable<Integer> {
         }
         if (nics < 0) {
             throw CliFailure.usage("--nics must be 0 or more, got " + nics);
+        }
+        if (hold && keep) {
+            throw CliFailure.usage("--hold and --keep exclude each other: --hold stops the VMs when input ends, --keep never");
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw CliFailure.usage("--timeout must be positive");

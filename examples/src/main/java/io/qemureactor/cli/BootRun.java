@@ -8,16 +8,10 @@ import io.qemureactor.core.fleet.FleetResult;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.vm.RunningVm;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -31,40 +25,30 @@ import reactor.core.publisher.Mono;
  * is thrown; when the JVM is asked to stop (Ctrl-C, SIGTERM) a shutdown hook disposes the fleet and
  * waits, bounded, until every VM of this run is gone. Only after {@link #keep()} do the VMs outlive it.
  *
- * <p>The fleet stops the VMs it has up itself; a boot it cancels (all-or-nothing, or disposed) is
- * cleaned up by the launcher, asynchronously (the process is killed, then its run folder removed).
- * This run waits for that by watching, on every host, the run folders it did not see before it
- * started: a launch's folder is removed only after its QEMU has exited.
+ * <p>Teardown is the fleet's {@link Fleet#disposeLater()}: it completes once every QEMU of this run is
+ * gone and every run folder removed, the launches it cancelled included. Should this JVM die
+ * without a chance to run the hook (SIGKILL), each host's reaper stops the VMs instead.
  */
 final class BootRun {
 
     private static final Logger log = LoggerFactory.getLogger(BootRun.class);
-    /** How long a teardown may take: the fleet's stops first, then waiting for cancelled launches to clean up. */
-    static final Duration KILL_WAIT = Duration.ofSeconds(30);
-    static final Duration CLEANUP_WAIT = Duration.ofSeconds(30);
-    private static final Duration POLL = Duration.ofMillis(200);
+    /** How long a teardown may take: every VM killed and reaped, every run folder removed. */
+    static final Duration KILL_WAIT = Duration.ofSeconds(60);
 
     private enum State { RUNNING, KEPT, DONE }
 
     private final Fleet fleet;
-    private final List<FleetHost> hosts;
-    private final List<String> names;
-    private final String runBase;
     private final FleetProgress progress;
     private final Object lock = new Object();
     private State state = State.RUNNING;
     private boolean interrupted;
     private Disposable current;
     private List<RunningVm> running = List.of();
-    private final Map<FleetHost, Set<String>> foldersBefore = new LinkedHashMap<>();
     private final CompletableFuture<Void> tornDown = new CompletableFuture<>();
 
     BootRun(QemuLauncher launcher, List<FleetHost> hosts, List<FleetMember> members, FleetOptions options,
             FleetProgress progress) {
         this.fleet = Fleet.boot(launcher, hosts, members, options);
-        this.hosts = List.copyOf(hosts);
-        this.names = members.stream().map(FleetMember::name).toList();
-        this.runBase = launcher.options().runBase();
         this.progress = progress;
     }
 
@@ -75,9 +59,6 @@ final class BootRun {
      */
     FleetResult boot() {
         try {
-            for (FleetHost h : hosts) {
-                foldersBefore.put(h, listRunBase(h));
-            }
             fleet.events().subscribe(progress, e -> log.debug("fleet events: {}", e.toString()));
             progress.start();
             FleetResult result = await(fleet.ready());
@@ -137,13 +118,8 @@ final class BootRun {
             state = State.KEPT;
             vms = running;
         }
-        Flux.fromIterable(vms).flatMap(vm -> Mono.whenDelayError(
-                        vm.qmp().close(),
-                        vm.console().map(c -> c.close()).orElse(Mono.empty()),
-                        vm.spec().qgaIsaSerial() || vm.spec().qgaVirtioSerial()
-                                ? vm.qga().flatMap(a -> a.close()) : Mono.empty())
-                .onErrorResume(e -> {
-                    log.debug("{}: closing the sessions: {}", vm.name(), e.toString());
+        Flux.fromIterable(vms).flatMap(vm -> vm.detach().onErrorResume(e -> {
+                    log.debug("{}: detaching: {}", vm.name(), e.toString());
                     return Mono.empty();
                 }))
                 .then()
@@ -167,9 +143,9 @@ final class BootRun {
     }
 
     /**
-     * Disposes the fleet (it kills what is up and cancels the boots under way), waits until it is over,
-     * then until the cancelled launches have cleaned up. The first caller does it; a concurrent one (the
-     * shutdown hook while the command tears down) waits for it.
+     * Disposes the fleet (it kills what is up and cancels the boots under way) and waits until it is over:
+     * every QEMU of this run gone, every run folder removed. The first caller does it; a concurrent one
+     * (the shutdown hook while the command tears down) waits for it.
      */
     private void tearDown() {
         boolean mine;
@@ -179,66 +155,18 @@ final class BootRun {
         }
         if (!mine) {
             try {
-                tornDown.get(KILL_WAIT.plus(CLEANUP_WAIT).toMillis(), TimeUnit.MILLISECONDS);
+                tornDown.get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 log.debug("waiting for the teardown: {}", e.toString());
             }
             return;
         }
         try {
-            fleet.dispose();
-            try {
-                fleet.events().then().block(KILL_WAIT);
-            } catch (RuntimeException e) {
-                log.warn("the fleet did not end within {} s: {}", KILL_WAIT.toSeconds(), e.toString());
-            }
-            Map<String, Set<String>> left = awaitLaunchFoldersGone(CLEANUP_WAIT);
-            if (!left.isEmpty()) {
-                log.warn("run folders still present after {} s: {}", CLEANUP_WAIT.toSeconds(), left);
-            }
+            fleet.disposeLater().block(KILL_WAIT);
         } catch (RuntimeException e) {
-            log.warn("teardown: {}", e.toString());
+            log.warn("the fleet's VMs were not gone within {} s: {}", KILL_WAIT.toSeconds(), e.toString());
         } finally {
             tornDown.complete(null);
-        }
-    }
-
-    /** Waits until no run folder of this run's VM names remains that was not there before; returns what is left, by host. */
-    private Map<String, Set<String>> awaitLaunchFoldersGone(Duration bound) {
-        Pattern ours = Pattern.compile("(" + names.stream().map(Pattern::quote).collect(Collectors.joining("|"))
-                + ")-[0-9a-f]+");
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (true) {
-            Map<String, Set<String>> left = new LinkedHashMap<>();
-            for (FleetHost h : hosts) {
-                Set<String> now = new HashSet<>(listRunBase(h));
-                now.removeAll(foldersBefore.getOrDefault(h, Set.of()));
-                now.removeIf(name -> !ours.matcher(name).matches());
-                if (!now.isEmpty()) {
-                    left.put(h.name(), now);
-                }
-            }
-            if (left.isEmpty() || System.nanoTime() > deadline) {
-                return left;
-            }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return left;
-            }
-        }
-    }
-
-    private Set<String> listRunBase(FleetHost h) {
-        try {
-            return h.host().exec(List.of("sh", "-c", "ls -A1 -- \"$1\" 2>/dev/null; true", "sh", runBase))
-                    .map(r -> r.stdout().lines().map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet()))
-                    .blockOptional(Duration.ofSeconds(30))
-                    .orElse(Set.of());
-        } catch (RuntimeException e) {
-            log.debug("cannot list {} on {}: {}", runBase, h.name(), e.toString());
-            return Set.of();
         }
     }
 }

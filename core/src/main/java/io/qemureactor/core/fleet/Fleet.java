@@ -67,6 +67,8 @@ public final class Fleet implements Disposable {
     }
 
     private final VmStarter starter;
+    /** Completes when the starter's cancelled and failed launches have cleaned up ({@link QemuLauncher#settled()}). */
+    private final Mono<Void> launchesSettled;
     private final List<FleetHost> hosts;
     private final List<FleetMember> members;
     private final FleetOptions options;
@@ -85,8 +87,10 @@ public final class Fleet implements Disposable {
     private String abortCause = "the fleet's boot was cancelled";
     private volatile boolean disposed;
 
-    private Fleet(VmStarter starter, List<FleetHost> hosts, List<FleetMember> members, FleetOptions options) {
+    private Fleet(VmStarter starter, Mono<Void> launchesSettled, List<FleetHost> hosts, List<FleetMember> members,
+                  FleetOptions options) {
         this.starter = Objects.requireNonNull(starter, "starter");
+        this.launchesSettled = Objects.requireNonNull(launchesSettled, "launchesSettled");
         this.hosts = List.copyOf(hosts);
         this.members = List.copyOf(members);
         this.options = Objects.requireNonNull(options, "options");
@@ -104,12 +108,12 @@ public final class Fleet implements Disposable {
     public static Fleet boot(QemuLauncher launcher, List<FleetHost> hosts, List<FleetMember> members,
                              FleetOptions options) {
         Objects.requireNonNull(launcher, "launcher");
-        return new Fleet(launcher::start, hosts, members, options);
+        return new Fleet(launcher::start, launcher.settled(), hosts, members, options);
     }
 
     /** The same with another starter: the unit tests' seam for injecting failures. */
     static Fleet boot(VmStarter starter, List<FleetHost> hosts, List<FleetMember> members, FleetOptions options) {
-        return new Fleet(starter, hosts, members, options);
+        return new Fleet(starter, Mono.empty(), hosts, members, options);
     }
 
     public List<FleetHost> hosts() {
@@ -161,18 +165,30 @@ public final class Fleet implements Disposable {
     /**
      * Stops every VM of the fleet, concurrently, with {@link FleetOptions#shutdownPolicy()}, and
      * gives their reservations back; a boot still in progress is cancelled first (its VMs are
-     * killed). Completes when every VM is gone; idempotent.
+     * killed). Completes when every VM is gone — its QEMU reaped, its run folder removed, the
+     * cancelled launches' too; idempotent.
      */
     public Mono<Void> shutdown() {
-        return stopAll(false, "the fleet was shut down during its boot");
+        return afterLaunchesSettled(stopAll(false, "the fleet was shut down during its boot"));
     }
 
-    /** Stops everything the fleet started, without waiting: a cancelled boot, and every VM killed. */
+    /**
+     * Stops everything the fleet started, fast: the boot in progress cancelled, every VM killed.
+     * Completes when every process the fleet started is gone (reaped: no {@code /proc/PID} left)
+     * and every run folder removed, the cancelled launches' included (reactor-netty's
+     * {@code disposeLater()}). Idempotent.
+     */
+    public Mono<Void> disposeLater() {
+        return Mono.defer(() -> {
+            disposed = true;
+            return afterLaunchesSettled(stopAll(true, "the fleet was disposed during its boot"));
+        });
+    }
+
+    /** {@link #disposeLater()} without waiting for it. */
     @Override
     public void dispose() {
-        disposed = true;
-        stopAll(true, "the fleet was disposed during its boot")
-                .subscribe(v -> { }, e -> log.warn("fleet dispose: {}", e.toString()));
+        disposeLater().subscribe(v -> { }, e -> log.warn("fleet dispose: {}", e.toString()));
     }
 
     @Override
@@ -383,6 +399,11 @@ public final class Fleet implements Disposable {
     }
 
     // ---- stopping
+
+    /** {@code stops}, then the launcher's cleanups of the boots it cancelled, whether {@code stops} failed or not. */
+    private Mono<Void> afterLaunchesSettled(Mono<Void> stops) {
+        return stops.onErrorResume(e -> launchesSettled.then(Mono.error(e))).then(launchesSettled);
+    }
 
     private Mono<Void> stopAll(boolean kill, String cause) {
         return Mono.defer(() -> {

@@ -30,6 +30,23 @@ public interface Host {
      */
     Mono<HostProcess> start(List<String> argv, String logFile);
 
+    /**
+     * Starts a long-running helper from an argv list whose stdin this JVM holds open
+     * ({@link TetheredProcess}): its end of input tells the helper that this JVM is gone. Output is
+     * appended to {@code logFile}. Hosts that cannot do this fail with {@link UnsupportedOperationException}.
+     */
+    default Mono<TetheredProcess> startTethered(List<String> argv, String logFile) {
+        return Mono.error(new UnsupportedOperationException(name() + " cannot start a tethered process"));
+    }
+
+    /**
+     * This host's {@link Reaper}: whoever starts a process here registers its pid and folder with it, so
+     * that they are stopped and removed if this JVM dies. Hosts without one return {@link Reaper#none()}.
+     */
+    default Reaper reaper() {
+        return Reaper.none();
+    }
+
     /** Creates {@code path} and its parents, the last one private to the user (mode 0700). */
     Mono<Void> createPrivateFolder(String path);
 

@@ -31,6 +31,8 @@ public final class LocalHost implements Host {
 
     private static final LocalHost INSTANCE = new LocalHost();
 
+    private final Reaper reaper = Reaper.forHost(this, Reaper.LOCAL_GRACE);
+
     private LocalHost() {
     }
 
@@ -84,6 +86,31 @@ public final class LocalHost implements Host {
                 throw new HostException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
             }
         }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** Through a pipe, which the kernel closes when this JVM ends, however it ends. */
+    @Override
+    public Mono<TetheredProcess> startTethered(List<String> argv, String logFile) {
+        List<String> command = List.copyOf(argv);
+        return Mono.fromCallable(() -> {
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(logFile).toFile()));
+            try {
+                return (TetheredProcess) new LocalTetheredProcess(builder.start());
+            } catch (IOException e) {
+                if (isMissingProgram(e)) {
+                    throw notFound(command.get(0));
+                }
+                throw new HostException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public Reaper reaper() {
+        return reaper;
     }
 
     /** In-process: a check that spawns no {@code test} process (a few milliseconds per launch saved). */

@@ -41,6 +41,7 @@ public final class SshHost implements Host {
     private static final int SHELL_NOT_FOUND = 127;
 
     private final SshTarget target;
+    private final Reaper reaper = Reaper.forHost(this, Reaper.sshGrace());
     private final Object lock = new Object();
     private Session session;
     private boolean closed;
@@ -98,6 +99,17 @@ public final class SshHost implements Host {
                         .doOnCancel(running.channel::disconnect));
     }
 
+    /** The exec channel is the helper's stdin: sshd ends it when the channel or the session ends. */
+    @Override
+    public Mono<TetheredProcess> startTethered(List<String> argv, String logFile) {
+        return SshTetheredProcess.start(this, List.copyOf(argv), logFile);
+    }
+
+    @Override
+    public Reaper reaper() {
+        return reaper;
+    }
+
     /** Completes with the exit status when the channel of a started process closes. */
     Mono<Integer> awaitClose(ChannelExec channel) {
         return Flux.interval(Duration.ofMillis(1), CLOSE_POLL)
@@ -148,9 +160,10 @@ public final class SshHost implements Host {
         });
     }
 
+    /** Closes the reaper's input first (what is still tracked here is stopped after its grace), then the session. */
     @Override
     public Mono<Void> close() {
-        return Mono.<Void>fromRunnable(() -> {
+        return reaper.close().onErrorResume(e -> Mono.empty()).then(Mono.<Void>fromRunnable(() -> {
             Session s;
             synchronized (lock) {
                 closed = true;
@@ -160,7 +173,7 @@ public final class SshHost implements Host {
             if (s != null) {
                 s.disconnect();
             }
-        }).subscribeOn(Schedulers.boundedElastic());
+        }).subscribeOn(Schedulers.boundedElastic()));
     }
 
     @Override
@@ -192,6 +205,7 @@ public final class SshHost implements Host {
                 jsch.addIdentity(target.identity().get().toString());
             }
             if (Files.exists(target.knownHosts())) {
+                KnownHostsFile.check(target.knownHosts());
                 jsch.setKnownHosts(target.knownHosts().toString());
             }
             Session s = jsch.getSession(target.user(), target.host(), target.port());
@@ -232,7 +246,7 @@ public final class SshHost implements Host {
     }
 
     /** One string for the remote shell: each argument quoted, under {@code sudo -n} if the target asks. */
-    private String remoteCommand(List<String> argv) {
+    String remoteCommand(List<String> argv) {
         return (target.sudo() ? "sudo -n " : "") + ShellQuoting.join(argv);
     }
 

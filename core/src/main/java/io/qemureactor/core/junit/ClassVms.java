@@ -369,14 +369,11 @@ final class ClassVms implements AutoCloseable {
             } catch (TimeoutException e) {
                 problems.add("the VMs did not stop within " + settings.shutdown().toSeconds()
                         + " s (@QemuVms shutdownTimeoutSeconds): killed");
-                killFleet();
+                killFleet(problems);
             } catch (RuntimeException | Error e) {
                 problems.add("stopping the VMs failed: " + e + "; killed");
-                killFleet();
+                killFleet(problems);
             }
-        }
-        for (RunningVm vm : vms) {
-            killIfAlive(vm).ifPresent(problems::add);
         }
         removeRunBase(problems);
         if (!problems.isEmpty()) {
@@ -389,29 +386,17 @@ final class ClassVms implements AutoCloseable {
         }
     }
 
-    private void killFleet() {
-        fleet.dispose();
+    /**
+     * Kills what the fleet started and waits until it is gone: {@link Fleet#disposeLater()} completes only
+     * when every QEMU has been reaped and every run folder removed, so nothing here looks for pids itself.
+     * (Should this JVM die instead, the host's reaper stops them.)
+     */
+    private void killFleet(List<String> problems) {
         try {
-            Sync.await(fleet.events().then(), KILL_WAIT);
+            Sync.await(fleet.disposeLater(), KILL_WAIT);
         } catch (TimeoutException | RuntimeException e) {
-            log.warn("{}: the killed fleet did not report its end within {} s: {}", testClass.getSimpleName(),
-                    KILL_WAIT.toSeconds(), e.toString());
+            problems.add("the killed VMs were not gone within " + KILL_WAIT.toSeconds() + " s: " + e);
         }
-    }
-
-    /** The last resort, by the exact pid and only if it is still a QEMU: nothing of the class may outlive it. */
-    private static Optional<String> killIfAlive(RunningVm vm) {
-        if (!(vm.host() instanceof LocalHost)) {
-            return Optional.empty();
-        }
-        Optional<ProcessHandle> process = ProcessHandle.of(vm.pid())
-                .filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(c -> c.contains("qemu")).orElse(true));
-        if (process.isEmpty()) {
-            return Optional.empty();
-        }
-        process.get().destroyForcibly();
-        return Optional.of(vm.name() + " (pid " + vm.pid() + ") was still running after the fleet stopped: killed");
     }
 
     private void removeRunBase(List<String> problems) {

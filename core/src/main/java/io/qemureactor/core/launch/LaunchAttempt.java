@@ -6,6 +6,7 @@ import io.qemureactor.core.cmdline.QemuCommandLine;
 import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.HostProcess;
 import io.qemureactor.core.host.OutputTail;
+import io.qemureactor.core.host.Reaper;
 import io.qemureactor.core.probe.BootContext;
 import io.qemureactor.core.probe.BootFailedException;
 import io.qemureactor.core.probe.BootProbe;
@@ -49,6 +50,7 @@ final class LaunchAttempt {
     private final LaunchOptions options;
     private final long startedNanos;
     private final String name;
+    private final PendingCleanups cleanups;
 
     private final Object lock = new Object();
     private boolean folderCreated;
@@ -57,6 +59,8 @@ final class LaunchAttempt {
     private QmpClient qmp;
     private SerialConsole console;
     private Mono<QgaClient> agent;
+    /** The run folder's (and then QEMU's) entry in the host's reaper: if this JVM dies, the reaper removes them. */
+    private Reaper.Entry reaped;
 
     /**
      * @param cmd      the command line rendered from the spec given to the launcher (its name is the VM's)
@@ -64,7 +68,7 @@ final class LaunchAttempt {
      *                 or what the run folder preparer's spec renders to
      */
     LaunchAttempt(Host host, QemuCommandLine cmd, Mono<QemuCommandLine> prepared, String runFolder, BootProbe probe,
-                  LaunchOptions options, long startedNanos) {
+                  LaunchOptions options, long startedNanos, PendingCleanups cleanups) {
         this.host = host;
         this.cmd = cmd;
         this.prepared = prepared;
@@ -73,6 +77,7 @@ final class LaunchAttempt {
         this.options = options;
         this.startedNanos = startedNanos;
         this.name = cmd.spec().name();
+        this.cleanups = cleanups;
     }
 
     Mono<RunningVm> run() {
@@ -82,10 +87,17 @@ final class LaunchAttempt {
                         folderCreated = true;
                     }
                 })
+                .then(Mono.defer(() -> host.reaper().trackFolder(runFolder)))
+                .doOnNext(e -> {
+                    synchronized (lock) {
+                        reaped = e;
+                    }
+                })
                 // the preparer's files land in the folder now, so a failure here removes them too
                 .then(prepared)
                 .doOnNext(c -> cmd = c)
                 .then(Mono.defer(this::startProcess))
+                .flatMap(p -> reaped().addProcess(p.pid()).thenReturn(p))
                 .flatMap(p -> connectQmp(p).flatMap(q -> connectConsole(p)
                         .then(Mono.fromRunnable(() -> {
                             Mono<QgaClient> connector = agentConnector(p);
@@ -99,12 +111,19 @@ final class LaunchAttempt {
         return steps
                 .onErrorResume(e -> abort(e).then(Mono.error(e)))
                 // doFinally, not doOnCancel: the cleanup starts after the cancel reached the probe, so closing
-                // the console cannot make a still-subscribed probe fail into onErrorDropped
+                // the console cannot make a still-subscribed probe fail into onErrorDropped. Whoever cancelled
+                // awaits its end through QemuLauncher.settled().
                 .doFinally(signal -> {
                     if (signal == SignalType.CANCEL) {
-                        abort(null).subscribe(v -> { }, e -> log.warn("{}: cleanup after cancel failed: {}", name, e.toString()));
+                        abort(null);
                     }
                 });
+    }
+
+    private Reaper.Entry reaped() {
+        synchronized (lock) {
+            return reaped;
+        }
     }
 
     /** The process is recorded even if the launch was cancelled while it started, so it is never lost. */
@@ -190,7 +209,7 @@ final class LaunchAttempt {
         Duration boot = Duration.ofNanos(System.nanoTime() - startedNanos);
         synchronized (lock) {
             return new RunningVm(new VmParts(cmd, process, runFolder, qmp, Optional.ofNullable(console),
-                    Optional.ofNullable(agent), boot));
+                    Optional.ofNullable(agent), boot, Optional.ofNullable(reaped)));
         }
     }
 
@@ -204,6 +223,7 @@ final class LaunchAttempt {
         SerialConsole c;
         Mono<QgaClient> a;
         boolean folder;
+        Reaper.Entry entry;
         synchronized (lock) {
             if (aborted) {
                 return Mono.empty();
@@ -214,8 +234,11 @@ final class LaunchAttempt {
             c = console;
             a = agent;
             folder = folderCreated;
+            entry = reaped;
         }
         // the exit status only if QEMU had exited by itself before we kill it
+        // after the process is gone and the folder removed (or kept on purpose): the reaper has nothing left to do
+        Mono<Void> forget = entry == null ? Mono.empty() : entry.forget();
         Mono<OptionalInt> exitBeforeKill = p == null || p.isAlive() ? Mono.just(OptionalInt.empty())
                 : p.onExit().map(OptionalInt::of);
         List<String> consoleTail = c == null ? List.of() : c.tail(OutputTail.LINES);
@@ -236,13 +259,9 @@ final class LaunchAttempt {
                     return Mono.empty();
                 });
         Mono<Void> cleanup = exitBeforeKill.flatMap(exit -> closeSessions.then(stopProcess).then(outputTail)
-                .flatMap(tail -> removeFolder.then(cause == null ? Mono.<Void>empty()
-                        : Mono.error(describe(cause, exit, tail, consoleTail)))))
-                .cache();
-        // started here and not cancellable from downstream: a cancel that arrives while a failed
-        // launch cleans up must not stop the cleanup half way (process killed, folder left)
-        cleanup.subscribe(v -> { }, e -> { });
-        return cleanup;
+                .flatMap(tail -> removeFolder.then(forget).then(cause == null ? Mono.<Void>empty()
+                        : Mono.error(describe(cause, exit, tail, consoleTail)))));
+        return cleanups.run(cleanup, name);
     }
 
     private VmLaunchException describe(Throwable cause, OptionalInt exit, List<String> qemuTail, List<String> consoleTail) {

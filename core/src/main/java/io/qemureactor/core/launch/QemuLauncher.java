@@ -31,6 +31,7 @@ public final class QemuLauncher {
     private final LaunchOptions options;
     private final KvmProbe kvm;
     private final Prerequisites prerequisites = new Prerequisites();
+    private final PendingCleanups cleanups = new PendingCleanups();
 
     public QemuLauncher(LaunchOptions options) {
         this(options, new KvmProbe());
@@ -66,8 +67,10 @@ public final class QemuLauncher {
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(preparer, "preparer");
         String program = options.qemuBinary().orElse(spec.arch().qemuBinary());
-        String runFolder = options.runBase() + "/" + spec.name() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
         return Mono.defer(() -> {
+            // named per subscription: a retry or a second subscriber is a launch of its own, in a folder of its own
+            String runFolder = options.runBase() + "/" + spec.name() + "-"
+                    + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
             long started = System.nanoTime();
             // cheap, local checks first: nothing on the host has been touched if they fail
             return prerequisites.check(host, spec, program)
@@ -77,9 +80,19 @@ public final class QemuLauncher {
                         QemuCommandLine cmd = render(spec, accel, runFolder, program);
                         Mono<QemuCommandLine> prepared = preparer == RunFolderPreparer.none() ? Mono.just(cmd)
                                 : prepare(host, spec, runFolder, preparer, cmd, accel, program);
-                        return new LaunchAttempt(host, cmd, prepared, runFolder, probe, options, started).run();
+                        return new LaunchAttempt(host, cmd, prepared, runFolder, probe, options, started, cleanups).run();
                     });
         });
+    }
+
+    /**
+     * Completes when every launch of this launcher that failed or was cancelled before this subscription has
+     * finished cleaning up: its QEMU gone (reaped, not just signalled) and its run folder removed. A cancel
+     * cannot be awaited through the cancelled Mono itself; this is how whoever cancelled awaits its end
+     * (a fleet's {@code disposeLater()}, a CLI's teardown).
+     */
+    public Mono<Void> settled() {
+        return cleanups.settled();
     }
 
     /** The preparer's step (run by the attempt after it created the run folder): its spec, rendered. */

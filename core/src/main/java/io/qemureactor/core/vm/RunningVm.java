@@ -3,6 +3,7 @@ package io.qemureactor.core.vm;
 import io.qemureactor.console.SerialConsole;
 import io.qemureactor.core.QemuVersion;
 import io.qemureactor.core.host.Host;
+import io.qemureactor.core.host.Reaper;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.NicAssignment;
 import io.qemureactor.core.spec.VmSpec;
@@ -33,7 +34,10 @@ import reactor.util.retry.Retry;
  * map guest NICs, shut it down. Made by {@code QemuLauncher}; every method is a cold Mono.
  *
  * <p>{@link #shutdown()} and {@link #kill()} release everything the VM holds: the sessions, the
- * process and the run folder. Either may be called more than once.
+ * process and the run folder, and complete only once the process is gone (reaped, its {@code /proc}
+ * entry removed) and the folder deleted. Either may be called more than once. Until then the host's
+ * {@code Reaper} knows the VM, so that it is stopped even if this JVM dies; {@link #detach()} lets
+ * it outlive the JVM on purpose.
  */
 public final class RunningVm {
 
@@ -279,6 +283,21 @@ public final class RunningVm {
         });
     }
 
+    /**
+     * From now on the VM outlives this JVM (the CLI's {@code --keep}): the host's reaper forgets it, and this
+     * JVM's sessions to it (QMP, console, agent) are closed, because each of those sockets serves one client
+     * at a time and the user's tools are next. The process and the run folder stay, and a later
+     * {@link #shutdown()} or {@link #kill()} leaves the folder.
+     */
+    public Mono<Void> detach() {
+        return Mono.defer(() -> {
+            if (!released.compareAndSet(false, true)) {
+                return Mono.empty();
+            }
+            return parts.reaped().map(Reaper.Entry::forget).orElse(Mono.empty()).then(closeSessions());
+        });
+    }
+
     /** SIGKILL now, then release the sessions and the run folder. */
     public Mono<Void> kill() {
         return parts.process().kill().then(onExit().timeout(Duration.ofSeconds(30)).then()).then(release);
@@ -288,11 +307,16 @@ public final class RunningVm {
         if (!released.compareAndSet(false, true)) {
             return Mono.empty();
         }
+        // the process is gone by now: once its folder is too, the reaper has nothing left to do for it
+        return closeSessions().then(host().deleteFolder(runFolder()))
+                .then(parts.reaped().map(Reaper.Entry::forget).orElse(Mono.empty()));
+    }
+
+    private Mono<Void> closeSessions() {
         Mono<Void> closeAgent = parts.agent().map(a -> a.flatMap(QgaClient::close).onErrorResume(e -> Mono.empty()))
                 .orElse(Mono.empty());
-        Mono<Void> closeConsole = parts.console().map(SerialConsole::close).orElse(Mono.empty());
-        return Mono.whenDelayError(qmp().close().onErrorResume(e -> Mono.empty()), closeConsole, closeAgent)
-                .then(host().deleteFolder(runFolder()));
+        Mono<Void> closeConsole = parts.console().map(c -> c.close().onErrorResume(e -> Mono.empty())).orElse(Mono.empty());
+        return Mono.whenDelayError(qmp().close().onErrorResume(e -> Mono.empty()), closeConsole, closeAgent);
     }
 
     private Mono<Map<String, String>> readStatus(long tid) {
