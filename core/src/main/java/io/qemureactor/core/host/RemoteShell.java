@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ final class RemoteShell {
     static Mono<RemoteShell> open(Session session, String host, List<String> prefix) {
         return Mono.fromCallable(() -> {
                     ChannelExec channel = (ChannelExec) session.openChannel("exec");
-                    List<String> argv = new java.util.ArrayList<>(prefix);
+                    List<String> argv = new ArrayList<>(prefix);
                     argv.addAll(List.of("sh", "-c", SCRIPT));
                     channel.setCommand(ShellQuoting.join(argv));
                     OutputStream requests = channel.getOutputStream();
@@ -102,9 +103,24 @@ final class RemoteShell {
     /** Runs {@code argv} with {@code stdin} (null: none) and emits its status and output. */
     Mono<Output> exec(List<String> argv, byte[] stdin) {
         String input = stdin == null || stdin.length == 0 ? "-" : Base64.getEncoder().encodeToString(stdin);
-        return request("E", encode(ShellQuoting.join(argv)) + " " + input, (sink, reply) -> {
-            sink.tryEmitValue(new Output(Integer.parseInt(reply[2]), decode(reply[3]), decode(reply[4])));
-            return true;
+        return Mono.defer(() -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            return collect(input + " " + quoted(argv), out, err);
+        });
+    }
+
+    private Mono<Output> collect(String arguments, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        return request("E", arguments, (sink, reply) -> {
+            switch (reply[1]) {
+                case "o" -> out.writeBytes(Base64.getDecoder().decode(reply[2]));
+                case "e" -> err.writeBytes(Base64.getDecoder().decode(reply[2]));
+                default -> {
+                    sink.tryEmitValue(new Output(Integer.parseInt(reply[2]), out.toByteArray(), err.toByteArray()));
+                    return true;
+                }
+            }
+            return false;
         });
     }
 
@@ -112,7 +128,10 @@ final class RemoteShell {
     Mono<Started> start(List<String> argv, String logFile) {
         Sinks.One<Integer> exit = Sinks.one();
         Mono<Integer> exitMono = exit.asMono().publishOn(Schedulers.boundedElastic());
-        return this.<Started>request("S", encode(ShellQuoting.join(argv)) + " " + encode(logFile), (sink, reply) -> {
+        List<String> logAndArgv = new ArrayList<>(argv.size() + 1);
+        logAndArgv.add(logFile);
+        logAndArgv.addAll(argv);
+        return this.<Started>request("S", quoted(logAndArgv), (sink, reply) -> {
             if ("S".equals(reply[1])) {
                 sink.tryEmitValue(new Started(Long.parseLong(reply[2]), exitMono));
                 return false;
@@ -128,7 +147,7 @@ final class RemoteShell {
      */
     Mono<Void> awaitSocket(String path, long pid, Duration bound) {
         long seconds = Math.max(1, bound.toSeconds());
-        return this.<Integer>request("W", encode(path) + " " + pid + " " + seconds, (sink, reply) -> {
+        return this.<Integer>request("W", pid + " " + seconds + " " + quoted(List.of(path)), (sink, reply) -> {
             sink.tryEmitValue(Integer.parseInt(reply[2]));
             return true;
         }).flatMap(code -> switch (code) {
@@ -238,12 +257,13 @@ final class RemoteShell {
         }
     }
 
-    private static String encode(String text) {
-        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] decode(String field) {
-        return "-".equals(field) ? new byte[0] : Base64.getDecoder().decode(field);
+    /**
+     * The argv quoted for the shell ({@link ShellQuoting}) on one line: a newline can only occur
+     * inside a single-quoted argument, where {@code '"$nl"'} (close the quote, the script's
+     * newline variable, reopen) stands for it.
+     */
+    static String quoted(List<String> argv) {
+        return ShellQuoting.join(argv).replace("\n", "'\"$nl\"'");
     }
 
     private static String loadScript() {

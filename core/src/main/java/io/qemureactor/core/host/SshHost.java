@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -51,6 +52,8 @@ public final class SshHost implements Host {
     private final Set<SshProcess> processes = ConcurrentHashMap.newKeySet();
     /** The last {@link #RECENT_EXITS} processes that exited, newest first: their sockets will not come back. */
     private final Deque<SshProcess> exited = new ArrayDeque<>();
+    /** Local port -> remote socket path, for each forward still open. */
+    private final Map<Integer, String> forwardedPaths = new ConcurrentHashMap<>();
     private Session session;
     private RemoteShell shellOfSession;
     private Session shellSession;
@@ -147,6 +150,7 @@ public final class SshHost implements Host {
         }).then(session()).map(s -> {
             try {
                 int port = s.setSocketForwardingL("127.0.0.1", 0, path, forwards, CONNECT_TIMEOUT_MS);
+                forwardedPaths.put(port, path);
                 return (SocketAddress) new InetSocketAddress("127.0.0.1", port);
             } catch (JSchException e) {
                 throw new HostException("cannot forward " + path + " from " + name() + ": " + e.getMessage(), e);
@@ -163,6 +167,36 @@ public final class SshHost implements Host {
             }
         }
         processes.remove(process);
+        closeForwards(process);
+    }
+
+    /**
+     * Stops listening on the forwards to the sockets of a process that exited: they lead nowhere now,
+     * and each holds a port and a JSch thread. Sessions made through them end with the process.
+     */
+    private void closeForwards(SshProcess process) {
+        Session s;
+        synchronized (lock) {
+            s = session;
+        }
+        forwardedPaths.entrySet().removeIf(forward -> {
+            if (!process.names(forward.getValue())) {
+                return false;
+            }
+            try {
+                if (s != null) {
+                    s.delPortForwardingL("127.0.0.1", forward.getKey());
+                }
+            } catch (JSchException e) {
+                log.debug("{}: forward of {} was already gone: {}", name(), forward.getValue(), e.getMessage());
+            }
+            return true;
+        });
+    }
+
+    /** The local ports still forwarded to sockets on the host (a diagnostic: they close when their process exits). */
+    public int openForwards() {
+        return forwardedPaths.size();
     }
 
     private Optional<SshProcess> recentlyExited(String path) {

@@ -5,70 +5,82 @@
 # take seconds (a ~/.bashrc running `pyenv init`), so that cost is paid once per host here
 # instead of once per command.
 #
-# Requests, one per line on stdin:   ID OP A B C
-#   ID E ARGV INPUT          run ARGV; INPUT is its stdin ("-": none)      -> ID R STATUS STDOUT STDERR
-#   ID S ARGV LOG            start ARGV in the background, output to LOG   -> ID S PID, later ID X STATUS
-#   ID W PATH PID SECONDS    wait until the unix socket PATH exists         -> ID R 0|1|2 - -
-#                            (1: process PID is gone, 2: SECONDS passed; PID 0: no process to watch)
-# ARGV is an argv list quoted for a POSIX shell (ShellQuoting), INPUT, LOG, PATH, STDOUT and
-# STDERR are base64 ("-": empty). Replies come in any order, one line each, written under a lock
-# so that lines from concurrent jobs never interleave. Every job runs detached (double fork), so
-# this shell keeps no children and no job table that grows with the number of requests.
+# Requests, one per line on stdin (ARGV: an argv list quoted for a POSIX shell by ShellQuoting,
+# each newline inside a quoted argument written as '"$nl"' so that a request stays one line):
+#   ID E INPUT ARGV          run ARGV, INPUT its stdin in base64 ("-": none)
+#                            -> ID o CHUNK..., ID e CHUNK... (stdout, stderr in base64), ID R STATUS
+#   ID S LOG ARGV            (LOG is the first element of the quoted list) start ARGV in the
+#                            background, output appended to LOG -> ID S PID, later ID X STATUS
+#   ID W PID SECONDS PATH    (PATH quoted) wait until the unix socket PATH exists -> ID R 0,
+#                            ID R 1 if process PID (0: none) is gone first, ID R 2 after SECONDS
+# Replies come in any order. Each is one printf of less than PIPE_BUF bytes, so lines from
+# concurrent jobs never interleave. Every job runs detached (double fork): this shell keeps no
+# children and no job table that grows with the number of requests. Nothing here starts a
+# process for itself except base64 for non-empty outputs and inputs, and sleep while waiting.
 umask 077
-command -v flock >/dev/null 2>&1 || { echo "flock not found (util-linux)" >&2; exit 127; }
+nl='
+'
 d=$(mktemp -d "${TMPDIR:-/tmp}/qemu-reactor-shell.XXXXXX") || exit 1
 trap 'rm -rf "$d"' EXIT
 limit=1048576
 
-say() { { flock 9; printf '%s\n' "$*"; } 9>>"$d/lock"; }
-unb64() { printf '%s' "$1" | base64 -d; }
-b64() { if [ -s "$1" ]; then tail -c "$limit" "$1" | base64 -w0; else printf -; fi; }
+# the output file $2 as reply lines "$1 $3 CHUNK" of at most 3000 base64 characters each
+chunks() {
+    [ -s "$2" ] || return 0
+    tail -c "$limit" "$2" | base64 -w 3000 | while IFS= read -r c; do printf '%s %s %s\n' "$1" "$3" "$c"; done
+}
 
 run() {
-    id=$1 input=$3 o="$d/$1.o" e="$d/$1.e"
-    eval "set -- $(unb64 "$2")"
+    id=$1 input=$2 o="$d/$1.o" e="$d/$1.e"
+    eval "set -- $3"
     if [ "$input" = - ]; then
         "$@" >"$o" 2>"$e" </dev/null
     else
-        unb64 "$input" | "$@" >"$o" 2>"$e"
+        printf '%s' "$input" | base64 -d | "$@" >"$o" 2>"$e"
     fi
     s=$?
-    say "$id R $s $(b64 "$o") $(b64 "$e")"
+    chunks "$id" "$o" o
+    chunks "$id" "$e" e
+    printf '%s R %s\n' "$id" "$s"
     rm -f "$o" "$e"
 }
 
 start() {
-    id=$1 log=$(unb64 "$3")
-    eval "set -- $(unb64 "$2")"
+    id=$1
+    eval "set -- $2"
+    log=$1
+    shift
     "$@" >>"$log" 2>&1 </dev/null &
     p=$!
-    say "$id S $p"
+    printf '%s S %s\n' "$id" "$p"
     wait "$p"
-    say "$id X $?"
+    printf '%s X %s\n' "$id" "$?"
 }
 
 waitsock() {
-    id=$1 path=$(unb64 "$2") pid=$3 n=$(($4 * 100))
-    while [ ! -S "$path" ]; do
+    id=$1 pid=$2 n=$(($3 * 100))
+    eval "set -- $4"
+    while [ ! -S "$1" ]; do
         if [ "$pid" != 0 ] && ! kill -0 "$pid" 2>/dev/null; then
-            say "$id R 1 - -"
+            printf '%s R 1\n' "$id"
             return
         fi
         if [ "$n" -le 0 ]; then
-            say "$id R 2 - -"
+            printf '%s R 2\n' "$id"
             return
         fi
         n=$((n - 1))
         sleep 0.01
     done
-    say "$id R 0 - -"
+    printf '%s R 0\n' "$id"
 }
 
-say "0 H $$"
-while read -r id op a b c; do
+printf '0 H %s\n' "$$"
+# the rest of a request after ID and OP keeps its spaces: quoted arguments may hold runs of them
+while IFS=' ' read -r id op rest; do
     case $op in
-        E) ( run "$id" "$a" "$b" & ) ;;
-        S) ( start "$id" "$a" "$b" & ) ;;
-        W) ( waitsock "$id" "$a" "$b" "$c" & ) ;;
+        E) ( run "$id" "${rest%% *}" "${rest#* }" & ) ;;
+        S) ( start "$id" "$rest" & ) ;;
+        W) w=${rest#* }; ( waitsock "$id" "${rest%% *}" "${w%% *}" "${w#* }" & ) ;;
     esac
 done

@@ -34,7 +34,7 @@ import reactor.core.publisher.Mono;
  * anything: four VMs launched at once on one SSH host each open their QMP and console sessions
  * with exactly one connect through a forward (the socket is awaited on the host first, so there
  * are no blind retries), the launches overlap on the host instead of queueing, and stopping
- * them connects to nothing that is gone.
+ * them connects to nothing that is gone and leaves no forward open.
  */
 @ExtendWith(SshdExtension.class)
 class RemoteBootIT {
@@ -85,6 +85,8 @@ class RemoteBootIT {
 
         // stopping released the sessions without connecting anything new (no agent connected just to close it)
         assertThat(host.forwardedConnections()).isEqualTo(2L * VMS);
+        // and the forwards to the sockets of QEMUs that exited are closed, not left listening
+        assertThat(host.openForwards()).isZero();
         assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
         assertThat(folders).allSatisfy(folder -> assertThat(Path.of(folder)).doesNotExist());
     }
