@@ -36,7 +36,7 @@ class GuestKitEnsureIT {
 
     @Test
     void ensureWithoutArgumentsIsLazyAndUsesTheDefaultHome() {
-        Mono<GuestKit> kit = GuestKit.ensure();   // as docs/guest.md shows it: nothing runs yet
+        Mono<GuestKit> kit = GuestKit.ensure();   // lazy: builds or checks the kit when subscribed
 
         StepVerifier.create(kit)
                 .assertNext(k -> assertThat(k.home()).isEqualTo(GuestKit.defaultHome()))
