@@ -42,6 +42,8 @@ public final class SshHost implements Host {
 
     private final SshTarget target;
     private final Reaper reaper = Reaper.forHost(this, Reaper.sshGrace());
+    /** Local port -> remote unix socket of each forward, so that removing a run folder ends its forwards too. */
+    private final java.util.Map<Integer, String> forwards = new java.util.concurrent.ConcurrentHashMap<>();
     private final Object lock = new Object();
     private Session session;
     private boolean closed;
@@ -125,11 +127,34 @@ public final class SshHost implements Host {
                         : Mono.error(new HostException("cannot create " + path + " on " + name() + ": " + r.describeFailure())));
     }
 
+    /** Also ends the forwards to sockets in the folder: each holds a local port and a JSch thread. */
     @Override
     public Mono<Void> deleteFolder(String path) {
         return exec(List.of("rm", "-rf", "--", path))
                 .flatMap(r -> r.succeeded() ? Mono.<Void>empty()
-                        : Mono.error(new HostException("cannot delete " + path + " on " + name() + ": " + r.describeFailure())));
+                        : Mono.error(new HostException("cannot delete " + path + " on " + name() + ": " + r.describeFailure())))
+                .then(Mono.<Void>fromRunnable(() -> dropForwardsUnder(path)).subscribeOn(Schedulers.boundedElastic()));
+    }
+
+    private void dropForwardsUnder(String folder) {
+        Session s;
+        synchronized (lock) {
+            s = session;
+        }
+        String prefix = folder.endsWith("/") ? folder : folder + "/";
+        forwards.entrySet().removeIf(f -> {
+            if (!f.getValue().startsWith(prefix)) {
+                return false;
+            }
+            try {
+                if (s != null && s.isConnected()) {
+                    s.delPortForwardingL("127.0.0.1", f.getKey());
+                }
+            } catch (JSchException e) {
+                log.debug("ssh {}: forward {} already gone: {}", name(), f.getKey(), e.getMessage());
+            }
+            return true;
+        });
     }
 
     @Override
@@ -153,6 +178,7 @@ public final class SshHost implements Host {
         return session().map(s -> {
             try {
                 int port = s.setSocketForwardingL("127.0.0.1", 0, path, null, CONNECT_TIMEOUT_MS);
+                forwards.put(port, path);
                 return (SocketAddress) new InetSocketAddress("127.0.0.1", port);
             } catch (JSchException e) {
                 throw new HostException("cannot forward " + path + " from " + name() + ": " + e.getMessage(), e);
