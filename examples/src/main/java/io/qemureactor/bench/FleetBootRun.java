@@ -2,6 +2,7 @@ package io.qemureactor.bench;
 
 import io.qemureactor.core.fleet.Fleet;
 import io.qemureactor.core.fleet.FleetEvent;
+import io.qemureactor.core.fleet.FleetHost;
 import io.qemureactor.core.fleet.FleetMember;
 import io.qemureactor.core.fleet.FleetOptions;
 import io.qemureactor.core.launch.LaunchOptions;
@@ -35,18 +36,27 @@ final class FleetBootRun {
 
     private static final Duration BOOT_BOUND = Duration.ofMinutes(5);
 
-    /** What one boot measured. */
-    record Result(long wallNanos, List<Long> detectionNanos, long lastMarkerNanos, List<Long> releasedNanos) {
+    /** What one boot measured; {@code stopNanos}: the fleet's shutdown (QMP quit, exits seen, run folders removed). */
+    record Result(long wallNanos, List<Long> detectionNanos, long lastMarkerNanos, List<Long> releasedNanos, long stopNanos) {
     }
 
     private final BootGuests guests;
+    /** Where the VMs run: this machine, or an SSH host (null: this machine). */
+    private final FleetHost host;
 
     FleetBootRun(BootGuests guests) {
+        this(guests, null);
+    }
+
+    FleetBootRun(BootGuests guests, FleetHost host) {
         this.guests = guests;
+        this.host = host;
     }
 
     Result boot(int n) throws Exception {
-        Path base = BootGuests.tempBase("qrb-ours");
+        // a remote host gets a run base named like a local one: mkdir -p there, removed by the VMs' release
+        Path base = host == null ? BootGuests.tempBase("qrb-ours")
+                : Path.of("/tmp", "qrb-remote-" + Long.toHexString(System.nanoTime()));
         QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(base.toString()));
         Map<String, Long> markerAt = new ConcurrentHashMap<>();
         Map<String, Long> readyAt = new ConcurrentHashMap<>();
@@ -57,7 +67,8 @@ final class FleetBootRun {
             members.add(FleetMember.of(guests.spec(i), new MarkerClock(guests.kit().readyProbe(), marker, markerAt)));
         }
         // the guest is killed by QMP quit then signals: nothing of its shutdown is measured
-        Fleet fleet = Fleet.boot(launcher, members, FleetOptions.defaults().withShutdownPolicy(ShutdownPolicy.withoutGuest()));
+        FleetOptions options = FleetOptions.defaults().withShutdownPolicy(ShutdownPolicy.withoutGuest());
+        Fleet fleet = host == null ? Fleet.boot(launcher, members, options) : Fleet.boot(launcher, List.of(host), members, options);
         Disposable watch = fleet.events()
                 .subscribe(e -> {
                     if (e.type() == FleetEvent.Type.READY) {
@@ -66,6 +77,7 @@ final class FleetBootRun {
                         releasedAt.put(e.vmName(), System.nanoTime());
                     }
                 });
+        boolean stopped = false;
         try {
             long start = System.nanoTime();
             fleet.ready().block(BOOT_BOUND);
@@ -83,11 +95,20 @@ final class FleetBootRun {
                 released.add(releasedAt.getOrDefault(m.name(), start) - start);
                 lastMarker = Math.max(lastMarker, seen - start);
             }
-            return new Result(wall, detection, lastMarker, released);
-        } finally {
+            long stopStart = System.nanoTime();
             fleet.shutdown().block(Duration.ofMinutes(2));
+            stopped = true;
+            return new Result(wall, detection, lastMarker, released, System.nanoTime() - stopStart);
+        } finally {
+            if (!stopped) {
+                fleet.shutdown().block(Duration.ofMinutes(2));
+            }
             watch.dispose();
-            BootGuests.deleteTree(base);
+            if (host == null) {
+                BootGuests.deleteTree(base);
+            } else {
+                host.host().deleteFolder(base.toString()).block(Duration.ofMinutes(1));
+            }
         }
     }
 

@@ -16,7 +16,22 @@ final class SocatQmp {
     }
 
     static String execute(Path socket, String commandJson) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of("socat", "-", "UNIX-CONNECT:" + socket))
+        return execute(argv(socket), commandJson);
+    }
+
+    /**
+     * The socat command for {@code socket}, as argv (the seed ran it through {@code ssh}, quoted for
+     * the remote shell). {@code -t 5}: after stdin's EOF socat waits this long for the reply (default
+     * 0.5 s). QEMU answers and closes well before on an idle machine, so the time per command is the
+     * same; on a loaded one the default gave up before QEMU's reply and the run failed.
+     */
+    static List<String> argv(Path socket) {
+        return List.of("socat", "-t", "5", "-", "UNIX-CONNECT:" + socket);
+    }
+
+    /** One command through {@code argv}: socat itself, or {@code ssh … socat …} as the seed did on a remote node. */
+    static String execute(List<String> argv, String commandJson) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .start();
         p.getOutputStream().write(("{\"execute\":\"qmp_capabilities\"}\n" + commandJson + "\n")

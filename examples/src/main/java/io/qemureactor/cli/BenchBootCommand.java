@@ -1,8 +1,12 @@
 package io.qemureactor.cli;
 
 import io.qemureactor.bench.BootBenchmark;
+import io.qemureactor.bench.RemoteBootBenchmark;
 import io.qemureactor.bench.ScaleBenchmark;
+import io.qemureactor.core.host.Host;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code qemu-reactor bench boot [--count N...] [--rounds R] [--warm-up-boots K] [--scale M...] [--no-seed]}. */
+/** {@code qemu-reactor bench boot [--count N...] [--rounds R] [--warm-up-boots K] [--scale M...] [--no-seed] [--host URI]}. */
 @Command(name = "boot",
         mixinStandardHelpOptions = true,
         description = {"N test guests (default flavour, 1 vCPU, 256 MiB, TCG) booted to their marker three ways:",
@@ -42,8 +46,24 @@ final class BenchBootCommand implements Callable<Integer> {
     @Option(names = "--no-seed", description = "Skip the seed's sequential method (it takes N x ~3 s per round).")
     boolean noSeed;
 
+    @Option(names = "--host", paramLabel = "ssh://USER@HOST[:PORT]",
+            description = {"Boot the fleet here and on this SSH host in alternating rounds instead of against the raw and seed "
+                    + "baselines: what SSH costs. Point it at an sshd on this machine (127.0.0.1) to measure the engine's remote "
+                    + "path alone; the guest kit must exist there. The scale case is not run."})
+    String hostUri;
+
+    @Option(names = "--identity", paramLabel = "FILE", description = "The SSH private key for --host.")
+    Path identity;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE",
+            description = "The known_hosts file --host's key is checked against (default: ~/.ssh/known_hosts).")
+    Path knownHosts;
+
     @Override
     public Integer call() throws Exception {
+        if (hostUri != null) {
+            return overSsh();
+        }
         List<Integer> sizes = scale.stream().filter(m -> m != 0).toList();
         List<Integer> ns = counts.stream().filter(n -> n != 0).toList();
         BootBenchmark boot;
@@ -56,7 +76,7 @@ final class BenchBootCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        List<BootBenchmark.Row> rows = boot == null ? List.of() : boot.run(err);
+        List<BootBenchmark.Row> rows = boot == null ? List.of() : boot.run(GuestKits.locate(), err);
         List<ScaleBenchmark.Row> scaleRows = scaleCase.run(err);
         if (!rows.isEmpty()) {
             BootBenchmark.print(rows, out);
@@ -64,6 +84,25 @@ final class BenchBootCommand implements Callable<Integer> {
         if (!scaleRows.isEmpty()) {
             out.println();
             ScaleBenchmark.print(scaleRows, out);
+        }
+        return 0;
+    }
+
+    /** {@code --host}: the fleet here against the fleet over SSH (no raw or seed baseline, no scale case). */
+    private int overSsh() throws Exception {
+        List<Integer> ns = counts.stream().filter(n -> n != 0).toList();
+        RemoteBootBenchmark bench;
+        try {
+            bench = new RemoteBootBenchmark(ns, rounds, warmUpBoots);
+        } catch (IllegalArgumentException e) {
+            throw CliFailure.usage(e.getMessage());
+        }
+        Host host = RemoteHost.open(hostUri, identity, knownHosts);
+        try {
+            List<RemoteBootBenchmark.Row> rows = bench.run(host, spec.commandLine().getErr());
+            RemoteBootBenchmark.print(rows, host.name(), spec.commandLine().getOut());
+        } finally {
+            host.close().block(Duration.ofSeconds(30));
         }
         return 0;
     }

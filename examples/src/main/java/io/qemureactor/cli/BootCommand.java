@@ -14,8 +14,6 @@ import io.qemureactor.core.function.InvalidFunctionConfigException;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.LocalHost;
-import io.qemureactor.core.host.SshHost;
-import io.qemureactor.core.host.SshTarget;
 import io.qemureactor.core.launch.LaunchOptions;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.probe.BootProbe;
@@ -484,11 +482,7 @@ final class BootCommand implements Callable<Integer> {
     }
 
     private GuestKit kit() {
-        try {
-            return GuestKit.locate();
-        } catch (IllegalStateException e) {
-            throw CliFailure.usage(e.getMessage());
-        }
+        return GuestKits.locate();
     }
 
     private BootProbe probe() {
@@ -537,29 +531,7 @@ final class BootCommand implements Callable<Integer> {
     }
 
     private Host sshHost() {
-        SshTarget target;
-        try {
-            target = SshTarget.parse(hostUri);
-        } catch (IllegalArgumentException e) {
-            throw CliFailure.usage("--host: " + e.getMessage());
-        }
-        if (identity != null) {
-            if (!Files.isReadable(identity)) {
-                throw CliFailure.usage("--identity " + identity + ": no such file (or not readable)");
-            }
-            target = target.withIdentity(identity);
-        }
-        if (knownHosts != null) {
-            if (!Files.isReadable(knownHosts)) {
-                throw CliFailure.usage("--known-hosts " + knownHosts + ": no such file (or not readable)");
-            }
-            target = target.withKnownHosts(knownHosts);
-        } else if (!Files.isReadable(target.knownHosts())) {
-            throw CliFailure.usage("--host " + hostUri + ": " + target.knownHosts() + " does not exist, so its host key cannot be "
-                    + "verified: add it (ssh-keyscan -p " + target.port() + " " + target.host() + " >> "
-                    + target.knownHosts() + ") or pass --known-hosts FILE");
-        }
-        return SshHost.of(target);
+        return RemoteHost.open(hostUri, identity, knownHosts);
     }
 
     // ---- converters: lower-case option values ----

@@ -7,12 +7,11 @@ import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.VmSpec;
 
 /**
- * The README's example: boot the test guest with two vCPUs, pin them, run a command in the
- * guest through its agent, shut it down. One pipeline; {@code block()} only here, at the edge of
- * the program.
+ * The README's example, verbatim (DocSnippetsTest checks that): boot the test guest with two
+ * vCPUs, pin them, run a command in the guest through its agent; {@code launcher.using} stops the
+ * VM whatever the steps do. One pipeline; {@code block()} only here, at the edge of the program.
  *
- * <p>Run: {@code scripts/build-guest && java -cp examples/target/qemu-reactor.jar
- * io.qemureactor.examples.BootPinExec}
+ * <p>Run: {@code java -cp examples/target/qemu-reactor.jar io.qemureactor.examples.BootPinExec}
  */
 public final class BootPinExec {
 
@@ -20,17 +19,17 @@ public final class BootPinExec {
     }
 
     public static void main(String[] args) {
-        GuestKit kit = GuestKit.locate();
+        GuestKit kit = GuestKit.ensure().block();                    // the test guest, built the first time
         QemuLauncher launcher = QemuLauncher.withDefaults();
-        VmSpec spec = kit.spec(1, GuestKit.Flavour.DEFAULT).smp(2).build();
+        VmSpec spec = kit.spec(1, GuestKit.Flavour.DEFAULT).smp(2).build();   // accelerator AUTO: KVM only if it really works
         int lastCpu = Runtime.getRuntime().availableProcessors() - 1;
 
-        launcher.start(LocalHost.instance(), spec, BootProbe.all(kit.readyProbe(), BootProbe.qga()))
-                .flatMap(vm -> vm.pin(lastCpu, 0)
-                        .doOnNext(threads -> System.out.println(vm.name() + " (" + vm.accelerator() + ") vCPU threads " + threads))
-                        .then(vm.qga().flatMap(agent -> agent.exec("/bin/uname", "-r")))
-                        .doOnNext(result -> System.out.println("guest kernel: " + result.stdout().strip()))
-                        .then(vm.shutdown()))
-                .block();
+        String kernel = launcher.using(LocalHost.instance(), spec, BootProbe.all(kit.readyProbe(), BootProbe.qga()),
+                        vm -> vm.pin(lastCpu, 0)                             // vCPU threads from QMP, affinity read back
+                                .doOnNext(pinned -> System.out.println(vm.name() + " pinned: " + pinned))
+                                .then(vm.qga().flatMap(agent -> agent.exec("/bin/uname", "-r")))
+                                .map(result -> result.stdout().strip()))
+                .block();                 // here the VM is stopped and gone, whatever the steps did: agent/ACPI -> quit -> signals
+        System.out.println("guest kernel: " + kernel);
     }
 }

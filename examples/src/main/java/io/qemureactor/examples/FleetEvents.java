@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
  * VM is paused ({@code stop}) and resumed ({@code cont}), one after another; then shuts the fleet down.
  * Expect a {@code STOP} and a {@code RESUME} event from every VM. {@code block()} only here, at the edge.
  *
- * <p>Run: {@code scripts/build-guest && java -cp examples/target/qemu-reactor.jar
+ * <p>Run: {@code java -cp examples/target/qemu-reactor.jar
  * io.qemureactor.examples.FleetEvents [N]} (default 2).
  */
 public final class FleetEvents {
@@ -29,7 +29,7 @@ public final class FleetEvents {
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        GuestKit kit = GuestKit.locate();
+        GuestKit kit = GuestKit.ensure().block();          // the test guest, built the first time
         QemuLauncher launcher = QemuLauncher.withDefaults();
         List<FleetMember> members = IntStream.rangeClosed(1, n)
                 .mapToObj(id -> FleetMember.of(kit.spec(id, GuestKit.Flavour.DEFAULT).accelerator(Accelerator.TCG).build(),

@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  * edge of the program. If any guest fails to boot, the fleet stops the others (all-or-nothing) and
  * the error says which and why.
  *
- * <p>Run: {@code scripts/build-guest && java -cp examples/target/qemu-reactor.jar
+ * <p>Run: {@code java -cp examples/target/qemu-reactor.jar
  * io.qemureactor.examples.FleetExec [N]} (default 3).
  */
 public final class FleetExec {
@@ -28,25 +28,22 @@ public final class FleetExec {
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        GuestKit kit = GuestKit.locate();
+        GuestKit kit = GuestKit.ensure().block();          // the test guest, built the first time
         QemuLauncher launcher = QemuLauncher.withDefaults();
         // TCG: software emulation works everywhere (use Accelerator.AUTO to get KVM where it really runs)
         List<FleetMember> members = IntStream.rangeClosed(1, n)
                 .mapToObj(id -> FleetMember.of(kit.spec(id, GuestKit.Flavour.DEFAULT).accelerator(Accelerator.TCG).build(),
                         BootProbe.all(kit.readyProbe(), BootProbe.qga())))
                 .toList();
-        Fleet fleet = Fleet.boot(launcher, members, FleetOptions.defaults());
-
-        Mono.usingWhen(fleet.ready(),
-                        up -> Flux.fromIterable(up.running())
-                                .flatMapSequential(vm -> vm.qga()
-                                        .flatMap(agent -> agent.exec("/bin/uname", "-r"))
-                                        .map(result -> vm.name() + " (pid " + vm.pid() + ", up in " + vm.bootTime().toMillis()
-                                                + " ms): uname -r -> " + result.stdout().strip()
-                                                + (result.succeeded() ? "" : " [exit " + result.exitCode() + "]")))
-                                .doOnNext(System.out::println)
-                                .then(),
-                        up -> fleet.shutdown()) // on completion, error and cancel alike
+        Fleet.boot(launcher, members, FleetOptions.defaults())
+                .using(up -> Flux.fromIterable(up.running())          // stopped after, whatever happens
+                        .flatMapSequential(vm -> vm.qga()
+                                .flatMap(agent -> agent.exec("/bin/uname", "-r"))
+                                .map(result -> vm.name() + " (pid " + vm.pid() + ", up in " + vm.bootTime().toMillis()
+                                        + " ms): uname -r -> " + result.stdout().strip()
+                                        + (result.succeeded() ? "" : " [exit " + result.exitCode() + "]")))
+                        .doOnNext(System.out::println)
+                        .then())
                 .then(Mono.fromRunnable(() -> System.out.println("fleet of " + n + " shut down")))
                 .block();
     }

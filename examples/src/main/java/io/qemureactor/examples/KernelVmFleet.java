@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
  * function reports the {@code init=} it was booted with), then shuts the fleet down: QMP {@code quit},
  * since the init script runs no guest agent and ignores the ACPI button.
  *
- * <p>Run: {@code scripts/build-guest && java -cp examples/target/qemu-reactor.jar
+ * <p>Run: {@code java -cp examples/target/qemu-reactor.jar
  * io.qemureactor.examples.KernelVmFleet [N]} (default 2).
  */
 public final class KernelVmFleet {
@@ -32,7 +32,7 @@ public final class KernelVmFleet {
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        GuestKit kit = GuestKit.locate();
+        GuestKit kit = GuestKit.ensure().block();          // the test guest, built the first time
         QemuLauncher launcher = QemuLauncher.withDefaults();
         // a stand-in for a forwarding program: announces itself with its own init= path, then waits; printf
         // assembles the ready text, so the init script's "starting command: ..." line (which quotes the

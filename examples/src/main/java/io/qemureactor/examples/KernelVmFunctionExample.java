@@ -28,7 +28,7 @@ import reactor.core.publisher.Mono;
  * </ol>
  * {@code block()} only here, at the edge.
  *
- * <p>Run: {@code scripts/build-guest && java -cp examples/target/qemu-reactor.jar
+ * <p>Run: {@code java -cp examples/target/qemu-reactor.jar
  * io.qemureactor.examples.KernelVmFunctionExample}
  */
 public final class KernelVmFunctionExample {
@@ -37,7 +37,7 @@ public final class KernelVmFunctionExample {
     }
 
     public static void main(String[] args) {
-        GuestKit kit = GuestKit.locate();
+        GuestKit kit = GuestKit.ensure().block();          // the test guest, built the first time
         QemuLauncher launcher = QemuLauncher.withDefaults();
 
         // 1. VPP, 2 vCPUs, 1 queue, no jumbo frames, l2 cross-connect between the seed's two NICs

@@ -63,6 +63,16 @@ class ExamplesIT {
     }
 
     @Test
+    void bootPinExecPinsRunsUnameAndStopsTheVm() {
+        BootPinExec.main(new String[0]);
+
+        assertThat(output()).containsPattern("vm1 pinned: \\[PinnedVcpu\\[thread=VcpuThread\\[index=0, threadId=\\d+\\], "
+                        + "hostCpu=\\d+, allowedCpus=\\[\\d+\\]\\]")
+                .containsPattern("guest kernel: 6\\.");
+        assertNoQemuLeft();
+    }
+
+    @Test
     void fleetExecRunsUnameInEveryGuest() {
         FleetExec.main(new String[] {"2"});
 

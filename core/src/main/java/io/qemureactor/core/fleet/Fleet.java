@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -160,6 +161,30 @@ public final class Fleet implements Disposable {
                     .doOnError(outcome::tryEmitError)
                     .doOnCancel(() -> outcome.tryEmitError(new CancellationException(abortCause())));
         });
+    }
+
+    /**
+     * Boots the fleet ({@link #ready()}), hands the result to {@code body}, and stops every VM
+     * whatever the body does: completes, fails or is cancelled. The result ends only once every
+     * VM is gone (QEMUs reaped, run folders removed), with the body's value or error; a failure to
+     * stop is added to the body's error as suppressed. A boot that fails stops what it started
+     * before its error arrives. Put a time limit inside the body, so that it is a failure whose
+     * stop is awaited; after a cancel from outside, {@link #disposeLater()} awaits it.
+     *
+     * <pre>{@code
+     * Fleet.boot(launcher, members, FleetOptions.defaults())
+     *         .using(result -> Flux.fromIterable(result.running())
+     *                 .flatMap(vm -> vm.qga().flatMap(agent -> agent.exec("/bin/uname", "-r")))
+     *                 .collectList())
+     * }</pre>
+     */
+    public <T> Mono<T> using(Function<? super FleetResult, ? extends Mono<T>> body) {
+        Objects.requireNonNull(body, "body");
+        return Mono.usingWhen(ready(),
+                result -> Mono.defer(() -> body.apply(result)),
+                result -> shutdown(),
+                (result, error) -> shutdown(),
+                result -> disposeLater());
     }
 
     /**

@@ -4,17 +4,20 @@ import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
-import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -24,28 +27,42 @@ import reactor.util.retry.Retry;
 
 /**
  * A host reached over SSH with JSch. One SSH session serves every VM on the host and is
- * re-established with backoff when it drops. Commands go as argv lists, each element quoted
- * for the remote shell; remote unix sockets (QMP, QGA, serial) are forwarded to local TCP ports
- * so the protocol clients connect to them unchanged.
+ * re-established with backoff when it drops. On it, one long-lived {@link RemoteShell} runs every
+ * command, starts every process and reports every exit, as argv lists with each element quoted
+ * for the remote shell: the user's login shell (and its startup files) runs once per session, not
+ * once per command, and there is one exit watcher per host, not one per process. Remote unix
+ * sockets (QMP, QGA, serial) are forwarded to local TCP ports once they exist, so the protocol
+ * clients connect to them unchanged, with one connect each.
  *
- * <p>JSch is a blocking library: its calls run on Reactor's bounded elastic scheduler, and a
- * command's completion is observed by checking its channel every few milliseconds on a timer,
- * never by a thread that sleeps.
+ * <p>JSch is a blocking library: its calls run on Reactor's bounded elastic scheduler, never on
+ * Netty's event loops, and nothing waits by sleeping or polling.
  */
 public final class SshHost implements Host {
 
     private static final Logger log = LoggerFactory.getLogger(SshHost.class);
     private static final int CONNECT_TIMEOUT_MS = 15_000;
-    private static final Duration CLOSE_POLL = Duration.ofMillis(5);
+    /** How long a socket may take to appear on the host once its process runs. */
+    private static final Duration SOCKET_WAIT = Duration.ofSeconds(30);
+    private static final int RECENT_EXITS = 256;
     /** The exit status a POSIX shell gives a command it cannot find. */
     private static final int SHELL_NOT_FOUND = 127;
+    /** How often the reaper's tethered channel is checked for its end (see {@link #awaitClose}). */
+    private static final Duration CLOSE_POLL = Duration.ofMillis(5);
 
     private final SshTarget target;
     private final Reaper reaper = Reaper.forHost(this, Reaper.sshGrace());
-    /** Local port -> remote unix socket of each forward, so that removing a run folder ends its forwards too. */
-    private final java.util.Map<Integer, String> forwards = new java.util.concurrent.ConcurrentHashMap<>();
     private final Object lock = new Object();
+    private final CountingServerSockets forwards = new CountingServerSockets();
+    /** Live processes this host started, to find the owner of a socket to wait for. */
+    private final Set<SshProcess> processes = ConcurrentHashMap.newKeySet();
+    /** The last {@link #RECENT_EXITS} processes that exited, newest first: their sockets will not come back. */
+    private final Deque<SshProcess> exited = new ArrayDeque<>();
+    /** Local port -> remote socket path, for each forward still open. */
+    private final Map<Integer, String> forwardedPaths = new ConcurrentHashMap<>();
     private Session session;
+    private RemoteShell shellOfSession;
+    private Session shellSession;
+    private Mono<RemoteShell> shellOpening;
     private boolean closed;
 
     private SshHost(SshTarget target) {
@@ -67,38 +84,24 @@ public final class SshHost implements Host {
 
     @Override
     public Mono<CommandResult> exec(List<String> argv) {
-        return run(List.copyOf(argv), null).map(out -> new CommandResult(argv, out.exitCode,
-                new String(out.stdout, StandardCharsets.UTF_8), new String(out.stderr, StandardCharsets.UTF_8)));
+        return run(List.copyOf(argv), null).map(out -> new CommandResult(argv, out.exitCode(),
+                new String(out.stdout(), StandardCharsets.UTF_8), new String(out.stderr(), StandardCharsets.UTF_8)));
     }
 
     /**
-     * Starts the program as a child of {@code sh}, which prints the child's pid and waits for it.
-     * The shell stays as the parent (rather than {@code exec}-ing the program) because sshd
-     * reports a process killed by a signal as "exit-signal", which JSch does not expose; the
-     * shell turns it into the usual {@code 128+N} exit status. The exec channel stays open for
-     * the life of the process: its closing is the process's exit.
+     * Starts the program through the host's command shell, which stays its parent, reports its pid
+     * at once and its exit status when it ends (128+N when killed by signal N).
      */
     @Override
     public Mono<HostProcess> start(List<String> argv, String logFile) {
-        List<String> wrapped = new ArrayList<>(List.of("sh", "-c",
-                "log=$1; shift; \"$@\" >>\"$log\" 2>&1 </dev/null & echo $!; wait $!", "sh", logFile));
-        wrapped.addAll(argv);
-        String command = remoteCommand(wrapped);
-        return session().flatMap(s -> Mono.fromCallable(() -> open(s, command, null)).subscribeOn(Schedulers.boundedElastic()))
-                .flatMap(running -> Flux.interval(Duration.ofMillis(1), CLOSE_POLL)
-                        .map(tick -> running.out.toString())
-                        .filter(out -> out.indexOf('\n') >= 0 || running.channel.isClosed())
-                        .next()
-                        .flatMap(out -> {
-                            String first = out.lines().findFirst().orElse("").strip();
-                            if (!first.matches("\\d+")) {
-                                running.channel.disconnect();
-                                return Mono.error(new HostException("cannot start " + argv.get(0) + " on " + name()
-                                        + ": " + running.err.toString().strip()));
-                            }
-                            return Mono.just((HostProcess) new SshProcess(this, Long.parseLong(first), running.channel, logFile));
-                        })
-                        .doOnCancel(running.channel::disconnect));
+        List<String> command = List.copyOf(argv);
+        return shell().flatMap(shell -> shell.start(command, logFile))
+                .map(started -> {
+                    SshProcess process = new SshProcess(this, started.pid(), started.exit(), logFile, command);
+                    processes.add(process);
+                    process.onExit().subscribe(code -> forget(process), error -> forget(process));
+                    return (HostProcess) process;
+                });
     }
 
     /** The exec channel is the helper's stdin: sshd ends it when the channel or the session ends. */
@@ -112,7 +115,11 @@ public final class SshHost implements Host {
         return reaper;
     }
 
-    /** Completes with the exit status when the channel of a started process closes. */
+    /**
+     * Completes with the exit status when an exec channel closes. Only the reaper's tethered
+     * channel is watched this way (one per host, for the host's life): processes started through
+     * the command shell report their exits through it.
+     */
     Mono<Integer> awaitClose(ChannelExec channel) {
         return Flux.interval(Duration.ofMillis(1), CLOSE_POLL)
                 .filter(tick -> channel.isClosed())
@@ -127,34 +134,11 @@ public final class SshHost implements Host {
                         : Mono.error(new HostException("cannot create " + path + " on " + name() + ": " + r.describeFailure())));
     }
 
-    /** Also ends the forwards to sockets in the folder: each holds a local port and a JSch thread. */
     @Override
     public Mono<Void> deleteFolder(String path) {
         return exec(List.of("rm", "-rf", "--", path))
                 .flatMap(r -> r.succeeded() ? Mono.<Void>empty()
-                        : Mono.error(new HostException("cannot delete " + path + " on " + name() + ": " + r.describeFailure())))
-                .then(Mono.<Void>fromRunnable(() -> dropForwardsUnder(path)).subscribeOn(Schedulers.boundedElastic()));
-    }
-
-    private void dropForwardsUnder(String folder) {
-        Session s;
-        synchronized (lock) {
-            s = session;
-        }
-        String prefix = folder.endsWith("/") ? folder : folder + "/";
-        forwards.entrySet().removeIf(f -> {
-            if (!f.getValue().startsWith(prefix)) {
-                return false;
-            }
-            try {
-                if (s != null && s.isConnected()) {
-                    s.delPortForwardingL("127.0.0.1", f.getKey());
-                }
-            } catch (JSchException e) {
-                log.debug("ssh {}: forward {} already gone: {}", name(), f.getKey(), e.getMessage());
-            }
-            return true;
-        });
+                        : Mono.error(new HostException("cannot delete " + path + " on " + name() + ": " + r.describeFailure())));
     }
 
     @Override
@@ -172,13 +156,29 @@ public final class SshHost implements Host {
                 : Mono.error(new HostException("cannot read " + path + " on " + name() + ": " + out.stderrLine())));
     }
 
-    /** Forwards a local TCP port on 127.0.0.1 to the remote unix socket (OpenSSH's direct-streamlocal). */
+    /**
+     * Forwards a local TCP port on 127.0.0.1 to the remote unix socket (OpenSSH's direct-streamlocal),
+     * once the socket exists: the host's shell watches for it (bounded by {@link #SOCKET_WAIT}, and by
+     * the life of the process whose command line names the socket, when this host started one), so
+     * that the first connect through the forward reaches a listening peer. A connect through a
+     * forward whose remote end does not exist yet is accepted locally and then closed by sshd,
+     * which looks like a peer that died during the handshake.
+     */
     @Override
     public Mono<SocketAddress> reachUnixSocket(String path) {
-        return session().map(s -> {
+        return Mono.defer(() -> {
+            long owner = processes.stream().filter(p -> p.names(path)).mapToLong(SshProcess::pid).findFirst().orElse(0);
+            Optional<SshProcess> gone = owner != 0 ? Optional.empty() : recentlyExited(path);
+            if (gone.isPresent()) {
+                // e.g. a guest agent connected for the first time after its VM stopped: its socket is gone for good
+                return Mono.error(new HostException("cannot reach " + path + " on " + name() + ": "
+                        + gone.get() + ", whose socket it was, has exited"));
+            }
+            return shell().flatMap(shell -> shell.awaitSocket(path, owner, SOCKET_WAIT));
+        }).then(session()).map(s -> {
             try {
-                int port = s.setSocketForwardingL("127.0.0.1", 0, path, null, CONNECT_TIMEOUT_MS);
-                forwards.put(port, path);
+                int port = s.setSocketForwardingL("127.0.0.1", 0, path, forwards, CONNECT_TIMEOUT_MS);
+                forwardedPaths.put(port, path);
                 return (SocketAddress) new InetSocketAddress("127.0.0.1", port);
             } catch (JSchException e) {
                 throw new HostException("cannot forward " + path + " from " + name() + ": " + e.getMessage(), e);
@@ -186,15 +186,76 @@ public final class SshHost implements Host {
         });
     }
 
+    /** Moves an exited process to the short list of recent exits (bounded: a long-lived host starts many). */
+    private void forget(SshProcess process) {
+        synchronized (exited) {
+            exited.addFirst(process);
+            if (exited.size() > RECENT_EXITS) {
+                exited.removeLast();
+            }
+        }
+        processes.remove(process);
+        closeForwards(process);
+    }
+
+    /**
+     * Stops listening on the forwards to the sockets of a process that exited: they lead nowhere now,
+     * and each holds a port and a JSch thread. Sessions made through them end with the process.
+     */
+    private void closeForwards(SshProcess process) {
+        Session s;
+        synchronized (lock) {
+            s = session;
+        }
+        forwardedPaths.entrySet().removeIf(forward -> {
+            if (!process.names(forward.getValue())) {
+                return false;
+            }
+            try {
+                if (s != null) {
+                    s.delPortForwardingL("127.0.0.1", forward.getKey());
+                }
+            } catch (JSchException e) {
+                log.debug("{}: forward of {} was already gone: {}", name(), forward.getValue(), e.getMessage());
+            }
+            return true;
+        });
+    }
+
+    /** The local ports still forwarded to sockets on the host (a diagnostic: they close when their process exits). */
+    public int openForwards() {
+        return forwardedPaths.size();
+    }
+
+    private Optional<SshProcess> recentlyExited(String path) {
+        synchronized (exited) {
+            return exited.stream().filter(p -> p.names(path)).findFirst();
+        }
+    }
+
+    /**
+     * How many connections local clients opened through this host's socket forwards, over its
+     * life: one per protocol session when every connect reaches a listening socket.
+     */
+    public long forwardedConnections() {
+        return forwards.accepted();
+    }
+
     /** Closes the reaper's input first (what is still tracked here is stopped after its grace), then the session. */
     @Override
     public Mono<Void> close() {
         return reaper.close().onErrorResume(e -> Mono.empty()).then(Mono.<Void>fromRunnable(() -> {
             Session s;
+            RemoteShell sh;
             synchronized (lock) {
                 closed = true;
                 s = session;
                 session = null;
+                sh = shellOfSession;
+                shellOfSession = null;
+            }
+            if (sh != null) {
+                sh.close();
             }
             if (s != null) {
                 s.disconnect();
@@ -263,39 +324,47 @@ public final class SshHost implements Host {
         return new HostException("cannot reach " + name() + ": " + m, e);
     }
 
-    private Mono<Output> run(List<String> argv, byte[] stdin) {
-        String command = remoteCommand(argv);
-        return session().flatMap(s -> Mono.usingWhen(
-                Mono.fromCallable(() -> open(s, command, stdin)).subscribeOn(Schedulers.boundedElastic()),
-                running -> awaitClose(running.channel).map(status -> running.finish(argv.get(0), name())),
-                running -> Mono.fromRunnable(running.channel::disconnect)));
-    }
-
     /** One string for the remote shell: each argument quoted, under {@code sudo -n} if the target asks. */
     String remoteCommand(List<String> argv) {
         return (target.sudo() ? "sudo -n " : "") + ShellQuoting.join(argv);
     }
 
-    private static Running open(Session s, String command, byte[] stdin) throws JSchException {
-        ChannelExec channel = (ChannelExec) s.openChannel("exec");
-        channel.setCommand(command);
-        TailBuffer out = new TailBuffer(LocalHost.OUTPUT_LIMIT);
-        TailBuffer err = new TailBuffer(LocalHost.OUTPUT_LIMIT);
-        channel.setOutputStream(out, true);
-        channel.setErrStream(err, true);
-        channel.setInputStream(stdin == null ? new ByteArrayInputStream(new byte[0]) : new ByteArrayInputStream(stdin));
-        channel.connect(CONNECT_TIMEOUT_MS);
-        return new Running(channel, out, err);
-    }
-
-    private record Running(ChannelExec channel, TailBuffer out, TailBuffer err) {
-        Output finish(String program, String host) {
-            Output o = new Output(channel.getExitStatus(), out.toByteArray(), err.toByteArray());
+    private Mono<Output> run(List<String> argv, byte[] stdin) {
+        return shell().flatMap(shell -> shell.exec(argv, stdin)).map(out -> {
+            Output o = new Output(out.exitCode(), out.stdout(), out.stderr());
             if (o.exitCode == SHELL_NOT_FOUND && o.stderrLine().contains("not found")) {
-                throw new CommandNotFoundException(program, host, Packages.installHint(program));
+                throw new CommandNotFoundException(argv.get(0), name(), Packages.installHint(argv.get(0)));
             }
             return o;
-        }
+        });
+    }
+
+    /** The host's command shell, started (again) on the current session when needed; one start at a time. */
+    private Mono<RemoteShell> shell() {
+        return session().flatMap(s -> {
+            synchronized (lock) {
+                if (shellOfSession != null && shellOfSession.isOpen() && shellSession == s) {
+                    return Mono.just(shellOfSession);
+                }
+                if (shellOpening == null || shellSession != s) {
+                    shellSession = s;
+                    shellOpening = RemoteShell.open(s, name(), target.sudo() ? List.of("sudo", "-n") : List.of())
+                            .doOnNext(sh -> {
+                                synchronized (lock) {
+                                    shellOfSession = sh;
+                                    shellOpening = null;
+                                }
+                            })
+                            .doOnError(e -> {
+                                synchronized (lock) {
+                                    shellOpening = null;
+                                }
+                            })
+                            .cache();
+                }
+                return shellOpening;
+            }
+        });
     }
 
     private record Output(int exitCode, byte[] stdout, byte[] stderr) {

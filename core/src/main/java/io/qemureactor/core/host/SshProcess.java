@@ -1,24 +1,28 @@
 package io.qemureactor.core.host;
 
-import com.jcraft.jsch.ChannelExec;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
-/** A process started on an SSH host; signals are sent by pid with {@code kill}, never by name. */
+/**
+ * A process started on an SSH host by the host's command shell, which reports its exit; signals
+ * are sent by pid with {@code kill}, never by name.
+ */
 final class SshProcess implements HostProcess {
 
     private final SshHost host;
     private final long pid;
-    private final ChannelExec channel;
     private final String log;
+    private final List<String> argv;
     private final Mono<Integer> exit;
+    private volatile boolean exited;
 
-    SshProcess(SshHost host, long pid, ChannelExec channel, String log) {
+    SshProcess(SshHost host, long pid, Mono<Integer> exit, String log, List<String> argv) {
         this.host = host;
         this.pid = pid;
-        this.channel = channel;
         this.log = log;
-        this.exit = host.awaitClose(channel).doFinally(s -> channel.disconnect()).cache();
+        this.argv = argv;
+        // marked before the status reaches anyone, so that whoever sees it also sees isAlive() false
+        this.exit = exit.doOnNext(code -> exited = true).doOnError(e -> exited = true).cache();
         // observe the exit from the start, so that a process that dies is noticed even if nobody asks yet
         this.exit.subscribe(code -> { }, error -> { });
     }
@@ -40,7 +44,12 @@ final class SshProcess implements HostProcess {
 
     @Override
     public boolean isAlive() {
-        return !channel.isClosed();
+        return !exited;
+    }
+
+    /** True if one of its arguments mentions {@code path} (QEMU's {@code -chardev socket,path=…}). */
+    boolean names(String path) {
+        return argv.stream().anyMatch(arg -> arg.contains(path));
     }
 
     @Override
@@ -54,11 +63,13 @@ final class SshProcess implements HostProcess {
     }
 
     private Mono<Void> signal(String signal) {
-        if (!isAlive()) {
-            return Mono.empty();
-        }
-        // a process that exited meanwhile makes kill fail: that is the outcome we wanted
-        return host.exec(List.of("kill", signal, Long.toString(pid))).then();
+        return Mono.defer(() -> {
+            if (!isAlive()) {
+                return Mono.empty();
+            }
+            // a process that exited meanwhile makes kill fail: that is the outcome we wanted
+            return host.exec(List.of("kill", signal, Long.toString(pid))).then();
+        });
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -67,12 +68,8 @@ final class ClassVms implements AutoCloseable {
         }
     }
 
-    /** One {@link BootVm} field. */
+    /** One {@link BootVm} field; its spec carries the field's name (see {@link #named}). */
     record Declared(String field, VmSpec spec, BootProbe probe, Optional<FleetHost> host, int pinCpus) {
-
-        String label() {
-            return field.equals(spec.name()) ? field : field + " (" + spec.name() + ")";
-        }
     }
 
     private final Class<?> testClass;
@@ -122,16 +119,18 @@ final class ClassVms implements AutoCloseable {
                     if (needsKitMarker(a) && kitMarker == null) {
                         kitMarker = kitMarker(where);
                     }
-                    d = new Declared(f.getName(), spec, probe(a, kitMarker, where), Optional.empty(), 0);
+                    d = new Declared(f.getName(), named(spec, f.getName(), where), probe(a, kitMarker, where),
+                            Optional.empty(), 0);
                 } else if (value instanceof VmDeclaration decl) {
                     if (a.probe() != ProbeKind.SERIAL_MARKER || !a.marker().isEmpty() || a.timeoutSeconds() != 0) {
                         throw new ExtensionConfigurationException(where + ": a VmDeclaration has its own probe;"
                                 + " leave the @BootVm attributes at their defaults");
                     }
-                    d = new Declared(f.getName(), decl.spec(), decl.probe(), decl.host(), decl.pinCpus());
+                    d = new Declared(f.getName(), named(decl.spec(), f.getName(), where), decl.probe(), decl.host(),
+                            decl.pinCpus());
                 } else {
-                    throw new ExtensionConfigurationException(where + " is a " + f.getType().getSimpleName()
-                            + "; it must be a VmSpec or a VmDeclaration");
+                    throw new ExtensionConfigurationException(where + " is a " + value.getClass().getSimpleName()
+                            + "; it must be a VmSpec or a VmDeclaration, or a Supplier of one");
                 }
                 declared.put(f.getName(), d);
             }
@@ -140,19 +139,49 @@ final class ClassVms implements AutoCloseable {
         return new ClassVms(testClass, settings, declared);
     }
 
+    /**
+     * The field's value; a {@link Supplier} is called now, when the class's VMs are about to boot,
+     * so that what it needs (the test guest kit, say) is not looked up in the class's static
+     * initializer, where a failure would surface as an {@code ExceptionInInitializerError}.
+     */
     private static Object read(Field f, String where) {
+        Object value;
         try {
             f.setAccessible(true);
-            Object value = f.get(null);
-            if (value == null) {
-                throw new ExtensionConfigurationException(where + " is null");
-            }
-            return value;
+            value = f.get(null);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            if (e instanceof ExtensionConfigurationException ece) {
-                throw ece;
-            }
             throw new ExtensionConfigurationException(where + " cannot be read: " + e, e);
+        }
+        if (value instanceof Supplier<?> supplier) {
+            try {
+                value = supplier.get();
+            } catch (RuntimeException e) {
+                throw new ExtensionConfigurationException(where + ": its supplier failed: " + e.getMessage(), e);
+            }
+        }
+        if (value == null) {
+            throw new ExtensionConfigurationException(where + " is null");
+        }
+        return value;
+    }
+
+    /**
+     * The spec under the field's name, so that one name stands for the VM everywhere: {@code @Vm},
+     * {@code RunningVm.name()}, QEMU's {@code -name}, logs. A spec that carries a name of its own
+     * (other than the default {@code vm<id>}) must carry the field's.
+     */
+    private static VmSpec named(VmSpec spec, String field, String where) {
+        if (spec.name().equals(field)) {
+            return spec;
+        }
+        if (!spec.name().equals("vm" + spec.id())) {
+            throw new ExtensionConfigurationException(where + ": the spec is named " + spec.name()
+                    + ", but the field's name is the VM's name: rename the field or leave the spec unnamed");
+        }
+        try {
+            return spec.toBuilder().name(field).build();
+        } catch (RuntimeException e) {
+            throw new ExtensionConfigurationException(where + ": the field's name cannot name a VM: " + e.getMessage(), e);
         }
     }
 
@@ -228,7 +257,7 @@ final class ClassVms implements AutoCloseable {
             state = State.UP;
             return;
         }
-        String what = declared.values().stream().map(Declared::label).collect(Collectors.joining(", "));
+        String what = declared.values().stream().map(Declared::field).collect(Collectors.joining(", "));
         try {
             runBase = Files.createTempDirectory(TEMP_BASE, "qemu-reactor-junit-");
         } catch (IOException | RuntimeException e) {
@@ -253,7 +282,7 @@ final class ClassVms implements AutoCloseable {
             }
             state = State.UP;
             log.info("{}: VMs up: {}", testClass.getSimpleName(), running.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue().name() + " pid " + e.getValue().pid()
+                    .map(e -> e.getKey() + " pid " + e.getValue().pid()
                             + " (boot " + e.getValue().bootTime().toMillis() + " ms)")
                     .collect(Collectors.joining(", ")));
         } catch (TimeoutException e) {
@@ -309,9 +338,7 @@ final class ClassVms implements AutoCloseable {
         }
         launchException(e).ifPresent(launches::add);
         for (VmLaunchException l : launches) {
-            String label = declared.values().stream().filter(d -> d.spec().name().equals(l.vmName()))
-                    .map(Declared::label).findFirst().orElse(l.vmName());
-            b.append("\n\n").append(label).append(": ").append(l.details());
+            b.append("\n\n").append(l.vmName()).append(": ").append(l.details());
         }
         return b.toString();
     }

@@ -4,6 +4,7 @@ import io.qemureactor.core.vm.RunningVm;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,14 +12,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.slf4j.Logger;
@@ -38,6 +42,10 @@ import org.slf4j.LoggerFactory;
  *     run folder. If the boot fails, nothing is left running and every test of the class fails
  *     with a {@link QemuVmsBootException} that says why, with QEMU's output and console tails.
  * <li>{@code beforeEach}: {@link Vm} fields of the test instances are set.
+ * <li>a test that throws: each VM visible to the test adds a suppressed {@link ConsoleTail} to the
+ *     exception, with the console lines it printed during the test (at most
+ *     {@link QemuVms#consoleTailLines()}; or the last ones before, when it printed none), so that
+ *     every test report shows them with the failure, with no logging setup.
  * <li>{@code testFailed}: for each VM visible to the test, the last
  *     {@link QemuVms#consoleTailLines()} console lines become the report entry
  *     {@code qemu-reactor.console.FIELD} and are logged.
@@ -50,6 +58,7 @@ import org.slf4j.LoggerFactory;
  * (booted for the nested class only).
  */
 public final class QemuVmsExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        BeforeTestExecutionCallback, AfterTestExecutionCallback, TestExecutionExceptionHandler,
         ParameterResolver, TestWatcher {
 
     private static final Logger log = LoggerFactory.getLogger(QemuVmsExtension.class);
@@ -58,6 +67,8 @@ public final class QemuVmsExtension implements BeforeAllCallback, AfterAllCallba
 
     /** Prefix of the report entry that holds a VM's console tail after a failed test; the field name follows. */
     public static final String CONSOLE_ENTRY = "qemu-reactor.console.";
+
+    private static final String RECORDERS = "console-recorders";
 
     /** Prefix of the class-level report entry that describes a booted VM; the field name follows. */
     public static final String VM_ENTRY = "qemu-reactor.vm.";
@@ -118,29 +129,83 @@ public final class QemuVmsExtension implements BeforeAllCallback, AfterAllCallba
         }
     }
 
+    /** Starts recording what each visible VM prints during the test. */
+    @Override
+    public void beforeTestExecution(ExtensionContext context) {
+        Map<String, ConsoleRecorder> recorders = new LinkedHashMap<>();
+        forEachVisibleVm(context, (field, vm, lines) -> vm.console()
+                .ifPresent(c -> recorders.put(field, new ConsoleRecorder(c, lines))));
+        context.getStore(NAMESPACE).put(RECORDERS, recorders);
+    }
+
+    @Override
+    public void afterTestExecution(ExtensionContext context) {
+        recorders(context).values().forEach(ConsoleRecorder::close);
+    }
+
+    /**
+     * Adds each visible VM's console to the test's exception, as a suppressed {@link ConsoleTail}:
+     * the lines printed since the test started, or, when it printed none, the last lines before.
+     * Reports show it with the failure, with no logging setup; the exception is then rethrown.
+     */
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+        Map<String, ConsoleRecorder> recorders = recorders(context);
+        forEachVisibleVm(context, (field, vm, lines) -> {
+            ConsoleRecorder r = recorders.get(field);
+            String text;
+            if (vm.console().isEmpty()) {
+                text = "(no console: the VM's serial console is not a socket)";
+            } else if (r != null && r.seen() > 0) {
+                text = "the last " + r.lines().size() + " of " + r.seen() + " lines printed during the test:\n"
+                        + sanitize(String.join("\n", r.lines()));
+            } else {
+                List<String> before = vm.console().get().tail(lines);
+                text = "nothing printed during the test; the last " + before.size() + " lines before it:\n"
+                        + sanitize(String.join("\n", before));
+            }
+            throwable.addSuppressed(new ConsoleTail("console of " + field + " (pid " + vm.pid() + "), " + text));
+        });
+        throw throwable;
+    }
+
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
+        forEachVisibleVm(context, (field, vm, lines) -> {
+            String tail = vm.console().map(c -> sanitize(String.join("\n", c.tail(lines))))
+                    .map(t -> t.isBlank() ? "(the console printed nothing)" : t)
+                    .orElse("(no console: the VM's serial console is not a socket)");
+            log.warn("{} {} failed; console of {} (pid {}), last {} lines:\n{}",
+                    context.getTestClass().map(Class::getSimpleName).orElse(""), context.getDisplayName(), field,
+                    vm.pid(), lines, tail);
+            try {
+                context.publishReportEntry(CONSOLE_ENTRY + field, tail);
+            } catch (RuntimeException ex) {
+                log.warn("cannot attach the console of {} to the report: {}", field, ex.toString());
+            }
+        });
+    }
+
+    /** A VM a test sees: its field, the VM, and how many console lines its class reports. */
+    private interface VisibleVm {
+        void accept(String field, RunningVm vm, int tailLines);
+    }
+
+    private static void forEachVisibleVm(ExtensionContext context, VisibleVm action) {
         Set<String> seen = new LinkedHashSet<>();
         for (ClassVms vms : visible(context)) {
-            int lines = vms.settings().tailLines();
             for (Map.Entry<String, RunningVm> e : vms.running().entrySet()) {
-                if (!seen.add(e.getKey())) {
-                    continue; // shadowed by an inner class's VM of the same name
-                }
-                RunningVm vm = e.getValue();
-                String tail = vm.console().map(c -> sanitize(String.join("\n", c.tail(lines))))
-                        .map(t -> t.isBlank() ? "(the console printed nothing)" : t)
-                        .orElse("(no console: the VM's serial console is not a socket)");
-                log.warn("{} {} failed; console of {} ({}), last {} lines:\n{}",
-                        context.getTestClass().map(Class::getSimpleName).orElse(""), context.getDisplayName(), e.getKey(),
-                        vm.name(), lines, tail);
-                try {
-                    context.publishReportEntry(CONSOLE_ENTRY + e.getKey(), tail);
-                } catch (RuntimeException ex) {
-                    log.warn("cannot attach the console of {} to the report: {}", e.getKey(), ex.toString());
+                if (seen.add(e.getKey())) { // else shadowed by an inner class's VM of the same name
+                    action.accept(e.getKey(), e.getValue(), vms.settings().tailLines());
                 }
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, ConsoleRecorder> recorders(ExtensionContext context) {
+        Map<String, ConsoleRecorder> r = context.getStore(NAMESPACE).get(RECORDERS, Map.class);
+        return r != null ? r : Map.of();
     }
 
     // ---- lookups

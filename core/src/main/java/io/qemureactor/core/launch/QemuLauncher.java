@@ -14,6 +14,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
@@ -86,8 +87,33 @@ public final class QemuLauncher {
     }
 
     /**
+     * Boots a VM, hands it to {@code body}, and stops it whatever the body does: completes, fails or
+     * is cancelled. The result ends only once the VM is gone (QEMU reaped, run folder removed), with
+     * the body's value or error; a failure to stop is added to the body's error as suppressed. This
+     * is the short way to the right thing: a failing step can no longer skip the shutdown.
+     *
+     * <p>Put a time limit inside the body ({@code vm -> test(vm).timeout(d)}): it then fails the body
+     * and the stop is awaited. A cancel from outside (a {@code timeout} around this Mono, a disposed
+     * subscription) still stops the VM, but nobody is listening any more; {@link #settled()} awaits it.
+     *
+     * <pre>{@code
+     * launcher.using(LocalHost.instance(), spec, kit.readyProbe(),
+     *         vm -> vm.qga().flatMap(agent -> agent.exec("/bin/uname", "-r")))
+     * }</pre>
+     */
+    public <T> Mono<T> using(Host host, VmSpec spec, BootProbe probe,
+                             Function<? super RunningVm, ? extends Mono<T>> body) {
+        Objects.requireNonNull(body, "body");
+        return Mono.usingWhen(start(host, spec, probe),
+                vm -> Mono.defer(() -> body.apply(vm)),
+                RunningVm::shutdown,
+                (vm, error) -> vm.shutdown(),
+                vm -> cleanups.run(vm.shutdown(), vm.name()));
+    }
+
+    /**
      * Completes when every launch of this launcher that failed or was cancelled before this subscription has
-     * finished cleaning up: its QEMU gone (reaped, not just signalled) and its run folder removed. A cancel
+     * finished cleaning up (and every VM of a cancelled {@link #using} has stopped): its QEMU gone (reaped, not just signalled) and its run folder removed. A cancel
      * cannot be awaited through the cancelled Mono itself; this is how whoever cancelled awaits its end
      * (a fleet's {@code disposeLater()}, a CLI's teardown).
      */

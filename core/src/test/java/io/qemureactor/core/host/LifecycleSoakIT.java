@@ -33,14 +33,14 @@ import reactor.core.publisher.Mono;
  * threads, the reaper's entries (here and on the host), and over SSH the sshd's descriptors and
  * processes for our connection (a leaked channel or forward holds one each). The count is the system
  * property {@code soak.cycles} (default 40, for CI; the figures in docs/BENCHMARKS.md are from 1000), over SSH
- * {@code soak.sshCycles} (default 12).
+ * {@code soak.sshCycles} (default 8).
  */
 @ExtendWith(SshdExtension.class)
 class LifecycleSoakIT {
 
     private static final int CYCLES = Integer.getInteger("soak.cycles", 40);
     /** Over SSH a cycle costs several round trips (seconds each on a loaded machine): fewer by default. */
-    private static final int SSH_CYCLES = Integer.getInteger("soak.sshCycles", Math.min(CYCLES, 12));
+    private static final int SSH_CYCLES = Integer.getInteger("soak.sshCycles", Math.min(CYCLES, 8));
     private static final Duration T = Duration.ofSeconds(60);
     /** Only catches a hang: over SSH on the shared 2-core machine one cycle has taken 20 s and more. */
     private static final Duration CYCLE_BOUND = Duration.ofMinutes(5);

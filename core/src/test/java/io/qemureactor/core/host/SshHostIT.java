@@ -3,6 +3,7 @@ package io.qemureactor.core.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qemureactor.core.testing.SshHosts;
+import io.qemureactor.testing.Fixtures;
 import io.qemureactor.testing.SshdExtension;
 import io.qemureactor.testing.SshdExtension.Sshd;
 import java.net.InetSocketAddress;
@@ -44,7 +45,7 @@ class SshHostIT {
 
     @Test
     void runsArgvWithEveryArgumentIntact() {
-        String tricky = "a b; echo injected $(id) 'q' \"dq\" *";
+        String tricky = "a  b; echo injected $(id) 'q' \"dq\" *\nsecond  line\n";
         StepVerifier.create(host.exec(List.of("printf", "%s|%s", tricky, "")))
                 .assertNext(r -> {
                     assertThat(r.exitCode()).isZero();
@@ -124,6 +125,55 @@ class SshHostIT {
                 assertThat(new String(buf, 0, n, StandardCharsets.UTF_8)).isEqualTo("{\"QMP\":{}}\n");
             }
         }
+    }
+
+    @Test
+    void waitsOnTheHostForASocketBeforeForwardingIt(@TempDir Path dir) throws Exception {
+        Path sock = dir.resolve("late.sock");
+        // the socket appears a while after the process started, as QEMU's monitor does
+        HostProcess p = host.start(List.of("sh", "-c", "sleep 1; exec socat UNIX-LISTEN:\"$1\" EXEC:cat", "sh", sock.toString()),
+                dir.resolve("late.log").toString()).block(T);
+        try {
+            var address = (InetSocketAddress) host.reachUnixSocket(sock.toString()).block(T);
+            assertThat(sock).exists();
+            long before = host.forwardedConnections();
+            try (Socket client = new Socket(address.getAddress(), address.getPort())) {
+                client.getOutputStream().write("ping\n".getBytes(StandardCharsets.UTF_8));
+                byte[] buf = new byte[5];
+                assertThat(client.getInputStream().readNBytes(buf, 0, 5)).isEqualTo(5);
+                assertThat(new String(buf, StandardCharsets.UTF_8)).isEqualTo("ping\n");
+            }
+            assertThat(host.forwardedConnections()).isEqualTo(before + 1);
+            assertThat(host.openForwards()).isEqualTo(1);
+        } finally {
+            p.kill().block(T);
+        }
+        p.onExit().block(T);
+        // the forward to a socket of a process that exited is closed, and that socket is not waited for again
+        assertThat(Fixtures.await(T, () -> host.openForwards() == 0)).isTrue();
+        StepVerifier.create(host.reachUnixSocket(sock.toString()))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(HostException.class).hasMessageContaining("has exited"))
+                .verify(T);
+    }
+
+    @Test
+    void aProcessThatDiesBeforeItsSocketExistsEndsTheWait(@TempDir Path dir) {
+        Path sock = dir.resolve("never.sock");
+        host.start(List.of("sh", "-c", "sleep 0.5; exit 1", "sh", sock.toString()), dir.resolve("never.log").toString()).block(T);
+        StepVerifier.create(host.reachUnixSocket(sock.toString()))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(HostException.class).hasMessageContaining(sock.toString()))
+                .verify(T);
+    }
+
+    @Test
+    void manyProcessesReportTheirExitsThroughOneShell(@TempDir Path dir) {
+        List<HostProcess> processes = reactor.core.publisher.Flux.range(0, 20)
+                .flatMap(i -> host.start(List.of("sh", "-c", "sleep 0.2; exit \"$1\"", "sh", Integer.toString(i)),
+                        dir.resolve("p" + i + ".log").toString()))
+                .collectList().block(T);
+        List<Integer> codes = reactor.core.publisher.Flux.fromIterable(processes).flatMap(HostProcess::onExit).sort().collectList().block(T);
+        assertThat(codes).isEqualTo(java.util.stream.IntStream.range(0, 20).boxed().toList());
+        assertThat(processes).noneMatch(HostProcess::isAlive);
     }
 
     @Test
