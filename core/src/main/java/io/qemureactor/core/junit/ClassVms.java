@@ -9,6 +9,7 @@ import io.qemureactor.core.fleet.FleetResult;
 import io.qemureactor.core.fleet.MemberFailure;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.host.LocalHost;
+import io.qemureactor.core.host.Reaper;
 import io.qemureactor.core.launch.LaunchOptions;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.launch.VmLaunchException;
@@ -52,6 +53,9 @@ final class ClassVms implements AutoCloseable {
     /** How long a killed fleet may take to report its VMs gone, after a shutdown that timed out. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(60);
 
+    /** How long starting a host's reaper (or telling it something) may take: an SSH host on a busy machine. */
+    private static final Duration REAPER_WAIT = Duration.ofSeconds(60);
+
     private enum State { NEW, UP, FAILED, CLOSED }
 
     /** The class's settings: {@link QemuVms}'s attributes. */
@@ -74,6 +78,8 @@ final class ClassVms implements AutoCloseable {
 
     private State state = State.NEW;
     private Path runBase;
+    /** The run base's entries in the hosts' reapers. */
+    private final List<Reaper.Entry> baseEntries = new ArrayList<>();
     private Fleet fleet;
     private final Map<String, RunningVm> running = new LinkedHashMap<>();
     private String failureMessage;
@@ -260,6 +266,9 @@ final class ClassVms implements AutoCloseable {
         }
         QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
         List<FleetHost> hosts = hosts();
+        if (!trackRunBase(hosts)) {
+            return;
+        }
         List<FleetMember> members = members(hosts);
         fleet = Fleet.boot(launcher, hosts, members, FleetOptions.defaults());
         fleet.events().subscribe(e -> log.debug("{}: {}", testClass.getSimpleName(), e), e -> { });
@@ -426,10 +435,41 @@ final class ClassVms implements AutoCloseable {
         }
     }
 
+    /**
+     * The run folder base, on every host, goes to the host's reaper: if this JVM dies (a Surefire fork killed,
+     * an IDE's stop button) the reaper stops every process whose argv names it and removes it.
+     */
+    private boolean trackRunBase(List<FleetHost> hosts) {
+        for (FleetHost h : hosts) {
+            try {
+                baseEntries.add(Sync.await(h.host().reaper().trackFolder(runBase.toString()), REAPER_WAIT));
+            } catch (TimeoutException | RuntimeException e) {
+                fail("cannot start the reaper on " + h.name() + ": " + e, e);
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void removeRunBase(List<String> problems) {
         if (runBase == null) {
             return;
         }
+        try {
+            removeRunBaseFolders(problems);
+        } finally {
+            for (Reaper.Entry e : baseEntries) {
+                try {
+                    Sync.await(e.forget(), REAPER_WAIT);
+                } catch (TimeoutException | RuntimeException ignored) {
+                    // forget never fails; a slow one leaves the reaper to remove an already removed folder
+                }
+            }
+            baseEntries.clear();
+        }
+    }
+
+    private void removeRunBaseFolders(List<String> problems) {
         for (FleetHost h : fleet == null ? List.<FleetHost>of() : fleet.hosts()) {
             if (!(h.host() instanceof LocalHost)) {
                 try {
