@@ -90,8 +90,10 @@ public final class RemoteBootBenchmark {
                 localReleased.addAll(a.releasedNanos());
                 remoteReleased.addAll(b.releasedNanos());
                 BootBenchmark.say(progress, String.format(Locale.ROOT, "bench boot: N=%d round %d/%d (%s first): here %.2f s,"
-                                + " over SSH %.2f s (%.3fx); stop here %.0f ms, over SSH %.0f ms", n, r + 1, rounds,
-                        r % 2 == 0 ? "here" : "SSH", localWall[r], remoteWall[r], ratios[r], localStop[r], remoteStop[r]));
+                                + " over SSH %.2f s (%.3fx); stop here %.0f ms, over SSH %.0f ms; guest released here %.0f ms,"
+                                + " over SSH %.0f ms (medians)", n, r + 1, rounds, r % 2 == 0 ? "here" : "SSH", localWall[r],
+                        remoteWall[r], ratios[r], localStop[r], remoteStop[r], medianMillis(a.releasedNanos()),
+                        medianMillis(b.releasedNanos())));
             }
             double[] sorted = ratios.clone();
             java.util.Arrays.sort(sorted);

@@ -25,7 +25,8 @@ import reactor.core.publisher.Mono;
  */
 public final class RemoteQmpBenchmark {
 
-    private static final int SEED_OPS = 10;
+    /** Few: each is a whole SSH connection and login (seconds where the login shell is slow). */
+    private static final int SEED_OPS = 3;
     private static final int REACHES = 10;
 
     private final int ops;

@@ -230,7 +230,7 @@ final class RemoteShell {
 
     private void dispatch(String line) {
         String[] reply = line.split(" ");
-        if (reply.length < 3 || !reply[0].chars().allMatch(Character::isDigit)) {
+        if (reply.length < 3 || reply[0].isEmpty() || !reply[0].chars().allMatch(Character::isDigit)) {
             log.debug("{}: ignoring shell output {}", host, line);  // e.g. a login script that prints
             return;
         }
@@ -242,6 +242,15 @@ final class RemoteShell {
         Consumer<String[]> handler = pending.get(id);
         if (handler != null) {
             handler.accept(reply);
+        }
+    }
+
+    /** {@link #dispatch} that never throws into JSch's session thread: that would end the session of every VM on the host. */
+    private void dispatchSafely(String line) {
+        try {
+            dispatch(line);
+        } catch (RuntimeException e) {
+            log.warn("{}: cannot read the shell's reply {}: {}", host, line, e.toString());
         }
     }
 
@@ -284,7 +293,7 @@ final class RemoteShell {
         @Override
         public void write(int b) {
             if (b == '\n') {
-                dispatch(line.toString(StandardCharsets.UTF_8));
+                dispatchSafely(line.toString(StandardCharsets.UTF_8));
                 line.reset();
             } else {
                 line.write(b);
@@ -297,7 +306,7 @@ final class RemoteShell {
             for (int i = off; i < off + len; i++) {
                 if (b[i] == '\n') {
                     line.write(b, start, i - start);
-                    dispatch(line.toString(StandardCharsets.UTF_8));
+                    dispatchSafely(line.toString(StandardCharsets.UTF_8));
                     line.reset();
                     start = i + 1;
                 }

@@ -17,7 +17,7 @@
 # concurrent jobs never interleave. Every job runs detached (double fork): this shell keeps no
 # children and no job table that grows with the number of requests. Nothing here starts a
 # process for itself except base64 for non-empty outputs and inputs, and sleep while waiting.
-umask 077
+# no umask of our own: commands create files as they would in a login (mktemp -d makes d private anyway)
 nl='
 '
 d=$(mktemp -d "${TMPDIR:-/tmp}/qemu-reactor-shell.XXXXXX") || exit 1
