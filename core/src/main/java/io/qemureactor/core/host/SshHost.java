@@ -98,6 +98,12 @@ public final class SshHost implements Host {
                         .doOnCancel(running.channel::disconnect));
     }
 
+    /** See {@link SshInteractiveProcess}: stdin and stdout are the exec channel's own streams. */
+    @Override
+    public Mono<InteractiveProcess> startInteractive(List<String> argv) {
+        return SshInteractiveProcess.start(this, List.copyOf(argv));
+    }
+
     /** Completes with the exit status when the channel of a started process closes. */
     Mono<Integer> awaitClose(ChannelExec channel) {
         return Flux.interval(Duration.ofMillis(1), CLOSE_POLL)
@@ -232,7 +238,7 @@ public final class SshHost implements Host {
     }
 
     /** One string for the remote shell: each argument quoted, under {@code sudo -n} if the target asks. */
-    private String remoteCommand(List<String> argv) {
+    String remoteCommand(List<String> argv) {
         return (target.sudo() ? "sudo -n " : "") + ShellQuoting.join(argv);
     }
 
