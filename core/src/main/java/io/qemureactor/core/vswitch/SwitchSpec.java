@@ -23,9 +23,12 @@ import java.util.regex.Pattern;
  * @param useHugepages use the host's huge pages when it has enough free; {@code --no-huge} otherwise
  * @param binary       the testpmd program on the host
  * @param readyTimeout how long testpmd may take to show its first prompt
+ * @param discardPort  one more port after the vhost-user ones (number {@code ports}) that drops what it is sent
+ *                     and receives nothing (DPDK's {@code net_null} with {@code no-rx=1}): the partner of the
+ *                     last vhost-user port in {@link PortTopology#PAIRED}, so that port is a counting sink
  */
 public record SwitchSpec(String name, int ports, SwitchMode mode, PortTopology topology, String lcores, int memoryMib,
-        int mbufs, boolean useHugepages, Path binary, Duration readyTimeout) {
+        int mbufs, boolean useHugepages, Path binary, Duration readyTimeout, boolean discardPort) {
 
     public static final int MAX_PORTS = 32;
     /** Debian 12's {@code dpdk-dev} installs it here. */
@@ -67,31 +70,35 @@ public record SwitchSpec(String name, int ports, SwitchMode mode, PortTopology t
      */
     public static SwitchSpec of(String name, int ports) {
         return new SwitchSpec(name, ports, SwitchMode.IO, PortTopology.PAIRED, "0-1", 512, 8192, true, DEFAULT_BINARY,
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60), false);
     }
 
     public SwitchSpec withMode(SwitchMode m) {
-        return new SwitchSpec(name, ports, m, topology, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout);
+        return new SwitchSpec(name, ports, m, topology, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout, discardPort);
     }
 
     public SwitchSpec withTopology(PortTopology t) {
-        return new SwitchSpec(name, ports, mode, t, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout);
+        return new SwitchSpec(name, ports, mode, t, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout, discardPort);
     }
 
     public SwitchSpec withLcores(String l) {
-        return new SwitchSpec(name, ports, mode, topology, l, memoryMib, mbufs, useHugepages, binary, readyTimeout);
+        return new SwitchSpec(name, ports, mode, topology, l, memoryMib, mbufs, useHugepages, binary, readyTimeout, discardPort);
     }
 
     public SwitchSpec withHugepages(boolean use) {
-        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, use, binary, readyTimeout);
+        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, use, binary, readyTimeout, discardPort);
     }
 
     public SwitchSpec withBinary(Path program) {
-        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, program, readyTimeout);
+        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, program, readyTimeout, discardPort);
     }
 
     public SwitchSpec withReadyTimeout(Duration timeout) {
-        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, binary, timeout);
+        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, binary, timeout, discardPort);
+    }
+
+    public SwitchSpec withDiscardPort(boolean on) {
+        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout, on);
     }
 
     /** Port {@code port}'s socket in the switch's run folder. */
@@ -111,6 +118,10 @@ public record SwitchSpec(String name, int ports, SwitchMode mode, PortTopology t
         for (int port = 0; port < ports; port++) {
             argv.add("--vdev");
             argv.add("net_vhost" + port + ",iface=" + socket(runFolder, port));
+        }
+        if (discardPort) {
+            argv.add("--vdev");
+            argv.add("net_null0,no-rx=1");
         }
         argv.addAll(List.of("--", "-i", "--total-num-mbufs=" + mbufs, "--forward-mode=" + mode.word(),
                 "--port-topology=" + topology.word(), "--nb-cores=1"));
