@@ -61,6 +61,8 @@ public final class Chain {
     static final Duration QUIET = Duration.ofSeconds(3);
     /** The links of a freshly booted chain come up within this. */
     static final Duration LINKS = Duration.ofSeconds(120);
+    /** The VMs' virtio rings. */
+    static final int RING = 1024;
     /** A rate this machine's TCG chain of up to 2 VMs forwards with no loss (docs/datapath.md). */
     public static final long DEFAULT_RATE = 5_000;
 
@@ -132,8 +134,9 @@ public final class Chain {
                 .smp(spec.smp())
                 .memoryMib(spec.memoryMib())
                 .accelerator(spec.accelerator())
-                .addVhostUserNic(VhostUserNic.client(nic0))
-                .addVhostUserNic(VhostUserNic.client(nic1));
+                // 1024-entry rings (vhost-user allows it, QEMU's default is 256): room for the generator's steps
+                .addVhostUserNic(VhostUserNic.client(nic0).withQueueSize(RING))
+                .addVhostUserNic(VhostUserNic.client(nic1).withQueueSize(RING));
     }
 
     /** VM {@code vm}'s first NIC: the generator for VM 1, else the switch port paired with VM vm-1's second NIC. */

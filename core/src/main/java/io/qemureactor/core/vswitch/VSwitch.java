@@ -208,34 +208,41 @@ public final class VSwitch {
     }
 
     /**
-     * Sends {@code packets} generated packets (64 bytes, testpmd's txonly template) out of every port, in
-     * bursts of at most {@value #MAX_BURST} paced to {@code packetsPerSecond}, with testpmd's
-     * {@code start tx_first 1} and {@code stop} per burst (forwarding must be stopped when it begins, and is
-     * stopped when it ends). Completes once the last burst is out; the ports' TX counters say how many
-     * really left (a full ring refuses packets). Meant for a generator switch whose ports lead into a
-     * chain and that forwards nothing itself ({@link SwitchMode#RXONLY}).
+     * Sends {@code packets} generated packets (64 bytes, testpmd's txonly template) out of every port, paced to
+     * {@code packetsPerSecond}: in steps of at most {@value #BURSTS_PER_STEP} bursts of {@value #MAX_BURST}
+     * back to back (testpmd's {@code start tx_first N}, then {@code stop}), each step started when the rate
+     * says it is due. Forwarding must be stopped when it begins, and is stopped when it ends. Completes once
+     * the last step is out; the ports' TX counters say how many really left (a full ring refuses packets).
+     * Meant for a generator whose ports lead into a chain and that forwards nothing itself
+     * ({@link SwitchMode#RXONLY}): a step costs two console round trips, which bounds the rate it reaches.
      */
     public Mono<Void> send(long packets, long packetsPerSecond) {
         if (packets < 1 || packetsPerSecond < 1) {
             return Mono.error(new IllegalArgumentException("packets and rate must be positive: " + packets + ", "
                     + packetsPerSecond));
         }
-        long bursts = (packets + MAX_BURST - 1) / MAX_BURST;
-        long periodNanos = MAX_BURST * 1_000_000_000L / packetsPerSecond;
+        List<SendStep> steps = SendStep.plan(packets, MAX_BURST, BURSTS_PER_STEP);
         return Mono.defer(() -> {
             long t0 = System.nanoTime();
-            return console.command("set burst " + MAX_BURST)
-                    .thenMany(Flux.range(0, (int) Math.min(bursts, Integer.MAX_VALUE)).concatMap(i -> {
-                        long size = Math.min(MAX_BURST, packets - (long) i * MAX_BURST);
-                        Mono<?> resize = size < MAX_BURST ? console.command("set burst " + size) : Mono.empty();
-                        long due = t0 + i * periodNanos - System.nanoTime();
-                        Mono<?> wait = due > 0 ? Mono.delay(Duration.ofNanos(due)) : Mono.empty();
-                        return wait.then(resize).then(console.command("start tx_first 1")).then(console.command("stop"));
-                    }))
-                    .then(console.command("set burst " + MAX_BURST))
-                    .then();
+            long[] sent = {0};
+            int[] burst = {-1};
+            return Flux.fromIterable(steps).concatMap(step -> {
+                long due = t0 + sent[0] * 1_000_000_000L / packetsPerSecond - System.nanoTime();
+                sent[0] += step.packets();
+                Mono<?> wait = due > 0 ? Mono.delay(Duration.ofNanos(due)) : Mono.empty();
+                Mono<?> resize = Mono.empty();
+                if (burst[0] != step.burst()) {
+                    burst[0] = step.burst();
+                    resize = console.command("set burst " + step.burst());
+                }
+                return wait.then(resize).then(console.command("start tx_first " + step.bursts()))
+                        .then(console.command("stop"));
+            }).then();
         });
     }
+
+    /** Bursts one step sends back to back: 256 packets, a quarter of the 1024-entry rings a chain's NICs have. */
+    public static final int BURSTS_PER_STEP = 8;
 
     /** Completes with testpmd's exit status when it ends, for whatever reason (cached). */
     public Mono<Integer> onExit() {
