@@ -24,6 +24,7 @@ final class TestpmdConsole {
     /** The end of the previous command: the next one is written after it. */
     private Mono<?> previous = Mono.empty();
     private Throwable ended;
+    private final Mono<String> startup;
 
     TestpmdConsole(InteractiveProcess process) {
         this.process = process;
@@ -32,8 +33,6 @@ final class TestpmdConsole {
         this.startup = startup.asMono();
         process.output().subscribe(this::append, this::end, () -> end(null));
     }
-
-    private final Mono<String> startup;
 
     /** The output up to the first prompt: the switch is configured and listens. */
     Mono<String> ready() {
@@ -66,7 +65,11 @@ final class TestpmdConsole {
             }
             waiting.add(reply);
         }
-        return process.write(command + "\n").then(reply.asMono());
+        // a write that fails means testpmd is gone (its stdin closed): say that, as the reader will
+        return process.write(command + "\n")
+                .onErrorMap(e -> !(e instanceof SwitchException), e -> new SwitchException("testpmd (" + process
+                        + ") exited: cannot send it '" + command + "' (" + e.getMessage() + ")", e))
+                .then(reply.asMono());
     }
 
     private void append(String chunk) {
