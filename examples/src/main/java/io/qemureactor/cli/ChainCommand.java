@@ -79,6 +79,11 @@ final class ChainCommand implements Callable<Integer> {
             description = "Where the run folders (sockets, logs) go (default: /tmp/qemu-reactor-USER).")
     String runDir;
 
+    @Option(names = "--testpmd", paramLabel = "FILE",
+            description = "The host's dpdk-testpmd for the generator and the switch (default: /usr/bin/dpdk-testpmd, "
+                    + "from apt-get install dpdk-dev; the guests run /usr/bin/dpdk-testpmd).")
+    Path testpmd;
+
     @Option(names = "--json", description = "Print one JSON document instead of tables.")
     boolean json;
 
@@ -121,7 +126,8 @@ final class ChainCommand implements Callable<Integer> {
         if (vms < 1 || vms > ChainSpec.MAX_VMS) {
             throw CliFailure.usage("--vms " + vms + " must be 1 to " + ChainSpec.MAX_VMS);
         }
-        return ChainSpec.of(vms, fn).withAccelerator(accel).withReadyTimeout(timeout);
+        ChainSpec chain = ChainSpec.of(vms, fn).withAccelerator(accel).withReadyTimeout(timeout);
+        return testpmd == null ? chain : chain.withTestpmd(testpmd.toAbsolutePath());
     }
 
     /**

@@ -85,7 +85,7 @@ public final class Chain {
         this.stop = fleet.shutdown().onErrorResume(e -> {
             log.warn("chain: stopping the VMs: {}", e.toString());
             return Mono.empty();
-        }).then(Mono.whenDelayError(generator.stop(), fabric.stop())).cache();
+        }).then(Mono.whenDelayError(generator == null ? Mono.empty() : generator.stop(), fabric.stop())).cache();
     }
 
     /**
@@ -96,9 +96,17 @@ public final class Chain {
         return Mono.defer(() -> {
             long t0 = System.nanoTime();
             String runBase = launcher.options().runBase();
-            SwitchSpec gen = SwitchSpec.of("gen", 1).withMode(SwitchMode.RXONLY).withTopology(PortTopology.LOOP);
-            SwitchSpec fab = SwitchSpec.of("switch", 2 * spec.vms() - 1).withMode(SwitchMode.IO)
-                    .withTopology(PortTopology.PAIRED).withDiscardPort(true);
+            SwitchSpec gen = SwitchSpec.of("gen", 1).withMode(SwitchMode.RXONLY).withTopology(PortTopology.LOOP)
+                    .withBinary(spec.testpmd());
+            SwitchSpec fab = (spec.looped()
+                    ? SwitchSpec.of("switch", 2 * spec.vms()).withMode(SwitchMode.IO).withTopology(PortTopology.PAIRED)
+                    : SwitchSpec.of("switch", 2 * spec.vms() - 1).withMode(SwitchMode.IO)
+                            .withTopology(PortTopology.PAIRED).withDiscardPort())
+                    .withBinary(spec.testpmd());
+            if (spec.looped()) {
+                return using(VSwitch.start(host, fab, runBase), f -> f.startForwarding()
+                        .then(boot(launcher, kit, spec, null, f, t0)));
+            }
             return using(VSwitch.start(host, gen, runBase), g ->
                     using(VSwitch.start(host, fab, runBase), f -> f.startForwarding()
                             .then(boot(launcher, kit, spec, g, f, t0))));
@@ -116,7 +124,7 @@ public final class Chain {
         List<FleetMember> members = IntStream.rangeClosed(1, spec.vms())
                 .mapToObj(i -> KernelVm.of(spec.function().function(kit, i, spec.vms(), spec.smp()))
                         .withProbeTimeout(spec.readyTimeout())
-                        .member(launcher, base(kit, spec, i, firstNic(gen, fab, i), secondNic(fab, i))))
+                        .member(launcher, base(kit, spec, i, firstNic(gen, fab, i, spec.vms()), secondNic(fab, i))))
                 .toList();
         Fleet fleet = Fleet.boot(launcher, members, FleetOptions.defaults().withShutdownPolicy(ShutdownPolicy.withoutGuest()));
         return fleet.ready()
@@ -139,9 +147,15 @@ public final class Chain {
                 .addVhostUserNic(VhostUserNic.client(nic1).withQueueSize(RING));
     }
 
-    /** VM {@code vm}'s first NIC: the generator for VM 1, else the switch port paired with VM vm-1's second NIC. */
-    static Path firstNic(VSwitch gen, VSwitch fab, int vm) {
-        return vm == 1 ? gen.socket(0) : fab.socket(2 * vm - 3);
+    /**
+     * VM {@code vm}'s first NIC: for VM 1 the generator (or, looped, the switch's last port, paired with VM n's
+     * second NIC), else the switch port paired with VM vm-1's second NIC.
+     */
+    static Path firstNic(VSwitch gen, VSwitch fab, int vm, int vms) {
+        if (vm == 1) {
+            return gen == null ? fab.socket(2 * vms - 1) : gen.socket(0);
+        }
+        return fab.socket(2 * vm - 3);
     }
 
     /** VM {@code vm}'s second NIC: switch port 2(vm-1); VM n's is the counting port. */
@@ -151,8 +165,8 @@ public final class Chain {
 
     /** Every vhost-user port up (the guests' drivers set up their rings), read until it is, within {@link #LINKS}. */
     private static Mono<Void> linksUp(VSwitch gen, VSwitch fab) {
-        Mono<Boolean> all = Flux.concat(gen.linkUp(0), Flux.range(0, fab.spec().ports()).concatMap(fab::linkUp))
-                .all(up -> up);
+        Mono<Boolean> all = Flux.concat(gen == null ? Mono.just(true) : gen.linkUp(0),
+                Flux.range(0, fab.spec().ports()).concatMap(fab::linkUp)).all(up -> up);
         return Flux.interval(Duration.ZERO, POLL).concatMap(tick -> all).filter(up -> up).next()
                 .timeout(LINKS, Mono.error(() -> new SwitchException("the chain's links did not come up within " + LINKS
                         + ": a guest function did not start its NICs")))
@@ -167,7 +181,7 @@ public final class Chain {
         return vms;
     }
 
-    /** The generator: port 0 leads into VM 1. */
+    /** The generator: port 0 leads into VM 1; null in a looped chain. */
     public VSwitch generator() {
         return generator;
     }
@@ -191,6 +205,9 @@ public final class Chain {
      * {@link SwitchException} if a switch or VM of the chain dies meanwhile.
      */
     public Mono<ChainReport> send(long packets, long packetsPerSecond) {
+        if (generator == null) {
+            return Mono.error(new IllegalStateException("a looped chain has no generator: use loopRates"));
+        }
         Mono<ChainReport> measure = Mono.defer(() -> Mono.zip(generator.counters(), fabric.counters())
                 .flatMap(before -> {
                     long t0 = System.nanoTime();
@@ -263,10 +280,37 @@ public final class Chain {
                 after.txErrors() - before.txErrors());
     }
 
+    /**
+     * A looped chain's throughput: the switch stops, injects {@value VSwitch#BURSTS_PER_STEP} bursts on every port
+     * ({@code start tx_first}), which then circulate through every VM in both directions; after {@code warmUp} the
+     * ports' rates are measured over {@code window}. {@code forward} is what VM n sends out of its second NIC per
+     * second, {@code backward} what VM 1 sends out of its first.
+     */
+    public Mono<LoopRates> loopRates(Duration warmUp, Duration window) {
+        if (!spec.looped()) {
+            return Mono.error(new IllegalStateException("only a looped chain (ChainSpec.withLooped) circulates packets"));
+        }
+        Mono<LoopRates> measure = fabric.stopForwarding()
+                .then(fabric.command("start tx_first " + VSwitch.BURSTS_PER_STEP))
+                .then(Mono.delay(warmUp))
+                .then(fabric.rates(window))
+                .map(rates -> new LoopRates(rates.get(egressPort()).rxPps(), rates.get(egressPort() + 1).rxPps()));
+        return Mono.firstWithSignal(measure, died());
+    }
+
+    /** Packets per second out of the last VM (forward) and out of the first VM's first NIC (backward). */
+    public record LoopRates(double forward, double backward) {
+        public double total() {
+            return forward + backward;
+        }
+    }
+
     /** Fails as soon as a switch or a VM of the chain exits, naming it. */
     private <T> Mono<T> died() {
         List<Mono<String>> exits = new ArrayList<>();
-        exits.add(generator.onExit().map(code -> generator + " exited with status " + code));
+        if (generator != null) {
+            exits.add(generator.onExit().map(code -> generator + " exited with status " + code));
+        }
         exits.add(fabric.onExit().map(code -> fabric + " exited with status " + code));
         vms.forEach(vm -> exits.add(vm.onExit().map(code -> "VM " + vm.name() + " (pid " + vm.pid() + ") exited")));
         return Mono.firstWithValue(exits).flatMap(why -> Mono.error(new SwitchException("the chain broke: " + why)));

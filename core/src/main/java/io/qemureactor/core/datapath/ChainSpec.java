@@ -12,9 +12,12 @@ import java.util.Objects;
  * @param memoryMib    guest memory (a DPDK function reserves 512 MiB of it as huge pages)
  * @param accelerator  AUTO uses KVM only where it really works; tests say TCG
  * @param readyTimeout how long a VM may take to have its function ready (TCG on a loaded machine is slow)
+ * @param looped       no generator and no counting end: the switch pairs VM n's second NIC with VM 1's first,
+ *                     so packets injected once circulate; for throughput ({@link Chain#loopRates})
+ * @param testpmd      the host's testpmd, for the generator and the switch
  */
 public record ChainSpec(int vms, ChainFunction function, int smp, int memoryMib, Accelerator accelerator,
-        Duration readyTimeout) {
+        Duration readyTimeout, boolean looped, java.nio.file.Path testpmd) {
 
     public static final int MAX_VMS = 8;
 
@@ -31,18 +34,30 @@ public record ChainSpec(int vms, ChainFunction function, int smp, int memoryMib,
         }
         Objects.requireNonNull(accelerator, "accelerator");
         Objects.requireNonNull(readyTimeout, "readyTimeout");
+        Objects.requireNonNull(testpmd, "testpmd");
     }
 
     /** 2 vCPUs and 1024 MiB per VM (the configuration docs/design §4 verified), accelerator AUTO, 5 minutes. */
     public static ChainSpec of(int vms, ChainFunction function) {
-        return new ChainSpec(vms, function, 2, 1024, Accelerator.AUTO, Duration.ofMinutes(5));
+        return new ChainSpec(vms, function, 2, 1024, Accelerator.AUTO, Duration.ofMinutes(5), false,
+                io.qemureactor.core.vswitch.SwitchSpec.DEFAULT_BINARY);
     }
 
     public ChainSpec withAccelerator(Accelerator a) {
-        return new ChainSpec(vms, function, smp, memoryMib, a, readyTimeout);
+        return new ChainSpec(vms, function, smp, memoryMib, a, readyTimeout, looped, testpmd);
     }
 
     public ChainSpec withReadyTimeout(Duration timeout) {
-        return new ChainSpec(vms, function, smp, memoryMib, accelerator, timeout);
+        return new ChainSpec(vms, function, smp, memoryMib, accelerator, timeout, looped, testpmd);
+    }
+
+    /** Another testpmd on the host for the generator and the switch (the guests run the host's /usr/bin one). */
+    public ChainSpec withTestpmd(java.nio.file.Path program) {
+        return new ChainSpec(vms, function, smp, memoryMib, accelerator, readyTimeout, looped, program);
+    }
+
+    /** The looped variant, for throughput: see {@link #looped()}. */
+    public ChainSpec withLooped(boolean on) {
+        return new ChainSpec(vms, function, smp, memoryMib, accelerator, readyTimeout, on, testpmd);
     }
 }

@@ -23,14 +23,18 @@ import java.util.regex.Pattern;
  * @param useHugepages use the host's huge pages when it has enough free; {@code --no-huge} otherwise
  * @param binary       the testpmd program on the host
  * @param readyTimeout how long testpmd may take to show its first prompt
- * @param discardPort  one more port after the vhost-user ones (number {@code ports}) that drops what it is sent
- *                     and receives nothing (DPDK's {@code net_null} with {@code no-rx=1}): the partner of the
- *                     last vhost-user port in {@link PortTopology#PAIRED}, so that port is a counting sink
+ * @param extraPorts   DPDK virtual devices added after the vhost-user ones (numbered from {@code ports} on):
+ *                     {@link #DISCARD} or ring loopbacks ({@link #withRingPorts})
  */
 public record SwitchSpec(String name, int ports, SwitchMode mode, PortTopology topology, String lcores, int memoryMib,
-        int mbufs, boolean useHugepages, Path binary, Duration readyTimeout, boolean discardPort) {
+        int mbufs, boolean useHugepages, Path binary, Duration readyTimeout, List<String> extraPorts) {
 
     public static final int MAX_PORTS = 32;
+    /**
+     * A port that drops what it is sent and receives nothing (DPDK's {@code net_null} with {@code no-rx=1}):
+     * paired with the last vhost-user port in {@link PortTopology#PAIRED}, it makes that port a counting sink.
+     */
+    public static final String DISCARD = "net_null0,no-rx=1";
     /** Debian 12's {@code dpdk-dev} installs it here. */
     public static final Path DEFAULT_BINARY = Path.of("/usr/bin/dpdk-testpmd");
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,24}");
@@ -41,8 +45,15 @@ public record SwitchSpec(String name, int ports, SwitchMode mode, PortTopology t
         if (!NAME.matcher(name).matches()) {
             throw new InvalidFunctionConfigException("name", "'" + name + "' must be 1-24 of a-z 0-9 -");
         }
-        if (ports < 1 || ports > MAX_PORTS) {
-            throw new InvalidFunctionConfigException("ports", ports + " must be 1 to " + MAX_PORTS);
+        extraPorts = List.copyOf(extraPorts);
+        if (ports < 0 || ports > MAX_PORTS || ports + extraPorts.size() < 1) {
+            throw new InvalidFunctionConfigException("ports", ports + " vhost-user ports must be 0 to " + MAX_PORTS
+                    + ", with at least one port in all");
+        }
+        for (String vdev : extraPorts) {
+            if (!vdev.matches("net_[a-z]+\\d+(,[a-z_-]+=[A-Za-z0-9_-]+)*")) {
+                throw new InvalidFunctionConfigException("extraPorts", "'" + vdev + "' is not a DPDK vdev like " + DISCARD);
+            }
         }
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(topology, "topology");
@@ -70,35 +81,56 @@ public record SwitchSpec(String name, int ports, SwitchMode mode, PortTopology t
      */
     public static SwitchSpec of(String name, int ports) {
         return new SwitchSpec(name, ports, SwitchMode.IO, PortTopology.PAIRED, "0-1", 512, 8192, true, DEFAULT_BINARY,
-                Duration.ofSeconds(60), false);
+                Duration.ofSeconds(60), List.of());
+    }
+
+    /**
+     * A switch with no vhost-user port and {@code rings} ring ports (DPDK's {@code net_ring}: what a port sends it
+     * receives back), io forwarding between pairs: its own forwarding looped with no vhost-user copy and no VM,
+     * the limit a chain is measured against.
+     */
+    public static SwitchSpec ringLoop(String name, int rings) {
+        List<String> vdevs = new ArrayList<>();
+        for (int i = 0; i < rings; i++) {
+            vdevs.add("net_ring" + i);
+        }
+        return new SwitchSpec(name, 0, SwitchMode.IO, PortTopology.PAIRED, "0-1", 512, 8192, true, DEFAULT_BINARY,
+                Duration.ofSeconds(60), vdevs);
     }
 
     public SwitchSpec withMode(SwitchMode m) {
-        return new SwitchSpec(name, ports, m, topology, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout, discardPort);
+        return new SwitchSpec(name, ports, m, topology, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout, extraPorts);
     }
 
     public SwitchSpec withTopology(PortTopology t) {
-        return new SwitchSpec(name, ports, mode, t, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout, discardPort);
+        return new SwitchSpec(name, ports, mode, t, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout, extraPorts);
     }
 
     public SwitchSpec withLcores(String l) {
-        return new SwitchSpec(name, ports, mode, topology, l, memoryMib, mbufs, useHugepages, binary, readyTimeout, discardPort);
+        return new SwitchSpec(name, ports, mode, topology, l, memoryMib, mbufs, useHugepages, binary, readyTimeout, extraPorts);
     }
 
     public SwitchSpec withHugepages(boolean use) {
-        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, use, binary, readyTimeout, discardPort);
+        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, use, binary, readyTimeout, extraPorts);
     }
 
     public SwitchSpec withBinary(Path program) {
-        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, program, readyTimeout, discardPort);
+        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, program, readyTimeout, extraPorts);
     }
 
     public SwitchSpec withReadyTimeout(Duration timeout) {
-        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, binary, timeout, discardPort);
+        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, binary, timeout, extraPorts);
     }
 
-    public SwitchSpec withDiscardPort(boolean on) {
-        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout, on);
+    /** One more port, {@link #DISCARD}, after the vhost-user ones. */
+    public SwitchSpec withDiscardPort() {
+        return withExtraPort(DISCARD);
+    }
+
+    public SwitchSpec withExtraPort(String vdev) {
+        List<String> more = new ArrayList<>(extraPorts);
+        more.add(vdev);
+        return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout, more);
     }
 
     /** Port {@code port}'s socket in the switch's run folder. */
@@ -119,9 +151,9 @@ public record SwitchSpec(String name, int ports, SwitchMode mode, PortTopology t
             argv.add("--vdev");
             argv.add("net_vhost" + port + ",iface=" + socket(runFolder, port));
         }
-        if (discardPort) {
+        for (String vdev : extraPorts) {
             argv.add("--vdev");
-            argv.add("net_null0,no-rx=1");
+            argv.add(vdev);
         }
         argv.addAll(List.of("--", "-i", "--total-num-mbufs=" + mbufs, "--forward-mode=" + mode.word(),
                 "--port-topology=" + topology.word(), "--nb-cores=1"));

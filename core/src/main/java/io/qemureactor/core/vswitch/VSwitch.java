@@ -183,6 +183,26 @@ public final class VSwitch {
                 .switchIfEmpty(Mono.error(() -> new SwitchException("testpmd printed no statistics for port " + port)));
     }
 
+    /**
+     * Every port's packet rates over {@code window}: the counters read, read again {@code window} later, the
+     * differences over the time between the two replies.
+     */
+    public Mono<List<PortRate>> rates(Duration window) {
+        return Mono.defer(() -> counters().map(before -> new Reading(System.nanoTime(), before))
+                .delayElement(window)
+                .flatMap(first -> counters().map(after -> {
+                    double seconds = (System.nanoTime() - first.at()) / 1e9;
+                    return IntStream.range(0, Math.min(first.counters().size(), after.size()))
+                            .mapToObj(i -> new PortRate(after.get(i).port(),
+                                    (after.get(i).rxPackets() - first.counters().get(i).rxPackets()) / seconds,
+                                    (after.get(i).txPackets() - first.counters().get(i).txPackets()) / seconds))
+                            .toList();
+                })));
+    }
+
+    private record Reading(long at, List<PortCounters> counters) {
+    }
+
     /** Whether a VM's driver has port {@code port} up (the guest set up its rings). */
     public Mono<Boolean> linkUp(int port) {
         socket(port);

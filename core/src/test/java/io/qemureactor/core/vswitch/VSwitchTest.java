@@ -37,7 +37,7 @@ class VSwitchTest {
 
     @Test
     void argvIsInteractiveUnbufferedAndWithoutHugepagesWhenThereAreNone() {
-        SwitchSpec spec = SwitchSpec.of("sw", 2).withMode(SwitchMode.RXONLY).withDiscardPort(true);
+        SwitchSpec spec = SwitchSpec.of("sw", 2).withMode(SwitchMode.RXONLY).withDiscardPort();
         assertThat(spec.argv(Path.of("/run/qr/switch-sw-1"), "qr-sw-1", false)).containsExactly(
                 "stdbuf", "-oL", "-eL", "/usr/bin/dpdk-testpmd", "-l", "0-1", "--no-huge", "-m", "512", "--no-pci",
                 "--file-prefix", "qr-sw-1",
@@ -46,6 +46,9 @@ class VSwitchTest {
                 "--vdev", "net_null0,no-rx=1",
                 "--", "-i", "--total-num-mbufs=8192", "--forward-mode=rxonly", "--port-topology=paired", "--nb-cores=1");
         assertThat(spec.argv(Path.of("/r"), "p", true)).contains("--in-memory").doesNotContain("--no-huge");
+        assertThat(SwitchSpec.ringLoop("limit", 2).argv(Path.of("/r"), "p", false))
+                .containsSubsequence("--vdev", "net_ring0", "--vdev", "net_ring1", "--forward-mode=io")
+                .noneMatch(a -> a.startsWith("net_vhost"));
     }
 
     @Test
@@ -53,6 +56,7 @@ class VSwitchTest {
         assertThatThrownBy(() -> SwitchSpec.of("Bad Name", 1)).isInstanceOf(InvalidFunctionConfigException.class)
                 .hasMessageContaining("name");
         assertThatThrownBy(() -> SwitchSpec.of("sw", 0)).hasMessageContaining("ports");
+        assertThatThrownBy(() -> SwitchSpec.of("sw", 1).withExtraPort("net_null0;rm -rf /")).hasMessageContaining("extraPorts");
         assertThatThrownBy(() -> SwitchSpec.of("sw", 1).withLcores("0")).hasMessageContaining("lcores");
     }
 
