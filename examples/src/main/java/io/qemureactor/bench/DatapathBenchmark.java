@@ -40,9 +40,10 @@ public final class DatapathBenchmark {
     private final List<Integer> vmCounts;
     private final Duration warmUp;
     private final Duration window;
+    private final Duration readyTimeout;
     private final Host host = LocalHost.instance();
 
-    public DatapathBenchmark(List<Integer> vmCounts, Duration warmUp, Duration window) {
+    public DatapathBenchmark(List<Integer> vmCounts, Duration warmUp, Duration window, Duration readyTimeout) {
         for (int n : vmCounts) {
             if (n < 1 || n > ChainSpec.MAX_VMS) {
                 throw new IllegalArgumentException("--vms " + n + " must be 1 to " + ChainSpec.MAX_VMS);
@@ -51,6 +52,7 @@ public final class DatapathBenchmark {
         this.vmCounts = List.copyOf(vmCounts);
         this.warmUp = warmUp;
         this.window = window;
+        this.readyTimeout = readyTimeout;
     }
 
     public List<Rate> rates(GuestKit kit, PrintWriter progress) {
@@ -62,7 +64,8 @@ public final class DatapathBenchmark {
         for (int n : vmCounts) {
             progress.printf(Locale.ROOT, "datapath: %d testpmd-io VM(s), looped...%n", n);
             progress.flush();
-            ChainSpec spec = ChainSpec.of(n, ChainFunction.TESTPMD_IO).withAccelerator(Accelerator.TCG).withLooped(true);
+            ChainSpec spec = ChainSpec.of(n, ChainFunction.TESTPMD_IO).withAccelerator(Accelerator.TCG)
+                    .withReadyTimeout(readyTimeout).withLooped(true);
             Chain.LoopRates r = Mono.usingWhen(Chain.start(launcher, host, kit, spec),
                     chain -> chain.loopRates(warmUp, window), Chain::stop, (c, e) -> c.stop(), Chain::stop).block();
             rows.add(new Rate(n + (n == 1 ? " VM" : " VMs") + " (testpmd-io, TCG)", r.forward(), r.backward()));
@@ -84,7 +87,8 @@ public final class DatapathBenchmark {
         for (int n : vmCounts) {
             progress.printf(Locale.ROOT, "datapath: %d VM(s) from nothing to the first packet...%n", n);
             progress.flush();
-            ChainSpec spec = ChainSpec.of(n, ChainFunction.TESTPMD_IO).withAccelerator(Accelerator.TCG);
+            ChainSpec spec = ChainSpec.of(n, ChainFunction.TESTPMD_IO).withAccelerator(Accelerator.TCG)
+                    .withReadyTimeout(readyTimeout);
             long t0 = System.nanoTime();
             FirstPacket row = Mono.usingWhen(Chain.start(launcher, host, kit, spec),
                     chain -> chain.send(VSwitch.MAX_BURST, Chain.DEFAULT_RATE).map(report -> {
@@ -99,7 +103,7 @@ public final class DatapathBenchmark {
         return rows;
     }
 
-    public static void print(List<Rate> rates, List<FirstPacket> firsts, PrintWriter out) {
+    public static void printRates(List<Rate> rates, PrintWriter out) {
         double limit = rates.get(0).total();
         out.println("| chain | packets/s forward | packets/s backward | total | of the limit |");
         out.println("| --- | ---: | ---: | ---: | ---: |");
@@ -108,6 +112,10 @@ public final class DatapathBenchmark {
                     r.backward(), r.total(), 100 * r.total() / limit));
         }
         out.println();
+        out.flush();
+    }
+
+    public static void printFirstPackets(List<FirstPacket> firsts, PrintWriter out) {
         out.println("| VMs | nothing -> chain ready | nothing -> first packet counted at the end |");
         out.println("| ---: | ---: | ---: |");
         for (FirstPacket f : firsts) {

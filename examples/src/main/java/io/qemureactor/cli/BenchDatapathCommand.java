@@ -34,20 +34,24 @@ final class BenchDatapathCommand implements Callable<Integer> {
             description = "How long the rates are measured (default: ${DEFAULT-VALUE}).")
     Duration window;
 
+    @Option(names = "--timeout", paramLabel = "DUR", defaultValue = "600s", converter = DurationConverter.class,
+            description = "How long each VM may take until its function forwards (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
     @Override
     public Integer call() {
         DatapathBenchmark bench;
         GuestKit kit;
         try {
-            bench = new DatapathBenchmark(vms, warmUp, window);
+            bench = new DatapathBenchmark(vms, warmUp, window, timeout);
             kit = GuestKit.locate();
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw CliFailure.usage(e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
-        List<DatapathBenchmark.Rate> rates = bench.rates(kit, err);
-        List<DatapathBenchmark.FirstPacket> firsts = bench.firstPackets(kit, err);
-        DatapathBenchmark.print(rates, firsts, spec.commandLine().getOut());
+        // each table as soon as it is measured: a later failure does not lose the earlier figures
+        DatapathBenchmark.printRates(bench.rates(kit, err), spec.commandLine().getOut());
+        DatapathBenchmark.printFirstPackets(bench.firstPackets(kit, err), spec.commandLine().getOut());
         return 0;
     }
 }

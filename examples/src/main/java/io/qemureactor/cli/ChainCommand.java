@@ -4,6 +4,7 @@ import io.qemureactor.core.datapath.Chain;
 import io.qemureactor.core.datapath.ChainFunction;
 import io.qemureactor.core.datapath.ChainReport;
 import io.qemureactor.core.datapath.ChainSpec;
+import io.qemureactor.core.fleet.FleetBootException;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.launch.LaunchOptions;
@@ -105,7 +106,12 @@ final class ChainCommand implements Callable<Integer> {
             options = options.withRunBase(Path.of(runDir).toAbsolutePath().toString());
         }
         QemuLauncher launcher = new QemuLauncher(options);
-        ChainReport report = runWithTeardownOnExit(Chain.run(launcher, LocalHost.instance(), kit, chainSpec, packets, pps));
+        ChainReport report;
+        try {
+            report = runWithTeardownOnExit(Chain.run(launcher, LocalHost.instance(), kit, chainSpec, packets, pps));
+        } catch (FleetBootException e) {
+            throw CliFailure.usage(BootCommand.describe(e)); // the VM that failed first, with its console's last line
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(report));
