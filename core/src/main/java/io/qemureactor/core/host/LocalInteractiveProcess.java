@@ -25,7 +25,7 @@ final class LocalInteractiveProcess implements InteractiveProcess {
 
     LocalInteractiveProcess(LocalHost host, Process child) {
         this.child = child;
-        this.process = new LocalProcess(host, child, null);
+        this.process = new LocalProcess(host, child, null); // no log file: outputTail() below reads the tail kept here
         Schedulers.boundedElastic().schedule(this::pump);
     }
 
