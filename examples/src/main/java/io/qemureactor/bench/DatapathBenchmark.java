@@ -108,7 +108,7 @@ public final class DatapathBenchmark {
         out.println("| chain | packets/s forward | packets/s backward | total | of the limit |");
         out.println("| --- | ---: | ---: | ---: | ---: |");
         for (Rate r : rates) {
-            out.println(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2f%% |", r.name(), r.forward(),
+            out.println(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.3f%% |", r.name(), r.forward(),
                     r.backward(), r.total(), 100 * r.total() / limit));
         }
         out.println();
