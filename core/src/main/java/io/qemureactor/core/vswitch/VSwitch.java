@@ -296,7 +296,8 @@ public final class VSwitch {
 
     /** The run folder, and DPDK's runtime folder of a {@code --no-huge} run (left behind by a kill). */
     private static Mono<Void> cleanup(Host host, Path folder, String prefix) {
-        return host.deleteFolder(folder.toString())
+        // once more if the first pass raced with testpmd unlinking its own sockets on its way out
+        return host.deleteFolder(folder.toString()).onErrorResume(e -> host.deleteFolder(folder.toString()))
                 .then(host.deleteFolder("/var/run/dpdk/" + prefix).onErrorResume(e -> Mono.empty()));
     }
 
