@@ -53,8 +53,9 @@ public final class RemoteBootBenchmark {
         this.warmUpBoots = warmUpBoots;
     }
 
-    public List<Row> run(Host remote, PrintWriter progress) throws Exception {
-        BootGuests guests = new BootGuests(GuestKit.locate());
+    /** Runs every round of the test guest {@code kit} here and on {@code remote}; one row per VM count. */
+    public List<Row> run(GuestKit kit, Host remote, PrintWriter progress) throws Exception {
+        BootGuests guests = new BootGuests(kit);
         FleetBootRun local = new FleetBootRun(guests);
         FleetBootRun overSsh = new FleetBootRun(guests, FleetHost.of(remote.name(), remote, HostCapacity.unlimited()));
 

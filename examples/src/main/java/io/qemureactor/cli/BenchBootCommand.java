@@ -99,7 +99,7 @@ final class BenchBootCommand implements Callable<Integer> {
         }
         Host host = RemoteHost.open(hostUri, identity, knownHosts);
         try {
-            List<RemoteBootBenchmark.Row> rows = bench.run(host, spec.commandLine().getErr());
+            List<RemoteBootBenchmark.Row> rows = bench.run(GuestKits.locate(), host, spec.commandLine().getErr());
             RemoteBootBenchmark.print(rows, host.name(), spec.commandLine().getOut());
         } finally {
             host.close().block(Duration.ofSeconds(30));

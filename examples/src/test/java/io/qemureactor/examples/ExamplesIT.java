@@ -73,6 +73,19 @@ class ExamplesIT {
     }
 
     @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void datapathChainCountsEveryPacketThroughRealTestpmd() {
+        DatapathChain.main(new String[] {"1"});
+
+        String out = output();
+        assertThat(out).contains("sent 1000, received 1000, lost 0")
+                .containsPattern("chain-vm1 \\(pid \\d+\\): in 1000, out 1000");
+        assertNoQemuLeft();
+        assertThat(ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().orElse("").contains("dpdk-testpmd"))).isEmpty();
+    }
+
+    @Test
     void fleetExecRunsUnameInEveryGuest() {
         FleetExec.main(new String[] {"2"});
 

@@ -2,6 +2,7 @@ package io.qemureactor.core.fleet;
 
 import io.qemureactor.core.spec.HugepageSize;
 import io.qemureactor.core.spec.MacAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,9 +20,10 @@ import java.util.OptionalInt;
  * @param hugepageMib   how many MiB of those pages it takes (0 without)
  * @param macs          the MACs of its NICs
  * @param sshPort       the host port forwarded to its sshd, when it has one
+ * @param vhostSockets  the vhost-user sockets its NICs connect to: switch ports, which serve one VM each
  */
 public record Reservation(String host, String vmName, int vmId, CpuSet cpus, Optional<HugepageSize> hugepageSize,
-                          long hugepageMib, List<MacAddress> macs, OptionalInt sshPort) {
+                          long hugepageMib, List<MacAddress> macs, OptionalInt sshPort, List<Path> vhostSockets) {
 
     public Reservation {
         Objects.requireNonNull(host, "host");
@@ -30,5 +32,12 @@ public record Reservation(String host, String vmName, int vmId, CpuSet cpus, Opt
         Objects.requireNonNull(hugepageSize, "hugepageSize");
         Objects.requireNonNull(sshPort, "sshPort");
         macs = List.copyOf(macs);
+        vhostSockets = List.copyOf(vhostSockets);
+    }
+
+    /** A reservation without vhost-user sockets. */
+    public Reservation(String host, String vmName, int vmId, CpuSet cpus, Optional<HugepageSize> hugepageSize,
+                       long hugepageMib, List<MacAddress> macs, OptionalInt sshPort) {
+        this(host, vmName, vmId, cpus, hugepageSize, hugepageMib, macs, sshPort, List.of());
     }
 }

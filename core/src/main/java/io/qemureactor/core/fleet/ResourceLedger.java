@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * The book of what VMs on one host hold, so that VMs booted together (or by several fleets that
  * share the ledger) never collide: disjoint CPU sets for pinning, a hugepage budget per page size,
  * unique VM ids (a MAC octet), unique MACs, unique ssh forward ports, unique names (a name picks
- * the VM's run folder and its QEMU {@code -name}), and a maximum number of VMs.
+ * the VM's run folder and its QEMU {@code -name}), unique vhost-user sockets (switch ports), and a maximum
+ * number of VMs.
  *
  * <p>A reservation is all or nothing: when any resource is short, nothing is taken and the
  * {@link ResourceUnavailableException} lists every short resource with who holds it. Thread-safe:
@@ -83,6 +84,13 @@ public final class ResourceLedger {
                     + " is already reserved by " + r.vmName()));
         }
 
+        // a switch's vhost-user port serves one VM: two VMs on one socket would both hang or fight over it
+        List<java.nio.file.Path> sockets = spec.vhostUserNics().stream().map(n -> n.socket().normalize()).toList();
+        for (java.nio.file.Path socket : sockets) {
+            holderOf(r -> r.vhostSockets().contains(socket)).ifPresent(r -> reasons.add("vhost-user socket " + socket
+                    + " of " + vm + " is already reserved by " + r.vmName() + " (a switch port serves one VM)"));
+        }
+
         CpuSet cpus = CpuSet.empty();
         if (pinCpus > 0) {
             CpuSet free = freeCpus();
@@ -120,7 +128,7 @@ public final class ResourceLedger {
         if (!reasons.isEmpty()) {
             throw new ResourceUnavailableException(host, vm, reasons);
         }
-        Reservation r = new Reservation(host, vm, spec.id(), cpus, pageSize, hugepageMib, macs, port);
+        Reservation r = new Reservation(host, vm, spec.id(), cpus, pageSize, hugepageMib, macs, port, sockets);
         byName.put(vm, r);
         return r;
     }

@@ -36,6 +36,7 @@ public final class InitScript {
     private final List<String> command;
     private final String console;
     private final HugepageSize hugepageSize;
+    private final NicBinding binding;
 
     private InitScript(Builder b) {
         this.functionName = b.functionName;
@@ -44,6 +45,7 @@ public final class InitScript {
         this.command = List.copyOf(b.command);
         this.console = b.console;
         this.hugepageSize = b.hugepageSize;
+        this.binding = b.binding;
     }
 
     public static Builder builder() {
@@ -73,13 +75,41 @@ public final class InitScript {
         values.put("console", ShellQuoting.quote(console));
         values.put("hugepage_size", ShellQuoting.quote(hugepageSize.toString()));
         values.put("bind_nics", nics.isEmpty() ? "# no NICs to bind"
-                : nics.stream().map(n -> "qr_bind_vfio " + ShellQuoting.quote(n.value()))
-                        .collect(Collectors.joining("\n")));
+                : binding.isVfio() ? nics.stream().map(n -> "qr_bind_vfio " + ShellQuoting.quote(n.value()))
+                        .collect(Collectors.joining("\n"))
+                : bindTo(binding, nics));
         values.put("runtime_folders", runtimeFolders.isEmpty() ? "# no runtime folders"
                 : runtimeFolders.stream().map(p -> "qr_runtime_folder " + ShellQuoting.quote(p.toString()))
                         .collect(Collectors.joining("\n")));
         values.put("command", ShellQuoting.join(command));
         return Template.SCRIPT.render(values);
+    }
+
+    /**
+     * The lines that hand {@code nics} to a driver other than vfio-pci: insert its modules (a module already
+     * loaded or built in fails quietly), then per NIC unbind, {@code driver_override}, re-probe, and say on
+     * the console where it went. Self-contained, so the template (and the seed's vfio path) stays as it is.
+     */
+    private static String bindTo(NicBinding binding, List<PciAddress> nics) {
+        String driver = ShellQuoting.quote(binding.driver());
+        StringBuilder b = new StringBuilder("# the NICs go to ").append(binding.driver()).append('\n');
+        for (Path module : binding.modules()) {
+            b.append("insmod ").append(ShellQuoting.quote(module.toString())).append(" 2>/dev/null\n");
+        }
+        b.append("qr_bind_driver() {\n")
+                .append("    qr_dev=/sys/bus/pci/devices/$1\n")
+                .append("    [ -e \"$qr_dev\" ] || { qr_log \"NIC $1 is absent: not bound to $2\"; return 0; }\n")
+                .append("    [ -e \"$qr_dev/driver\" ] && echo \"$1\" >\"$qr_dev/driver/unbind\"\n")
+                .append("    echo \"$2\" >\"$qr_dev/driver_override\"\n")
+                .append("    echo \"$1\" >/sys/bus/pci/drivers_probe 2>/dev/null\n")
+                .append("    case $(readlink \"$qr_dev/driver\" 2>/dev/null) in\n")
+                .append("        */\"$2\") qr_log \"NIC $1 bound to $2\" ;;\n")
+                .append("        *) qr_log \"NIC $1 is not bound to $2\" ;;\n")
+                .append("    esac\n")
+                .append("}\n");
+        b.append(nics.stream().map(n -> "qr_bind_driver " + ShellQuoting.quote(n.value()) + " " + driver)
+                .collect(Collectors.joining("\n")));
+        return b.toString();
     }
 
     @Override
@@ -100,8 +130,15 @@ public final class InitScript {
         private List<String> command;
         private String console = "ttyS0";
         private HugepageSize hugepageSize = HugepageSize.SIZE_2M;
+        private NicBinding binding = NicBinding.vfioPci();
 
         private Builder() {
+        }
+
+        /** Which driver the NICs go to (default: vfio-pci, as the seed). */
+        public Builder nicBinding(NicBinding value) {
+            this.binding = Objects.requireNonNull(value, "nicBinding");
+            return this;
         }
 
         /** A short label for console lines, {@code [A-Za-z0-9._-]{1,64}}. */

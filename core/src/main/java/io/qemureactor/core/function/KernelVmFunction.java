@@ -196,7 +196,8 @@ public sealed interface KernelVmFunction permits KernelVmFunction.Vpp, KernelVmF
     }
 
     /** DPDK testpmd; no config files; ready on "Press enter to exit", which it prints once forwarding. */
-    record Testpmd(String name, TestpmdCommandLine commandLine, List<PciAddress> nics) implements KernelVmFunction {
+    record Testpmd(String name, TestpmdCommandLine commandLine, List<PciAddress> nics, NicBinding binding)
+            implements KernelVmFunction {
 
         /** testpmd's line once ports are started and forwarding runs (non-interactive mode). */
         public static final String READY_LINE = "Press enter to exit";
@@ -205,11 +206,34 @@ public sealed interface KernelVmFunction permits KernelVmFunction.Vpp, KernelVmF
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(commandLine, "commandLine");
             nics = List.copyOf(nics);
+            Objects.requireNonNull(binding, "binding");
             InitScript.builder().functionName(name).nics(nics); // same checks as the script will make
         }
 
+        /** The seed's: NICs on vfio-pci. */
+        public Testpmd(String name, TestpmdCommandLine commandLine, List<PciAddress> nics) {
+            this(name, commandLine, nics, NicBinding.vfioPci());
+        }
+
         public Testpmd withNics(List<PciAddress> addresses) {
-            return new Testpmd(name, commandLine, addresses);
+            return new Testpmd(name, commandLine, addresses, binding);
+        }
+
+        /** The NICs on another driver, e.g. {@link NicBinding#uioPciGeneric} in a guest without vfio no-IOMMU mode. */
+        public Testpmd withBinding(NicBinding nicBinding) {
+            return new Testpmd(name, commandLine, nics, nicBinding);
+        }
+
+        @Override
+        public InitScript initScript(Path runFolder, String console) {
+            return InitScript.builder()
+                    .functionName(name())
+                    .nics(nics())
+                    .nicBinding(binding)
+                    .runtimeFolders(runtimeFolders())
+                    .command(command(runFolder))
+                    .console(console)
+                    .build();
         }
 
         @Override

@@ -134,6 +134,30 @@ public final class GuestKit {
         return path("kernelInit");
     }
 
+    /**
+     * The kernel modules a kernel-flavour init script loads itself, in load order: {@code uio} and
+     * {@code uio_pci_generic} for a DPDK function ({@link #dpdkModules()}), {@code llc}, {@code stp} and
+     * {@code bridge} for a kernel bridge ({@link #bridgeModules()}).
+     */
+    public java.util.List<Path> modules(String group) {
+        String value = props.getProperty(group + "Modules");
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("guest kit at " + home + " has no " + group
+                    + " modules: run scripts/build-guest --force");
+        }
+        return java.util.Arrays.stream(value.split(",")).map(Path::of).toList();
+    }
+
+    /** {@code uio.ko}, {@code uio_pci_generic.ko}: what DPDK's virtio PMD needs in the guest. */
+    public java.util.List<Path> dpdkModules() {
+        return modules("dpdk");
+    }
+
+    /** {@code llc.ko}, {@code stp.ko}, {@code bridge.ko}: the guest kernel's bridge. */
+    public java.util.List<Path> bridgeModules() {
+        return modules("bridge");
+    }
+
     /** The line the guest prints on its console once it is up. */
     public String marker() {
         return props.getProperty("marker", "qemu-reactor-guest: ready");

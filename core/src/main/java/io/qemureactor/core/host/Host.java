@@ -47,6 +47,16 @@ public interface Host {
         return Reaper.none();
     }
 
+    /**
+     * Starts a long-running program whose stdin the caller writes and whose stdout and stderr (merged)
+     * the caller reads ({@link InteractiveProcess}), from an argv list. Completes once the process runs
+     * and its pid is known; the process is then the caller's to stop. A program that is not installed
+     * fails with {@link CommandNotFoundException}.
+     */
+    default Mono<InteractiveProcess> startInteractive(List<String> argv) {
+        return Mono.error(new HostException(name() + " cannot run interactive processes"));
+    }
+
     /** Creates {@code path} and its parents, the last one private to the user (mode 0700). */
     Mono<Void> createPrivateFolder(String path);
 

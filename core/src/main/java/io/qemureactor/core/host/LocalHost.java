@@ -108,6 +108,23 @@ public final class LocalHost implements Host {
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
+    /** The child's stdin and stdout are pipes; see {@link LocalInteractiveProcess} for how stdout is read. */
+    @Override
+    public Mono<InteractiveProcess> startInteractive(List<String> argv) {
+        List<String> command = List.copyOf(argv);
+        return Mono.fromCallable(() -> {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            try {
+                return (InteractiveProcess) new LocalInteractiveProcess(this, builder.start());
+            } catch (IOException e) {
+                if (isMissingProgram(e)) {
+                    throw notFound(command.get(0));
+                }
+                throw new HostException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
     @Override
     public Reaper reaper() {
         return reaper;

@@ -3,7 +3,7 @@ package io.qemureactor.core.host;
 import java.util.Map;
 
 /** Which Debian package provides each program the engine runs, for "how to fix it" hints. */
-final class Packages {
+public final class Packages {
 
     private static final Map<String, String> DEBIAN = Map.of(
             "qemu-system-x86_64", "qemu-system-x86",
@@ -12,12 +12,14 @@ final class Packages {
             "qemu-ga", "qemu-guest-agent",
             "socat", "socat",
             "taskset", "util-linux",
-            "chrt", "util-linux");
+            "chrt", "util-linux",
+            "dpdk-testpmd", "dpdk-dev");
 
     private Packages() {
     }
 
-    static String installHint(String program) {
+    /** "install it with: apt-get install PACKAGE", or a generic hint for a program we do not know. */
+    public static String installHint(String program) {
         String pkg = DEBIAN.get(program);
         return pkg == null ? "install it or put it on the PATH" : "install it with: apt-get install " + pkg;
     }

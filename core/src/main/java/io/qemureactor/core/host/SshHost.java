@@ -104,6 +104,12 @@ public final class SshHost implements Host {
                 });
     }
 
+    /** See {@link SshInteractiveProcess}: stdin and stdout are the exec channel's own streams. */
+    @Override
+    public Mono<InteractiveProcess> startInteractive(List<String> argv) {
+        return SshInteractiveProcess.start(this, List.copyOf(argv));
+    }
+
     /** The exec channel is the helper's stdin: sshd ends it when the channel or the session ends. */
     @Override
     public Mono<TetheredProcess> startTethered(List<String> argv, String logFile) {
@@ -116,9 +122,10 @@ public final class SshHost implements Host {
     }
 
     /**
-     * Completes with the exit status when an exec channel closes. Only the reaper's tethered
-     * channel is watched this way (one per host, for the host's life): processes started through
-     * the command shell report their exits through it.
+     * Completes with the exit status when an exec channel closes. Only processes on a channel of
+     * their own are watched this way: the reaper's tethered channel (one per host, for the host's
+     * life) and interactive processes such as a vswitch; QEMUs, started through the command shell,
+     * report their exits through it.
      */
     Mono<Integer> awaitClose(ChannelExec channel) {
         return Flux.interval(Duration.ofMillis(1), CLOSE_POLL)

@@ -194,6 +194,18 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void vhostUserNicsUseLegacyInterruptsUnderTcgOnly() {
+        // QEMU 7.2's TCG segfaults when the guest drives a vhost-user virtio-net-pci with MSI-X (docs/datapath.md)
+        VmSpec spec = disk().addVhostUserNic(VhostUserNic.client(Path.of("/run/v.sock")).withQueues(2)).build();
+        assertThat(QemuCommandLine.render(spec, Accelerator.TCG, RUN).argv())
+                .filteredOn(a -> a.startsWith("virtio-net-pci,netdev=vhost")).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains(",vectors=0,");
+        assertThat(QemuCommandLine.render(spec, Accelerator.KVM, RUN).argv())
+                .filteredOn(a -> a.startsWith("virtio-net-pci,netdev=vhost")).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains(",vectors=6,");
+    }
+
+    @Test
     void exposesThePathsItRendered() {
         QemuCommandLine cl = QemuCommandLine.render(disk().qgaVirtioSerial(true)
                 .addVhostUserNic(VhostUserNic.server(Path.of("/run/v.sock"))).build(), Accelerator.TCG, RUN);

@@ -104,6 +104,18 @@ class ResourceLedgerTest {
     }
 
     @Test
+    void refusesASwitchPortTakenByAnotherVmAndGivesItBack() {
+        var port = io.qemureactor.core.spec.VhostUserNic.client(Path.of("/run/qr/switch-sw-1/vhost0.sock"));
+        Reservation first = ledger.reserve(spec(1).addVhostUserNic(port).build(), 0);
+        assertThat(first.vhostSockets()).containsExactly(Path.of("/run/qr/switch-sw-1/vhost0.sock"));
+        assertThatThrownBy(() -> ledger.reserve(spec(2).addVhostUserNic(port).build(), 0))
+                .hasMessage("host localhost: vhost-user socket /run/qr/switch-sw-1/vhost0.sock of vm2 is already reserved"
+                        + " by vm1 (a switch port serves one VM)");
+        ledger.release(first);
+        ledger.reserve(spec(2).addVhostUserNic(port).build(), 0);
+    }
+
+    @Test
     void refusesADuplicateNameBecauseItPicksTheRunFolder() {
         ledger.reserve(spec(1).name("dut").build(), 0);
         assertThatThrownBy(() -> ledger.reserve(spec(2).name("dut").build(), 0))

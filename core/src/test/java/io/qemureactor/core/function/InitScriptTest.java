@@ -90,6 +90,24 @@ class InitScriptTest {
     }
 
     @Test
+    void uioBindingInsertsTheKitModulesThenBindsEachNic() {
+        InitScript init = InitScript.builder().functionName("testpmd-io").command(List.of("/usr/bin/dpdk-testpmd"))
+                .nics(List.of(PciAddress.parse("0000:00:06.0"), PciAddress.parse("0000:00:07.0")))
+                .nicBinding(NicBinding.uioPciGeneric(List.of(Path.of("/kit/modules/uio.ko"),
+                        Path.of("/kit/modules/uio_pci_generic.ko"))))
+                .build();
+        String script = init.render();
+        assertThat(Sh.syntaxCheck(script).exitCode()).isZero();
+        assertThat(script).containsSubsequence("insmod /kit/modules/uio.ko", "insmod /kit/modules/uio_pci_generic.ko",
+                "qr_bind_driver 0000:00:06.0 uio_pci_generic", "qr_bind_driver 0000:00:07.0 uio_pci_generic");
+        assertThat(script).doesNotContain("qr_bind_vfio '");
+        String function = script.substring(script.indexOf("qr_bind_driver() {"));
+        function = function.substring(0, function.indexOf("\n}\n") + 3);
+        Sh.Result r = Sh.exec("qr_log() { printf '%s\\n' \"$*\"; }\n" + function + "qr_bind_driver 0000:ff:1f.7 uio_pci_generic");
+        assertThat(r.stdout()).isEqualTo("NIC 0000:ff:1f.7 is absent: not bound to uio_pci_generic\n");
+    }
+
+    @Test
     void consoleAndHugepageSizeAreParameters() {
         String script = InitScript.builder().functionName("nf").command(List.of("/bin/true")).console("ttyAMA0")
                 .hugepageSize(HugepageSize.SIZE_1G).build().render();

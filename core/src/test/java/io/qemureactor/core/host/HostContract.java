@@ -86,4 +86,38 @@ abstract class HostContract {
         assertThat(run).doesNotExist();
         host().deleteFolder(run.toString()).block(T);
     }
+
+    @Test
+    void interactiveProcessAnswersOnItsStdinAndEndsWhenStdinSaysSo() {
+        // a tiny console: a prompt without a line end, an echo per line, "quit" ends it
+        String console = "printf 'ready> '; while read -r l; do [ \"$l\" = quit ] && exit 4; printf 'got %s\\n> ' \"$l\"; done";
+        InteractiveProcess p = host().startInteractive(List.of("sh", "-c", console)).block(T);
+        try {
+            assertThat(p.pid()).isPositive();
+            StringBuilder seen = new StringBuilder();
+            reactor.core.publisher.Flux<String> out = p.output().doOnNext(seen::append).cache();
+            StepVerifier.create(out.filter(x -> seen.toString().contains("ready> ")).next().then(p.write("hello world\n"))
+                            .then(out.filter(x -> seen.toString().contains("got hello world\n> ")).next()))
+                    .expectNextCount(1)
+                    .expectComplete()
+                    .verify(T);
+            p.write("quit\n").block(T);
+            StepVerifier.create(p.onExit()).expectNext(4).expectComplete().verify(T);
+            StepVerifier.create(out.then()).expectComplete().verify(T);
+            assertThat(p.outputTail().block(T)).contains("got hello world");
+        } finally {
+            p.kill().block(T);
+        }
+    }
+
+    @Test
+    void interactiveProcessIsKilledByItsExactPid() {
+        InteractiveProcess p = host().startInteractive(List.of("sh", "-c", "echo up; exec sleep 60")).block(T);
+        StepVerifier.create(p.output().filter(x -> x.contains("up")).next()).expectNextCount(1).expectComplete().verify(T);
+        assertThat(Fixtures.await(T, () -> ProcessHandle.of(p.pid())
+                .flatMap(h -> h.info().command()).orElse("").endsWith("sleep"))).isTrue();
+        p.kill().block(T);
+        StepVerifier.create(p.onExit()).expectNext(137).expectComplete().verify(T);
+        assertThat(ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
 }

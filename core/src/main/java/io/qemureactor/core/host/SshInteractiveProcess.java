@@ -1,0 +1,201 @@
+package io.qemureactor.core.host;
+
+import com.jcraft.jsch.ChannelExec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * An interactive process on an SSH host: {@code sh} starts the program in the background with the
+ * channel's stdin (saved on fd 3 first: a background job's stdin is otherwise {@code /dev/null}), prints
+ * its pid as the first line, and waits for it, so the channel closes when the program exits and a
+ * signal shows as {@code 128+N} (as {@link SshHost#start}). JSch's own session thread delivers the
+ * output into {@link Output}: no thread of ours reads.
+ */
+final class SshInteractiveProcess implements InteractiveProcess {
+
+    private static final String WRAPPER = "exec 3<&0; \"$@\" <&3 3<&- 2>&1 & echo $!; wait $!";
+
+    private final SshHost host;
+    private final ChannelExec channel;
+    private final Output out;
+    private final OutputStream stdin;
+    private final long pid;
+    private final Mono<Integer> exit;
+
+    private SshInteractiveProcess(SshHost host, ChannelExec channel, Output out, OutputStream stdin, long pid) {
+        this.host = host;
+        this.channel = channel;
+        this.out = out;
+        this.stdin = stdin;
+        this.pid = pid;
+        // JSch does not close a stream it was told not to: the channel's close is the end of the output
+        this.exit = host.awaitClose(channel).doFinally(s -> {
+            out.close();
+            channel.disconnect();
+        }).cache();
+        this.exit.subscribe(code -> { }, error -> { });
+    }
+
+    static Mono<InteractiveProcess> start(SshHost host, List<String> argv) {
+        List<String> wrapped = new ArrayList<>(List.of("sh", "-c", WRAPPER, "sh"));
+        wrapped.addAll(argv);
+        String command = host.remoteCommand(wrapped);
+        return host.session().flatMap(s -> Mono.fromCallable(() -> {
+            ChannelExec channel = (ChannelExec) s.openChannel("exec");
+            channel.setCommand(command);
+            Output out = new Output();
+            channel.setOutputStream(out, true);
+            channel.setErrStream(out, true);
+            OutputStream stdin = channel.getOutputStream();
+            channel.connect(15_000);
+            return new Opened(channel, out, stdin);
+        }).subscribeOn(Schedulers.boundedElastic()))
+                .flatMap(opened -> opened.out.pid.asMono()
+                        .timeout(Duration.ofSeconds(30))
+                        .onErrorMap(e -> new HostException("cannot start " + argv.get(0) + " on " + host.name()
+                                + ": " + opened.out.tail.toString().strip()))
+                        .map(pid -> (InteractiveProcess) new SshInteractiveProcess(host, opened.channel, opened.out,
+                                opened.stdin, pid))
+                        .doOnError(e -> opened.channel.disconnect())
+                        .doOnCancel(opened.channel::disconnect));
+    }
+
+    private record Opened(ChannelExec channel, Output out, OutputStream stdin) {
+    }
+
+    @Override
+    public Flux<String> output() {
+        return out.text.asFlux();
+    }
+
+    @Override
+    public Mono<Void> write(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return Mono.<Void>fromRunnable(() -> {
+            synchronized (stdin) {
+                try {
+                    stdin.write(bytes);
+                    stdin.flush();
+                } catch (IOException e) {
+                    throw new HostException("cannot write to " + this + ": " + e.getMessage(), e);
+                }
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public Host host() {
+        return host;
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public Mono<Integer> onExit() {
+        return exit;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !channel.isClosed();
+    }
+
+    @Override
+    public Mono<Void> terminate() {
+        return signal("-TERM");
+    }
+
+    @Override
+    public Mono<Void> kill() {
+        return signal("-KILL");
+    }
+
+    private Mono<Void> signal(String signal) {
+        return isAlive() ? host.exec(List.of("kill", signal, Long.toString(pid))).then() : Mono.empty();
+    }
+
+    @Override
+    public Mono<String> outputTail() {
+        return Mono.fromSupplier(() -> OutputTail.lastLines(out.tail.toString()));
+    }
+
+    @Override
+    public String toString() {
+        return "pid " + pid + " on " + host.name();
+    }
+
+    /**
+     * The channel's stdout as JSch writes it: the wrapper's first line is the pid, the rest the program's
+     * output, decoded as UTF-8 across chunk boundaries and emitted as text.
+     */
+    private static final class Output extends OutputStream {
+        final Sinks.One<Long> pid = Sinks.one();
+        final Sinks.Many<String> text = Sinks.many().unicast().onBackpressureBuffer();
+        final TailBuffer tail = new TailBuffer(16 * 1024);
+        private final StringBuilder pidLine = new StringBuilder();
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        private ByteBuffer pending = ByteBuffer.allocate(0);
+        private boolean pidKnown;
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            tail.write(b, off, len);
+            int start = off;
+            int end = off + len;
+            while (!pidKnown && start < end) {
+                char c = (char) b[start++];
+                if (c == '\n') {
+                    pidKnown = true;
+                    String line = pidLine.toString().strip();
+                    if (line.matches("\\d+")) {
+                        pid.tryEmitValue(Long.parseLong(line));
+                    } else {
+                        pid.tryEmitError(new IllegalStateException(line));
+                    }
+                } else {
+                    pidLine.append(c);
+                }
+            }
+            if (start < end) {
+                ByteBuffer in = ByteBuffer.allocate(pending.remaining() + end - start);
+                in.put(pending).put(b, start, end - start).flip();
+                CharBuffer chars = CharBuffer.allocate(in.remaining());
+                decoder.decode(in, chars, false);
+                pending = in.slice();
+                chars.flip();
+                if (chars.hasRemaining()) {
+                    text.tryEmitNext(chars.toString());
+                }
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!pidKnown) {
+                pid.tryEmitError(new IllegalStateException(pidLine.toString().strip()));
+            }
+            text.tryEmitComplete();
+        }
+    }
+}

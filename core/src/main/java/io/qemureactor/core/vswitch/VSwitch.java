@@ -1,0 +1,308 @@
+package io.qemureactor.core.vswitch;
+
+import io.qemureactor.core.cmdline.UnixSocketPathTooLongException;
+import io.qemureactor.core.host.CommandNotFoundException;
+import io.qemureactor.core.host.Host;
+import io.qemureactor.core.host.HostProcess;
+import io.qemureactor.core.host.InteractiveProcess;
+import io.qemureactor.core.host.Packages;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A vSwitch on a host: one {@code dpdk-testpmd} serving {@link SwitchSpec#ports()} vhost-user ports, each a
+ * socket it creates in its own run folder and listens on, so the switch is up before any VM connects
+ * (QEMU is the client: neither side waits for the other forever). Driven through testpmd's interactive
+ * console ({@link TestpmdConsole}).
+ *
+ * <pre>{@code
+ * VSwitch.start(LocalHost.instance(), SwitchSpec.of("sw", 2), "/tmp/qr")
+ *         .flatMap(sw -> sw.counters().doOnNext(System.out::println).then(sw.stop()));
+ * }</pre>
+ *
+ * <p>Like a VM: known by its exact pid, and {@link #stop()} completes only once the process is gone and its
+ * run folder removed. A failed or cancelled start kills what it started.
+ */
+public final class VSwitch {
+
+    private static final Logger log = LoggerFactory.getLogger(VSwitch.class);
+    /** How long {@code quit} may take before the switch is killed. */
+    static final Duration QUIT_GRACE = Duration.ofSeconds(10);
+    /** A burst testpmd sends with {@code start tx_first}: well inside a virtio ring (256). */
+    public static final int MAX_BURST = 32;
+    private static final int MAX_SOCKET_PATH = 107;
+
+    private final Host host;
+    private final SwitchSpec spec;
+    private final Path runFolder;
+    private final String filePrefix;
+    private final InteractiveProcess process;
+    private final TestpmdConsole console;
+    private final Mono<Void> stop;
+
+    private VSwitch(Host host, SwitchSpec spec, Path runFolder, String filePrefix, InteractiveProcess process,
+                    TestpmdConsole console) {
+        this.host = host;
+        this.spec = spec;
+        this.runFolder = runFolder;
+        this.filePrefix = filePrefix;
+        this.process = process;
+        this.console = console;
+        this.stop = quitOrKill(process).then(cleanup(host, runFolder, filePrefix)).cache();
+    }
+
+    /**
+     * Starts the switch in a new run folder under {@code runBase} on {@code host} and completes once its
+     * console is up (its sockets exist). Fails with a {@link CommandNotFoundException} naming
+     * {@code apt-get install dpdk-dev} when testpmd is missing, with a {@link SwitchException} quoting its
+     * output when it exits or does not come up within {@link SwitchSpec#readyTimeout()}; then nothing it
+     * started is left. Cancelling kills it and removes the folder.
+     */
+    public static Mono<VSwitch> start(Host host, SwitchSpec spec, String runBase) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(runBase, "runBase");
+        return Mono.defer(() -> {
+            String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+            Path folder = Path.of(runBase, "switch-" + spec.name() + "-" + suffix);
+            String prefix = "qr-" + spec.name() + "-" + suffix;
+            checkSocketPaths(spec, folder);
+            return checkInstalled(host, spec)
+                    .then(hugepagesFree(host, spec))
+                    .flatMap(huge -> launch(host, spec, folder, prefix, huge));
+        });
+    }
+
+    private static Mono<VSwitch> launch(Host host, SwitchSpec spec, Path folder, String prefix, boolean huge) {
+        List<String> argv = spec.argv(folder, prefix, huge);
+        log.debug("switch {}: {}", spec.name(), argv);
+        Mono<Void> removeFolder = cleanup(host, folder, prefix);
+        return host.createPrivateFolder(folder.toString())
+                .then(host.startInteractive(argv)
+                        .onErrorResume(e -> removeFolder.then(Mono.error(e))))
+                .flatMap(process -> {
+                    TestpmdConsole console = new TestpmdConsole(process);
+                    VSwitch sw = new VSwitch(host, spec, folder, prefix, process, console);
+                    return console.ready()
+                            .timeout(spec.readyTimeout())
+                            .thenReturn(sw)
+                            .onErrorResume(e -> process.outputTail().onErrorReturn("")
+                                    .flatMap(tail -> killAndWait(process).then(removeFolder)
+                                            .then(Mono.error(new SwitchException("switch " + spec.name() + " on "
+                                                    + host.name() + " did not start (" + describe(e) + "): "
+                                                    + tail.replace('\n', '|'), e)))))
+                            .doOnCancel(() -> killAndWait(process).then(removeFolder)
+                                    .subscribe(v -> { }, err -> log.warn("switch {}: cleanup: {}", spec.name(), err.toString())));
+                });
+    }
+
+    private static String describe(Throwable e) {
+        return e instanceof java.util.concurrent.TimeoutException ? "no prompt in time" : "it exited";
+    }
+
+    private static void checkSocketPaths(SwitchSpec spec, Path folder) {
+        for (int port = 0; port < spec.ports(); port++) {
+            Path socket = SwitchSpec.socket(folder, port);
+            int length = socket.toString().getBytes(StandardCharsets.UTF_8).length;
+            if (length > MAX_SOCKET_PATH) {
+                throw new UnixSocketPathTooLongException("switch port " + port, socket, length, MAX_SOCKET_PATH);
+            }
+            if (socket.toString().contains(",")) {
+                throw new SwitchException("switch port " + port + " socket " + socket
+                        + " has a comma, which DPDK's --vdev arguments cannot carry: use another run folder");
+            }
+        }
+    }
+
+    /** One line naming the package when testpmd is missing, instead of stdbuf's complaint. */
+    private static Mono<Void> checkInstalled(Host host, SwitchSpec spec) {
+        return host.isReadable(spec.binary().toString()).flatMap(ok -> ok ? Mono.<Void>empty()
+                : Mono.error(new CommandNotFoundException(spec.binary().getFileName().toString(), host.name(),
+                        Packages.installHint("dpdk-testpmd"))));
+    }
+
+    /** True when the spec wants huge pages and the host has enough free for the switch's memory. */
+    private static Mono<Boolean> hugepagesFree(Host host, SwitchSpec spec) {
+        if (!spec.useHugepages()) {
+            return Mono.just(false);
+        }
+        return host.readFile("/proc/meminfo")
+                .map(bytes -> HugepageInfo.freeMib(new String(bytes, StandardCharsets.UTF_8)) >= spec.memoryMib())
+                .onErrorReturn(false);
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public SwitchSpec spec() {
+        return spec;
+    }
+
+    /** The testpmd process, by exact pid. */
+    public HostProcess process() {
+        return process;
+    }
+
+    public Path runFolder() {
+        return runFolder;
+    }
+
+    /** The socket of port {@code port} (0-based), for a VM's {@code VhostUserNic.client(...)}. */
+    public Path socket(int port) {
+        if (port < 0 || port >= spec.ports()) {
+            throw new IllegalArgumentException("switch " + spec.name() + " has ports 0-" + (spec.ports() - 1) + ", not " + port);
+        }
+        return SwitchSpec.socket(runFolder, port);
+    }
+
+    public List<Path> sockets() {
+        return IntStream.range(0, spec.ports()).mapToObj(this::socket).toList();
+    }
+
+    /** Every port's counters. */
+    public Mono<List<PortCounters>> counters() {
+        return console.command("show port stats all").map(PortCounters::parse);
+    }
+
+    /** One port's counters. */
+    public Mono<PortCounters> counters(int port) {
+        socket(port);
+        return console.command("show port stats " + port).map(PortCounters::parse)
+                .flatMap(list -> Mono.justOrEmpty(list.stream().filter(c -> c.port() == port).findFirst()))
+                .switchIfEmpty(Mono.error(() -> new SwitchException("testpmd printed no statistics for port " + port)));
+    }
+
+    /**
+     * Every port's packet rates over {@code window}: the counters read, read again {@code window} later, the
+     * differences over the time between the two replies.
+     */
+    public Mono<List<PortRate>> rates(Duration window) {
+        return Mono.defer(() -> counters().map(before -> new Reading(System.nanoTime(), before))
+                .delayElement(window)
+                .flatMap(first -> counters().map(after -> {
+                    double seconds = (System.nanoTime() - first.at()) / 1e9;
+                    return IntStream.range(0, Math.min(first.counters().size(), after.size()))
+                            .mapToObj(i -> new PortRate(after.get(i).port(),
+                                    (after.get(i).rxPackets() - first.counters().get(i).rxPackets()) / seconds,
+                                    (after.get(i).txPackets() - first.counters().get(i).txPackets()) / seconds))
+                            .toList();
+                })));
+    }
+
+    private record Reading(long at, List<PortCounters> counters) {
+    }
+
+    /** Whether a VM's driver has port {@code port} up (the guest set up its rings). */
+    public Mono<Boolean> linkUp(int port) {
+        socket(port);
+        return console.command("show port info " + port).map(reply -> reply.contains("Link status: up"));
+    }
+
+    /** Starts forwarding in the spec's mode. */
+    public Mono<Void> startForwarding() {
+        return console.command("start").then();
+    }
+
+    /** Stops forwarding; the counters stay. */
+    public Mono<Void> stopForwarding() {
+        return console.command("stop").then();
+    }
+
+    /** Any testpmd console command, for what this class does not wrap; completes with its reply. */
+    public Mono<String> command(String line) {
+        if (line.contains("\n") || line.contains("\r")) {
+            return Mono.error(new IllegalArgumentException("one command, one line: " + line));
+        }
+        return console.command(line);
+    }
+
+    /**
+     * Sends {@code packets} generated packets (64 bytes, testpmd's txonly template) out of every port, paced to
+     * {@code packetsPerSecond}: in steps of at most {@value #BURSTS_PER_STEP} bursts of {@value #MAX_BURST}
+     * back to back (testpmd's {@code start tx_first N}, then {@code stop}), each step started when the rate
+     * says it is due. Forwarding must be stopped when it begins, and is stopped when it ends. Completes once
+     * the last step is out; the ports' TX counters say how many really left (a full ring refuses packets).
+     * Meant for a generator whose ports lead into a chain and that forwards nothing itself
+     * ({@link SwitchMode#RXONLY}): a step costs two console round trips, which bounds the rate it reaches.
+     */
+    public Mono<Void> send(long packets, long packetsPerSecond) {
+        if (packets < 1 || packetsPerSecond < 1) {
+            return Mono.error(new IllegalArgumentException("packets and rate must be positive: " + packets + ", "
+                    + packetsPerSecond));
+        }
+        List<SendStep> steps = SendStep.plan(packets, MAX_BURST, BURSTS_PER_STEP);
+        return Mono.defer(() -> {
+            long t0 = System.nanoTime();
+            long[] sent = {0};
+            int[] burst = {-1};
+            return Flux.fromIterable(steps).concatMap(step -> {
+                long due = t0 + sent[0] * 1_000_000_000L / packetsPerSecond - System.nanoTime();
+                sent[0] += step.packets();
+                Mono<?> wait = due > 0 ? Mono.delay(Duration.ofNanos(due)) : Mono.empty();
+                Mono<?> resize = Mono.empty();
+                if (burst[0] != step.burst()) {
+                    burst[0] = step.burst();
+                    resize = console.command("set burst " + step.burst());
+                }
+                return wait.then(resize).then(console.command("start tx_first " + step.bursts()))
+                        .then(console.command("stop"));
+            }).then();
+        });
+    }
+
+    /** Bursts one step sends back to back: 256 packets, a quarter of the 1024-entry rings a chain's NICs have. */
+    public static final int BURSTS_PER_STEP = 8;
+
+    /** Completes with testpmd's exit status when it ends, for whatever reason (cached). */
+    public Mono<Integer> onExit() {
+        return process.onExit();
+    }
+
+    /**
+     * Stops the switch: {@code quit} on its console (it closes its ports and sockets), {@code SIGKILL} if it is
+     * not gone within {@link #QUIT_GRACE}; completes when the process is gone and its run folder removed.
+     * Idempotent: every call shares the one stop.
+     */
+    public Mono<Void> stop() {
+        return stop;
+    }
+
+    private static Mono<Void> quitOrKill(InteractiveProcess process) {
+        return Mono.defer(() -> process.isAlive() ? quit(process) : process.onExit().then());
+    }
+
+    private static Mono<Void> quit(InteractiveProcess process) {
+        Mono<Void> quit = process.write("quit\n").onErrorResume(e -> Mono.empty())
+                .then(process.onExit())
+                .timeout(QUIT_GRACE)
+                .then();
+        return quit.onErrorResume(e -> killAndWait(process));
+    }
+
+    private static Mono<Void> killAndWait(HostProcess process) {
+        return process.kill().onErrorResume(e -> Mono.empty()).then(process.onExit()).then();
+    }
+
+    /** The run folder, and DPDK's runtime folder of a {@code --no-huge} run (left behind by a kill). */
+    private static Mono<Void> cleanup(Host host, Path folder, String prefix) {
+        // once more if the first pass raced with testpmd unlinking its own sockets on its way out
+        return host.deleteFolder(folder.toString()).onErrorResume(e -> host.deleteFolder(folder.toString()))
+                .then(host.deleteFolder("/var/run/dpdk/" + prefix).onErrorResume(e -> Mono.empty()));
+    }
+
+    @Override
+    public String toString() {
+        return "switch " + spec.name() + " (" + process + ", " + spec.ports() + " ports in " + runFolder + ")";
+    }
+}

@@ -1,0 +1,89 @@
+package io.qemureactor.core.vswitch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.qemureactor.core.host.CommandNotFoundException;
+import io.qemureactor.core.host.LocalHost;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The host vSwitch with the real {@code dpdk-testpmd} (Debian's dpdk-dev), no VM attached. */
+class VSwitchIT {
+
+    private static final Duration T = Duration.ofSeconds(120);
+
+    @TempDir
+    Path runBase;
+
+    private VSwitch start(SwitchSpec spec) {
+        return VSwitch.start(LocalHost.instance(), spec, runBase.toString()).block(T);
+    }
+
+    @Test
+    void servesItsPortsCountsAndStopsLeavingNothing() {
+        VSwitch sw = start(SwitchSpec.of("it", 2).withMode(SwitchMode.RXONLY));
+        long pid = sw.process().pid();
+        try {
+            assertThat(sw.sockets()).hasSize(2).allSatisfy(s -> assertThat(s).exists());
+            List<PortCounters> counters = sw.counters().block(T);
+            assertThat(counters).extracting(PortCounters::port).containsExactly(0, 1);
+            assertThat(counters).allSatisfy(c -> assertThat(c.rxPackets() + c.txPackets()).isZero());
+            assertThat(sw.counters(1).block(T).port()).isEqualTo(1);
+            assertThat(sw.linkUp(0).block(T)).isFalse(); // nobody connected
+            sw.startForwarding().then(sw.stopForwarding()).block(T);
+        } finally {
+            sw.stop().block(T);
+        }
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(sw.runFolder()).doesNotExist();
+        sw.stop().block(T); // idempotent
+    }
+
+    @Test
+    void burstsWithNoPeerAreCountedAsNotSent() {
+        VSwitch sw = start(SwitchSpec.of("nopeer", 1).withMode(SwitchMode.RXONLY).withTopology(PortTopology.LOOP));
+        try {
+            sw.send(70, 100_000).block(T);
+            PortCounters c = sw.counters(0).block(T);
+            assertThat(c.txPackets()).isZero(); // no VM: the vhost port refuses every packet
+        } finally {
+            sw.stop().block(T);
+        }
+    }
+
+    @Test
+    void aKilledSwitchFailsItsCommandsAndStillStopsCleanly() {
+        VSwitch sw = start(SwitchSpec.of("killed", 1));
+        sw.process().kill().block(T);
+        assertThat(sw.onExit().block(T)).isEqualTo(137);
+        assertThatThrownBy(() -> sw.counters().block(T)).isInstanceOf(SwitchException.class).hasMessageContaining("exited");
+        sw.stop().block(T);
+        assertThat(sw.runFolder()).doesNotExist();
+    }
+
+    @Test
+    void missingTestpmdIsOneLineNamingThePackage() {
+        SwitchSpec spec = SwitchSpec.of("missing", 1).withBinary(Path.of("/usr/bin/dpdk-testpmd-missing"));
+        assertThatThrownBy(() -> start(spec))
+                .isInstanceOf(CommandNotFoundException.class)
+                .hasMessage("dpdk-testpmd-missing not found on localhost: install it with: apt-get install dpdk-dev");
+        assertThat(runBase).isEmptyDirectory();
+    }
+
+    @Test
+    void aSwitchThatCannotStartSaysWhyAndLeavesNothing() throws Exception {
+        // testpmd refuses lcores this machine does not have: it exits before its prompt
+        SwitchSpec spec = SwitchSpec.of("badcores", 1).withLcores("0,1000");
+        assertThatThrownBy(() -> start(spec))
+                .isInstanceOf(SwitchException.class)
+                .hasMessageContaining("did not start");
+        try (var files = Files.list(runBase)) {
+            assertThat(files).isEmpty();
+        }
+    }
+}

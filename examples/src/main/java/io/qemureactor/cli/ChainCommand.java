@@ -1,0 +1,218 @@
+package io.qemureactor.cli;
+
+import io.qemureactor.core.datapath.Chain;
+import io.qemureactor.core.datapath.ChainFunction;
+import io.qemureactor.core.datapath.ChainReport;
+import io.qemureactor.core.datapath.ChainSpec;
+import io.qemureactor.core.fleet.FleetBootException;
+import io.qemureactor.core.guest.GuestKit;
+import io.qemureactor.core.host.LocalHost;
+import io.qemureactor.core.launch.LaunchOptions;
+import io.qemureactor.core.launch.QemuLauncher;
+import io.qemureactor.core.spec.Accelerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import reactor.core.Disposable;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code qemu-reactor chain}: the CSIT chain on this machine (a generator, N kernel VMs running a network
+ * function between vhost-user NICs, a host switch), P packets sent in at the first port and counted at the
+ * last, the counters printed, everything torn down ({@link Chain#run}).
+ */
+@Command(name = "chain",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {"Boot a chain of VMs between host vhost-user switch ports, send packets through it, count them.",
+                "A generator (dpdk-testpmd) sends --packets into VM 1; the host switch (dpdk-testpmd) carries VM k's "
+                        + "second NIC to VM k+1's first; VM N's second NIC ends at a switch port that counts. Each VM "
+                        + "runs --function on its two NICs. Prints per-port and per-VM counters, loss and packets/s, then "
+                        + "stops everything (see docs/datapath.md).",
+                "Exit 0 when the run completed (loss is reported, not an error); 2 on any failure, as one line on "
+                        + "stderr, with no QEMU or testpmd left running. Ctrl-C tears down what was started."})
+final class ChainCommand implements Callable<Integer> {
+
+    /** How long a Ctrl-C teardown may take. */
+    static final Duration TEARDOWN_WAIT = Duration.ofSeconds(60);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--vms", paramLabel = "N", defaultValue = "1",
+            description = "VMs in the chain, 1 to " + ChainSpec.MAX_VMS + " (default: ${DEFAULT-VALUE}).")
+    int vms;
+
+    @Option(names = "--function", paramLabel = "FN", defaultValue = "testpmd-io",
+            description = "What each VM runs: testpmd-io, testpmd-mac (DPDK in the guest) or bridge (the guest "
+                    + "kernel's bridge) (default: ${DEFAULT-VALUE}).")
+    String function;
+
+    @Option(names = "--packets", paramLabel = "P", defaultValue = "10000",
+            description = "Packets to send (64 bytes each) (default: ${DEFAULT-VALUE}).")
+    long packets;
+
+    @Option(names = "--rate", paramLabel = "PPS",
+            description = "Packets per second; loss above what the chain forwards is reported exactly "
+                    + "(default: " + Chain.DEFAULT_RATE + ", lossless on a 2-core TCG machine).")
+    Long rate;
+
+    @Option(names = "--accel", paramLabel = "ACCEL", defaultValue = "auto", converter = BootCommand.AccelConverter.class,
+            description = "auto, kvm or tcg (default: ${DEFAULT-VALUE}).")
+    Accelerator accel;
+
+    @Option(names = "--timeout", paramLabel = "DUR", defaultValue = "300s", converter = DurationConverter.class,
+            description = "How long each VM may take until its function forwards (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "Where the run folders (sockets, logs) go (default: /tmp/qemu-reactor-USER).")
+    String runDir;
+
+    @Option(names = "--testpmd", paramLabel = "FILE",
+            description = "The host's dpdk-testpmd for the generator and the switch (default: /usr/bin/dpdk-testpmd, "
+                    + "from apt-get install dpdk-dev; the guests run /usr/bin/dpdk-testpmd).")
+    Path testpmd;
+
+    @Option(names = "--json", description = "Print one JSON document instead of tables.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ChainSpec chainSpec = chainSpec();
+        long pps = rate == null ? Chain.DEFAULT_RATE : rate;
+        if (packets < 1 || pps < 1) {
+            throw CliFailure.usage("--packets and --rate must be positive");
+        }
+        GuestKit kit = GuestKits.locate();
+        LaunchOptions options = LaunchOptions.defaults();
+        if (runDir != null) {
+            options = options.withRunBase(Path.of(runDir).toAbsolutePath().toString());
+        }
+        QemuLauncher launcher = new QemuLauncher(options);
+        ChainReport report;
+        try {
+            report = runWithTeardownOnExit(Chain.run(launcher, LocalHost.instance(), kit, chainSpec, packets, pps),
+                    Path.of(options.runBase()));
+        } catch (FleetBootException e) {
+            throw CliFailure.usage(BootCommand.describe(e)); // the VM that failed first, with its console's last line
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(report));
+        } else {
+            print(report, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private ChainSpec chainSpec() {
+        ChainFunction fn;
+        try {
+            fn = ChainFunction.parse(function);
+        } catch (IllegalArgumentException e) {
+            throw CliFailure.usage(e.getMessage());
+        }
+        if (vms < 1 || vms > ChainSpec.MAX_VMS) {
+            throw CliFailure.usage("--vms " + vms + " must be 1 to " + ChainSpec.MAX_VMS);
+        }
+        ChainSpec chain = ChainSpec.of(vms, fn).withAccelerator(accel).withReadyTimeout(timeout);
+        return testpmd == null ? chain : chain.withTestpmd(testpmd.toAbsolutePath());
+    }
+
+    /**
+     * Blocks (this is the CLI's main thread) until the run is over. Ctrl-C or SIGTERM cancels it: the chain stops
+     * what it started, asynchronously (a cancelled Mono does not wait for its cleanup), so the hook then waits,
+     * bounded, until the run folders this run created in {@code runBase} are gone: a switch's or VM's folder is
+     * removed only after its process has exited.
+     */
+    private static ChainReport runWithTeardownOnExit(Mono<ChainReport> run, Path runBase) {
+        Set<String> before = folders(runBase);
+        CompletableFuture<ChainReport> result = new CompletableFuture<>();
+        Disposable subscription = run.subscribe(result::complete, result::completeExceptionally);
+        Thread hook = new Thread(() -> {
+            subscription.dispose();
+            awaitFoldersGone(runBase, before, TEARDOWN_WAIT);
+        }, "qemu-reactor-chain-teardown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliFailure.usage("interrupted");
+        } catch (ExecutionException e) {
+            throw Exceptions.propagate(e.getCause());
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
+    private static Set<String> folders(Path runBase) {
+        try (Stream<Path> list = Files.list(runBase)) {
+            return list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        } catch (IOException e) {
+            return Set.of();
+        }
+    }
+
+    /** The shutdown hook's wait: polls (this thread has nothing else to do) until no new folder is left. */
+    private static void awaitFoldersGone(Path runBase, Set<String> before, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            Set<String> now = new HashSet<>(folders(runBase));
+            now.removeAll(before);
+            now.removeIf(name -> !OURS.matcher(name).matches());
+            if (now.isEmpty()) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The run folders a chain creates: its VMs' and its switches'. */
+    private static final Pattern OURS = Pattern.compile("(chain-vm\\d+|switch-(gen|switch))-[0-9a-f]+");
+
+    private static void print(ChainReport r, PrintWriter out) {
+        out.printf(Locale.ROOT, "chain: %d x %s, ready in %.1f s%n", r.vms().size(), r.function(), r.readyMillis() / 1000.0);
+        TablePrinter ports = new TablePrinter("SWITCH", "PORT", "ATTACHED TO", "RX", "TX", "RX-MISSED", "TX-ERRORS");
+        r.ports().forEach(p -> ports.row(p.switchName(), Integer.toString(p.port()), p.attachedTo(),
+                Long.toString(p.rxPackets()), Long.toString(p.txPackets()), Long.toString(p.rxMissed()),
+                Long.toString(p.txErrors())));
+        ports.print(out);
+        TablePrinter vms = new TablePrinter("VM", "PID", "ACCEL", "BOOT", "IN", "OUT");
+        r.vms().forEach(v -> vms.row(v.name(), Long.toString(v.pid()), v.accelerator(),
+                String.format(Locale.ROOT, "%.1fs", v.bootMillis() / 1000.0), Long.toString(v.rxPackets()),
+                Long.toString(v.txPackets())));
+        vms.print(out);
+        out.printf(Locale.ROOT, "sent %d, received %d, lost %d (%.2f%%), not sent %d, %.0f packets/s at %d requested; "
+                        + "%.1f s in all, everything stopped%n", r.sent(), r.received(), r.lost(),
+                r.sent() == 0 ? 0.0 : 100.0 * r.lost() / r.sent(), r.notSent(), r.pps(), r.rate(), r.wallMillis() / 1000.0);
+    }
+}
