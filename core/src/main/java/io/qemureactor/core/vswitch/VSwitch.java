@@ -6,6 +6,7 @@ import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.HostProcess;
 import io.qemureactor.core.host.InteractiveProcess;
 import io.qemureactor.core.host.Packages;
+import io.qemureactor.core.host.Reaper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,14 +52,15 @@ public final class VSwitch {
     private final Mono<Void> stop;
 
     private VSwitch(Host host, SwitchSpec spec, Path runFolder, String filePrefix, InteractiveProcess process,
-                    TestpmdConsole console) {
+                    TestpmdConsole console, Reaper.Entry reaped) {
         this.host = host;
         this.spec = spec;
         this.runFolder = runFolder;
         this.filePrefix = filePrefix;
         this.process = process;
         this.console = console;
-        this.stop = quitOrKill(process).then(cleanup(host, runFolder, filePrefix)).cache();
+        // gone and removed: the host's reaper has nothing left to do for it
+        this.stop = quitOrKill(process).then(cleanup(host, runFolder, filePrefix)).then(reaped.forget()).cache();
     }
 
     /**
@@ -83,16 +85,26 @@ public final class VSwitch {
         });
     }
 
+    /**
+     * The folder, then the process, go to the host's {@link Reaper} before they exist: if this JVM dies at
+     * any point, the reaper stops testpmd and removes the folder.
+     */
     private static Mono<VSwitch> launch(Host host, SwitchSpec spec, Path folder, String prefix, boolean huge) {
+        return host.reaper().trackFolder(folder.toString()).flatMap(reaped -> launch(host, spec, folder, prefix, huge, reaped));
+    }
+
+    private static Mono<VSwitch> launch(Host host, SwitchSpec spec, Path folder, String prefix, boolean huge,
+                                        Reaper.Entry reaped) {
         List<String> argv = spec.argv(folder, prefix, huge);
         log.debug("switch {}: {}", spec.name(), argv);
-        Mono<Void> removeFolder = cleanup(host, folder, prefix);
+        Mono<Void> removeFolder = cleanup(host, folder, prefix).then(reaped.forget());
         return host.createPrivateFolder(folder.toString())
                 .then(host.startInteractive(argv)
                         .onErrorResume(e -> removeFolder.then(Mono.error(e))))
+                .flatMap(process -> reaped.addProcess(process.pid()).thenReturn(process))
                 .flatMap(process -> {
                     TestpmdConsole console = new TestpmdConsole(process);
-                    VSwitch sw = new VSwitch(host, spec, folder, prefix, process, console);
+                    VSwitch sw = new VSwitch(host, spec, folder, prefix, process, console, reaped);
                     return console.ready()
                             .timeout(spec.readyTimeout())
                             .thenReturn(sw)
