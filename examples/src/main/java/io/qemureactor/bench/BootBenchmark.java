@@ -67,8 +67,9 @@ public final class BootBenchmark {
         this.warmUpBoots = warmUpBoots;
     }
 
-    public List<Row> run(PrintWriter progress) throws Exception {
-        BootGuests guests = new BootGuests(GuestKit.locate());
+    /** Runs every round on the test guest {@code kit} and returns one row per VM count. */
+    public List<Row> run(GuestKit kit, PrintWriter progress) throws Exception {
+        BootGuests guests = new BootGuests(kit);
         RawGuestLauncher raw = new RawGuestLauncher(guests);
         FleetBootRun ours = new FleetBootRun(guests);
         SeedSequentialBoot seq = new SeedSequentialBoot(guests);

@@ -16,7 +16,10 @@ final class SocatQmp {
     }
 
     static String execute(Path socket, String commandJson) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of("socat", "-", "UNIX-CONNECT:" + socket))
+        // -t 5: after stdin's EOF socat waits this long for the reply (default 0.5 s). QEMU answers
+        // and closes well before on an idle machine, so the time per command is the same; on a
+        // loaded one the default gave up before QEMU's reply and the run failed.
+        Process p = new ProcessBuilder(List.of("socat", "-t", "5", "-", "UNIX-CONNECT:" + socket))
                 .redirectErrorStream(true)
                 .start();
         p.getOutputStream().write(("{\"execute\":\"qmp_capabilities\"}\n" + commandJson + "\n")

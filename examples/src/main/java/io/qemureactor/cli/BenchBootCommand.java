@@ -56,7 +56,7 @@ final class BenchBootCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        List<BootBenchmark.Row> rows = boot == null ? List.of() : boot.run(err);
+        List<BootBenchmark.Row> rows = boot == null ? List.of() : boot.run(GuestKits.locate(), err);
         List<ScaleBenchmark.Row> scaleRows = scaleCase.run(err);
         if (!rows.isEmpty()) {
             BootBenchmark.print(rows, out);

@@ -484,11 +484,7 @@ final class BootCommand implements Callable<Integer> {
     }
 
     private GuestKit kit() {
-        try {
-            return GuestKit.locate();
-        } catch (IllegalStateException e) {
-            throw CliFailure.usage(e.getMessage());
-        }
+        return GuestKits.locate();
     }
 
     private BootProbe probe() {

@@ -22,12 +22,16 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
@@ -44,6 +48,9 @@ import reactor.core.publisher.Sinks;
 final class ReactorNettyQgaClient implements QgaClient, JsonSession {
 
     private static final Logger log = LoggerFactory.getLogger(ReactorNettyQgaClient.class);
+
+    /** How often {@link #awaitReady} repeats its resync until the agent answers one. */
+    static final Duration READY_RESEND = Duration.ofMillis(50);
 
     private final Channel channel;
     private final PeerAddress address;
@@ -109,7 +116,9 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
         return Mono.defer(() -> {
             AtomicReference<Throwable> lastError = new AtomicReference<>();
             QgaCommand<Void> ping = QgaCommands.ping();
-            Mono<Void> attempt = queue.submit(() -> resync()
+            // Announced until answered, then an exact resync: see resyncUntilAnswered
+            Mono<Void> attempt = queue.submit(() -> resyncUntilAnswered()
+                            .then(resync())
                             .then(call(ping, options.syncTimeout())))
                     .then()
                     .doOnError(lastError::set);
@@ -169,6 +178,49 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
             channel.write(Unpooled.wrappedBuffer(new byte[] {JsonFrameDecoder.SENTINEL}));
             return channel.writeAndFlush(request);
         }).doOnNext(r -> log.debug("{}: in sync with the guest agent (id {})", address, id)).then();
+    }
+
+    /**
+     * A resync sent again every {@link #READY_RESEND} until one is answered, taking the answer to
+     * any of them. Before the guest's qemu-ga opens its port, what is written to the port is lost
+     * (an ISA serial port drops input while its tty is closed) or queued (virtio-serial): one
+     * request and a wait for its reply would wait out the whole sync timeout whenever it was sent
+     * too early, which is the common case while a guest boots. Resending makes "ready" follow the
+     * agent within one period; accepting any of the ids keeps a slow answer valid after a resend.
+     * Queued requests may leave further answers in the stream: the caller resyncs exactly after.
+     */
+    private Mono<Void> resyncUntilAnswered() {
+        Set<Long> ids = ConcurrentHashMap.newKeySet();
+        Predicate<JsonNode> ours = m -> m.path("return").canConvertToLong() && ids.contains(m.path("return").asLong());
+        Supplier<ChannelFuture> send = () -> {
+            long id = ThreadLocalRandom.current().nextLong(1, Integer.MAX_VALUE);
+            ids.add(id);
+            JsonFraming.frameDecoder(channel.pipeline()).discardUntilSentinel();
+            channel.write(Unpooled.wrappedBuffer(new byte[] {JsonFrameDecoder.SENTINEL}));
+            return channel.writeAndFlush(QgaCommands.syncDelimited(id));
+        };
+        // Cleared on the event loop as the answer arrives, before the next exchange writes: a
+        // resend already queued behind it then writes nothing into the next exchange's stream.
+        AtomicBoolean resending = new AtomicBoolean(true);
+        Mono<JsonNode> answered = exchange("guest-sync-delimited", options.syncTimeout(), ours, send)
+                .doFinally(signal -> resending.set(false));
+        Flux<Long> resends = Flux.defer(() -> Flux.interval(READY_RESEND, resources.timer().scheduler()))
+                .doOnNext(tick -> resend(() -> {
+                    if (resending.get()) {
+                        send.get();
+                    }
+                }));
+        return Flux.merge(answered.flux(), resends.then(Mono.<JsonNode>never()).flux()).next()
+                .doFinally(signal -> resending.set(false))
+                .then();
+    }
+
+    private void resend(Runnable send) {
+        try {
+            channel.eventLoop().execute(send);
+        } catch (RuntimeException e) {
+            // the loop is shut down: the pending exchange fails as the channel closes
+        }
     }
 
     private Mono<JsonNode> call(QgaCommand<?> command, Duration timeout) {

@@ -41,6 +41,7 @@ final class EmbeddedQgaPeer {
 
     /** The next thing the client wrote: a JSON request, or null if nothing. A lone 0xFF is returned as "SENTINEL". */
     JsonNode next() {
+        channel.runPendingTasks(); // writes handed to the event loop from a timer (resends)
         ByteBuf buf = channel.readOutbound();
         if (buf == null) {
             return null;

@@ -214,22 +214,48 @@ class QgaClientTest {
     }
 
     @Test
-    void awaitReadyRetriesUntilTheAgentAnswers() {
+    void awaitReadyResendsItsSyncUntilTheAgentAnswersAnyOfThem() {
+        EmbeddedQgaPeer booting = new EmbeddedQgaPeer(QgaOptions.defaults().withSyncTimeout(Duration.ofSeconds(5)));
+        long[] early = new long[2];
+        StepVerifier.withVirtualTime(() -> booting.client.awaitReady(Duration.ofSeconds(60)))
+                .expectSubscription()
+                .then(() -> early[0] = booting.expectSync())
+                .then(() -> assertThat(booting.next()).isNull())
+                .thenAwait(ReactorNettyQgaClient.READY_RESEND) // nobody answered: sent again, not waited out
+                .then(() -> early[1] = booting.expectSync())
+                .then(() -> {
+                    assertThat(early[1]).isNotEqualTo(early[0]);
+                    // the agent came up and reads what was queued: the first answer counts...
+                    booting.answerSync(early[0]);
+                    // ...then an exact resync skips the answer to the second early request
+                    long exact = booting.expectSync();
+                    booting.answerSync(early[1]);
+                    booting.answerSync(exact);
+                    booting.expect("guest-ping");
+                    booting.feed("{\"return\": {}}\n");
+                })
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void awaitReadyRetriesWithBackoffWhenNoSyncIsAnsweredInTime() {
         EmbeddedQgaPeer booting = new EmbeddedQgaPeer(QgaOptions.defaults().withSyncTimeout(Duration.ofSeconds(1))
                 .withPollBackoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)).withoutJitter()));
         StepVerifier.withVirtualTime(() -> booting.client.awaitReady(Duration.ofSeconds(60)))
                 .expectSubscription()
-                .then(booting::expectSync)
-                .thenAwait(Duration.ofSeconds(1)) // no agent yet: the sync times out
-                .thenAwait(Duration.ofMillis(100)) // backoff
-                .then(booting::expectSync)
-                .thenAwait(Duration.ofSeconds(1))
-                .thenAwait(Duration.ofMillis(200))
+                .thenAwait(Duration.ofSeconds(1)) // resent every period, never answered: the attempt times out
+                .thenAwait(Duration.ofMillis(100)) // backoff, then a new attempt
                 .then(() -> {
-                    // the agent came up and reads everything queued: answers the old syncs, then ours
-                    long id = booting.expectSync();
-                    booting.answerSync(12345);
-                    booting.answerSync(id);
+                    long last = 0;
+                    for (JsonNode m; (m = booting.next()) != null; ) {
+                        if ("guest-sync-delimited".equals(m.path("execute").asText())) {
+                            last = m.path("arguments").path("id").asLong();
+                        }
+                    }
+                    booting.answerSync(last);
+                    long exact = booting.expectSync();
+                    booting.answerSync(exact);
                     booting.expect("guest-ping");
                     booting.feed("{\"return\": {}}\n");
                 })

@@ -10,7 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 /**
  * The test guest built by {@code scripts/build-guest} (see docs/guest.md): a kernel, an
@@ -32,6 +36,8 @@ public final class GuestKit {
         KERNEL
     }
 
+    private static final Logger log = LoggerFactory.getLogger(GuestKit.class);
+
     private final Path home;
     private final Properties props;
 
@@ -47,7 +53,8 @@ public final class GuestKit {
     public static GuestKit at(Path home) {
         Path file = home.resolve("guest.properties");
         if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("guest kit not found at " + home + ": run scripts/build-guest");
+            throw new IllegalStateException("guest kit not found at " + home
+                    + ": build it with GuestKit.ensure() or ./qemu-reactor guest build");
         }
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -58,14 +65,52 @@ public final class GuestKit {
         return new GuestKit(home, p);
     }
 
-    /** The kit named by the system property {@code qemu.reactor.home}, else {@code $QEMU_REACTOR_HOME}, else the default. */
+    /**
+     * The kit in {@link #defaultHome()}, which must have been built: fails with
+     * {@link IllegalStateException} naming the way to build it otherwise. Prefer {@link #ensure()}
+     * where a missing kit should be built rather than reported.
+     */
     public static GuestKit locate() {
+        return at(defaultHome());
+    }
+
+    /**
+     * The kit in {@link #defaultHome()}, built first when it is missing or out of date (see
+     * {@link #ensure(Path, Consumer)}). Lazy: nothing happens until subscription, so a test class
+     * can hold this {@code Mono} in a static field without failing in its initializer.
+     */
+    public static Mono<GuestKit> ensure() {
+        return Mono.defer(() -> ensure(defaultHome(), line -> log.info("{}", line)));
+    }
+
+    /**
+     * The kit in {@code home}, built first when it is missing or out of date, by the kit builder
+     * shipped in this jar (the repository's {@code scripts/build-guest}, byte for byte). An up-to-date
+     * kit costs about a second (the builder hashes its inputs); a first build downloads a Debian
+     * kernel with {@code apt-get download} (~70 MB) and takes about a minute. Needs the Debian
+     * packages docs/guest.md lists; the builder names the missing ones. Each line the builder
+     * prints goes to {@code progress}; a failure carries its last line.
+     */
+    public static Mono<GuestKit> ensure(Path home, Consumer<String> progress) {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(progress, "progress");
+        return KitBuilder.build(home, false, progress).then(Mono.fromCallable(() -> at(home)));
+    }
+
+    /** Like {@link #ensure(Path, Consumer)}, but builds the kit anew even when it is up to date. */
+    public static Mono<GuestKit> rebuild(Path home, Consumer<String> progress) {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(progress, "progress");
+        return KitBuilder.build(home, true, progress).then(Mono.fromCallable(() -> at(home)));
+    }
+
+    /** The system property {@code qemu.reactor.home}, else {@code $QEMU_REACTOR_HOME}, else {@code ~/}{@value #DEFAULT_HOME}. */
+    public static Path defaultHome() {
         String prop = System.getProperty("qemu.reactor.home");
         String env = System.getenv("QEMU_REACTOR_HOME");
-        Path home = prop != null && !prop.isBlank() ? Path.of(prop)
+        return prop != null && !prop.isBlank() ? Path.of(prop)
                 : env != null && !env.isBlank() ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), DEFAULT_HOME);
-        return at(home);
     }
 
     public Path home() {
@@ -123,7 +168,8 @@ public final class GuestKit {
     private Path path(String key) {
         String value = props.getProperty(key);
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException("guest kit at " + home + " has no '" + key + "': run scripts/build-guest --force");
+            throw new IllegalStateException("guest kit at " + home + " has no '" + key
+                    + "': rebuild it with ./qemu-reactor guest build --force (or scripts/build-guest --force)");
         }
         return Path.of(value);
     }

@@ -14,6 +14,7 @@ import io.qemureactor.qmp.QmpCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -153,21 +154,24 @@ public final class RunningVm {
     }
 
     /** Pins vCPU {@code i} to {@code hostCpus[i % n]}, with the seed's retry policy. */
-    public Mono<List<VcpuThread>> pin(int... hostCpus) {
+    public Mono<List<PinnedVcpu>> pin(int... hostCpus) {
         return pin(PinningPolicy.seedDefault(), hostCpus);
     }
 
     /**
-     * Pins each vCPU thread to one host CPU and reads the affinity back from
-     * {@code /proc/TID/status}. Retried with backoff while QEMU has fewer vCPU threads than the
-     * spec asks for, as the seed did (3 tries) — but without its fixed sleeps.
+     * Pins each vCPU thread to one host CPU ({@code taskset}) and reads the affinity back from
+     * {@code /proc/PID/task/TID/status}: the result is what the kernel reports, checked to be
+     * exactly the CPU asked for. CPUs the host does not have online fail first, with one line
+     * that names them and the host's CPUs. Retried with backoff while QEMU has fewer vCPU threads
+     * than the spec asks for, as the seed did (3 tries) — but without its fixed sleeps.
      */
-    public Mono<List<VcpuThread>> pin(PinningPolicy policy, int... hostCpus) {
+    public Mono<List<PinnedVcpu>> pin(PinningPolicy policy, int... hostCpus) {
         if (hostCpus.length == 0) {
             return Mono.error(new IllegalArgumentException("pin: name at least one host CPU"));
         }
+        int[] cpus = hostCpus.clone();
         int expected = spec().smp().vcpus();
-        return vcpuThreads()
+        return checkOnline(cpus).then(vcpuThreads())
                 .filter(threads -> threads.size() == expected)
                 .switchIfEmpty(Mono.error(() -> new VmOperationException(name() + ": expected " + expected
                         + " vCPU threads, QEMU does not have them (yet)")))
@@ -175,11 +179,25 @@ public final class RunningVm {
                         .filter(VmOperationException.class::isInstance)
                         .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
                 .flatMap(threads -> Flux.fromIterable(threads)
-                        .concatMap(t -> pinOne(t, hostCpus[t.index() % hostCpus.length]))
-                        .then(Mono.just(threads)));
+                        .concatMap(t -> pinOne(t, cpus[t.index() % cpus.length]))
+                        .collectList());
     }
 
-    private Mono<Void> pinOne(VcpuThread thread, int cpu) {
+    /** Fails when a CPU is not online on the host (taskset would only say "Invalid argument"). */
+    private Mono<Void> checkOnline(int[] cpus) {
+        String online = "/sys/devices/system/cpu/online";
+        return host().readFile(online).map(b -> new String(b, StandardCharsets.US_ASCII)).flatMap(text -> {
+            List<Integer> have = CpuList.parse(text);
+            List<Integer> missing = Arrays.stream(cpus).filter(c -> !have.contains(c)).distinct().boxed().toList();
+            return missing.isEmpty() ? Mono.<Void>empty()
+                    : Mono.error(new VmOperationException(name() + ": cannot pin to host CPU"
+                            + (missing.size() > 1 ? "s " : " ") + missing.stream().map(String::valueOf)
+                                    .collect(Collectors.joining(", "))
+                            + ": " + host().name() + " has CPUs " + text.strip() + " online (" + online + ")"));
+        });
+    }
+
+    private Mono<PinnedVcpu> pinOne(VcpuThread thread, int cpu) {
         String tid = Long.toString(thread.threadId());
         return host().exec(List.of("taskset", "-p", "-c", Integer.toString(cpu), tid))
                 .flatMap(r -> r.succeeded() ? readStatus(thread.threadId())
@@ -187,7 +205,8 @@ public final class RunningVm {
                                 + ": " + r.describeFailure())))
                 .flatMap(status -> {
                     String allowed = status.getOrDefault("Cpus_allowed_list", "");
-                    return allowed.equals(Integer.toString(cpu)) ? Mono.<Void>empty()
+                    return allowed.equals(Integer.toString(cpu))
+                            ? Mono.just(new PinnedVcpu(thread, cpu, CpuList.parse(allowed)))
                             : Mono.error(new VmOperationException(name() + ": vCPU " + thread.index() + " (thread " + tid
                                     + ") is allowed on CPUs " + allowed + " after pinning it to " + cpu));
                 });

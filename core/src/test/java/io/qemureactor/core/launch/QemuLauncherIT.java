@@ -100,7 +100,21 @@ class QemuLauncherIT {
             String status = Files.readString(Path.of("/proc/" + vm.pid() + "/task/" + t.threadId() + "/status"));
             int expected = t.index() == 0 ? last : 0;
             assertThat(status).contains("Cpus_allowed_list:\t" + expected + "\n");
+            assertThat(t.hostCpu()).isEqualTo(expected);
+            assertThat(t.allowedCpus()).as("the affinity pin() read back").containsExactly(expected);
         }
+    }
+
+    @Test
+    void pinningToACpuTheHostLacksNamesItAndTheHostsCpus() {
+        vm = launcher.start(LocalHost.instance(), guest(15, Flavour.DEFAULT).build(), BootProbe.qmpStatus("running"))
+                .block(BOOT);
+        int missing = Runtime.getRuntime().availableProcessors() + 7;
+
+        assertThatThrownBy(() -> vm.pin(0, missing).block(Duration.ofSeconds(30)))
+                .isInstanceOf(io.qemureactor.core.vm.VmOperationException.class)
+                .hasMessageStartingWith(vm.name() + ": cannot pin to host CPU " + missing + ": localhost has CPUs ")
+                .hasMessageEndingWith(" online (/sys/devices/system/cpu/online)");
     }
 
     @Test

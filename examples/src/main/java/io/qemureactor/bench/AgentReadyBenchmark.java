@@ -1,0 +1,102 @@
+package io.qemureactor.bench;
+
+import io.qemureactor.core.guest.GuestKit;
+import io.qemureactor.core.host.LocalHost;
+import io.qemureactor.core.launch.QemuLauncher;
+import io.qemureactor.core.probe.BootContext;
+import io.qemureactor.core.probe.BootProbe;
+import io.qemureactor.core.spec.Accelerator;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code bench agent}: how long after the guest's agent starts listening the QGA probe calls the
+ * VM ready. The test guest starts qemu-ga and then prints its marker, so on one boot both probes
+ * run side by side: the marker probe's time is an upper bound of "the agent listens", and the
+ * lag of the agent probe behind it is the probe's own delay (what it loses to requests written
+ * before the agent opened its port). Boot times themselves vary with the machine's load; the lag
+ * on the same boot does not.
+ */
+public final class AgentReadyBenchmark {
+
+    /** One boot: milliseconds from the launch to the marker and to the agent probe's "ready". */
+    public record Row(int round, long markerMillis, long agentMillis) {
+        public long lagMillis() {
+            return agentMillis - markerMillis;
+        }
+    }
+
+    private final int rounds;
+
+    public AgentReadyBenchmark(int rounds) {
+        if (rounds < 1 || rounds > 50) {
+            throw new IllegalArgumentException("--rounds must be between 1 and 50, got " + rounds);
+        }
+        this.rounds = rounds;
+    }
+
+    public List<Row> run(GuestKit kit, PrintWriter progress) {
+        QemuLauncher launcher = QemuLauncher.withDefaults();
+        List<Row> rows = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            long started = System.nanoTime();
+            long[] at = new long[2];
+            BootProbe probe = BootProbe.all(timed(kit.readyProbe(), at, 0), timed(BootProbe.qga(), at, 1));
+            launcher.start(LocalHost.instance(), kit.spec(round, GuestKit.Flavour.DEFAULT).accelerator(Accelerator.TCG).build(), probe)
+                    .flatMap(vm -> vm.shutdown())
+                    .block(Duration.ofMinutes(5));
+            Row row = new Row(round, millis(at[0] - started), millis(at[1] - started));
+            rows.add(row);
+            progress.printf(Locale.ROOT, "bench agent: round %d: marker %d ms, agent ready %d ms (lag %d ms)%n",
+                    round, row.markerMillis(), row.agentMillis(), row.lagMillis());
+            progress.flush();
+        }
+        return rows;
+    }
+
+    public static void print(List<Row> rows, PrintWriter out) {
+        double[] lags = rows.stream().mapToDouble(Row::lagMillis).toArray();
+        double[] markers = rows.stream().mapToDouble(Row::markerMillis).toArray();
+        out.printf(Locale.ROOT, "%-34s %10s %10s%n", "agent probe vs marker (same boot)", "median", "max");
+        out.printf(Locale.ROOT, "%-34s %10.0f %10.0f%n", "marker seen (ms from launch)", Measurement.median(markers),
+                max(markers));
+        out.printf(Locale.ROOT, "%-34s %10.0f %10.0f%n", "agent probe lag behind it (ms)", Measurement.median(lags), max(lags));
+        out.flush();
+    }
+
+    /** {@code probe}, with the nanoTime of its success put into {@code at[slot]}. */
+    private static BootProbe timed(BootProbe probe, long[] at, int slot) {
+        return new BootProbe() {
+            @Override
+            public Mono<Void> await(BootContext context) {
+                return probe.await(context).doOnSuccess(v -> at[slot] = System.nanoTime());
+            }
+
+            @Override
+            public Duration timeout() {
+                return probe.timeout();
+            }
+
+            @Override
+            public String describe() {
+                return probe.describe();
+            }
+        };
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    private static double max(double[] values) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double v : values) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+}
