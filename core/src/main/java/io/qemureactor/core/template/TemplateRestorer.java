@@ -2,9 +2,11 @@ package io.qemureactor.core.template;
 
 import io.qemureactor.core.QemuBinary;
 import io.qemureactor.core.QemuVersion;
+import io.qemureactor.core.fleet.FleetMember;
 import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.launch.QemuLauncher;
+import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.MemoryBackend;
 import io.qemureactor.core.spec.VmSpec;
 import io.qemureactor.core.vm.RunningVm;
@@ -48,10 +50,32 @@ public final class TemplateRestorer {
      * guest-visible configuration must be the template's) on {@code host}.
      */
     public Mono<RunningVm> restore(Host host, VmTemplate template, VmSpec spec, CloneOptions options) {
+        Objects.requireNonNull(options, "options");
+        return restore(host, template, spec, readyProbe(options));
+    }
+
+    /**
+     * A fleet member that is a clone of {@code template} as {@code spec}: placed, pinned, reported and stopped
+     * by the fleet like a booted member, and mixed with booted ones in one fleet. The fleet's launcher
+     * should be this restorer's (so that the fleet's teardown awaits the clones' cleanups too).
+     */
+    public FleetMember member(VmTemplate template, VmSpec spec, CloneOptions options) {
+        Objects.requireNonNull(template, "template");
+        return FleetMember.of(spec, readyProbe(options))
+                .startedBy((host, placed, probe) -> restore(host, template, placed, probe));
+    }
+
+    /** When a clone is ready: its agent answers, its clock is set (and its hostname, if {@code options} give one). */
+    public static BootProbe readyProbe(CloneOptions options) {
+        return new CloneReadyProbe(Objects.requireNonNull(options, "options"));
+    }
+
+    /** The restore with {@code probe} run once the clone is resumed (a {@link #readyProbe}, possibly wrapped by a fleet). */
+    Mono<RunningVm> restore(Host host, VmTemplate template, VmSpec spec, BootProbe probe) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(template, "template");
         Objects.requireNonNull(spec, "spec");
-        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(probe, "probe");
         return Mono.defer(() -> {
             TemplateManifest m = template.manifest();
             String where = spec.name() + ": template " + template.folder();
@@ -69,7 +93,7 @@ public final class TemplateRestorer {
             VmSpec clone = spec.toBuilder().accelerator(m.accelerator())
                     .memoryBackend(MemoryBackend.ramFile(template.ramFile(), false)).build();
             return version(host, program).flatMap(v -> v.toString().equals(m.qemuVersion())
-                    ? launcher.restore(host, clone, new CloneReadyProbe(options), new StateLoad(template.stateFile()))
+                    ? launcher.restore(host, clone, probe, new StateLoad(template.stateFile()))
                     : Mono.error(new InvalidTemplateException(where + " was made by QEMU " + m.qemuVersion() + ", " + program
                             + " on " + host.name() + " is " + v + ": make the template again with this QEMU")));
         });
