@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks, each against baselines measured in the same run (see docs/BENCHMARKS.md).",
-        subcommands = {BenchQmpCommand.class, BenchBootCommand.class, BenchAgentCommand.class})
+        subcommands = {BenchQmpCommand.class, BenchBootCommand.class, BenchAgentCommand.class, BenchTemplateCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -17,6 +17,7 @@ import io.qemureactor.qga.QgaOptions;
 import io.qemureactor.qmp.QmpClient;
 import io.qemureactor.qmp.QmpCommands;
 import io.qemureactor.qmp.QmpConnectOptions;
+import io.qemureactor.transport.Backoff;
 import io.qemureactor.transport.ConnectPolicy;
 import io.qemureactor.transport.PeerLiveness;
 import java.nio.file.Path;
@@ -158,7 +159,10 @@ final class LaunchAttempt {
 
     private ConnectPolicy policy(HostProcess p) {
         PeerLiveness alive = () -> Mono.fromSupplier(p::isAlive);
-        return ConnectPolicy.defaults().withTimeout(options.qmpConnectTimeout()).withLiveness(alive);
+        // QEMU opens its sockets some 100-300 ms after exec: the default backoff (doubling to 500 ms) would find them
+        // up to that much later, which is more than a whole restore from a template takes; 50 ms caps the loss
+        return ConnectPolicy.defaults().withTimeout(options.qmpConnectTimeout()).withLiveness(alive)
+                .withBackoff(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(50)));
     }
 
     private Mono<QmpClient> connectQmp(HostProcess p) {

@@ -70,8 +70,12 @@ public final class TemplateRestorer {
         return new CloneReadyProbe(Objects.requireNonNull(options, "options"));
     }
 
-    /** The restore with {@code probe} run once the clone is resumed (a {@link #readyProbe}, possibly wrapped by a fleet). */
-    Mono<RunningVm> restore(Host host, VmTemplate template, VmSpec spec, BootProbe probe) {
+    /**
+     * The restore with {@code probe} deciding when the resumed clone is ready: a {@link #readyProbe}, possibly
+     * wrapped (a fleet reports progress through it, a benchmark times it). A probe that does not set the clock
+     * leaves the clone at the template's time.
+     */
+    public Mono<RunningVm> restore(Host host, VmTemplate template, VmSpec spec, BootProbe probe) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(template, "template");
         Objects.requireNonNull(spec, "spec");

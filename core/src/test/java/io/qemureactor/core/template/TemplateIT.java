@@ -3,6 +3,11 @@ package io.qemureactor.core.template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.qemureactor.core.fleet.Fleet;
+import io.qemureactor.core.fleet.FleetEvent;
+import io.qemureactor.core.fleet.FleetMember;
+import io.qemureactor.core.fleet.FleetOptions;
+import io.qemureactor.core.fleet.FleetResult;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.guest.GuestKit.Flavour;
 import io.qemureactor.core.host.LocalHost;
@@ -107,6 +112,62 @@ class TemplateIT {
         for (RunningVm clone : clones) {
             assertThat(ProcessHandle.of(clone.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
             assertThat(Path.of(clone.runFolder())).doesNotExist();
+        }
+    }
+
+    @Test
+    void aFleetMixesAClonedMemberWithABootedOne() {
+        TemplateRestorer restorer = new TemplateRestorer(launcher);
+        List<FleetMember> members = List.of(
+                restorer.member(template, spec(8), CloneOptions.defaults()),
+                FleetMember.of(spec(9), BootProbe.qga()));
+        Fleet fleet = Fleet.boot(launcher, members, FleetOptions.defaults());
+        try {
+            FleetResult result = fleet.ready().block(BOOT);
+            assertThat(result.running()).extracting(RunningVm::name).containsExactly("vm8", "vm9");
+            for (RunningVm vm : result.running()) {
+                assertThat(vm.qga().flatMap(a -> a.exec("/bin/echo", "hi")).block(STOP).stdout()).isEqualTo("hi\n");
+            }
+            // the clone ran the template's setup step, the booted VM did not
+            assertThat(result.vm("vm8").orElseThrow().qga().flatMap(a -> a.exec("/bin/cat", "/tmp/mark")).block(STOP).exitCode())
+                    .isZero();
+            assertThat(result.vm("vm9").orElseThrow().qga().flatMap(a -> a.exec("/bin/cat", "/tmp/mark")).block(STOP).exitCode())
+                    .isNotZero();
+        } finally {
+            fleet.shutdown().block(STOP);
+        }
+        assertThat(fleet.events().filter(e -> e.vmName().equals("vm8")).map(FleetEvent::type).collectList().block(STOP))
+                .containsExactly(FleetEvent.Type.LAUNCHED, FleetEvent.Type.QMP_CONNECTED, FleetEvent.Type.READY,
+                        FleetEvent.Type.STOPPED);
+        assertThat(runBase).isEmptyDirectory();
+    }
+
+    /** docs/templates.md's example, as written there. */
+    @Test
+    void theDocsExampleRuns() {
+        // --- docs/templates.md: begin ---
+        QemuLauncher launcher = QemuLauncher.withDefaults();
+        GuestKit kit = GuestKit.locate();
+        VmSpec spec = kit.spec(1, Flavour.DEFAULT).accelerator(Accelerator.TCG).build();
+
+        VmTemplate template = new TemplateMaker(launcher)
+                .create(Path.of("/tmp/qr-templates/guest"), spec, BootProbe.all(kit.readyProbe(), BootProbe.qga()))
+                .block();                                             // booted, saved, its QEMU stopped
+
+        TemplateRestorer restorer = new TemplateRestorer(launcher);
+        Flux.range(2, 2)                                              // two clones, ids 2 and 3
+                .flatMap(id -> restorer.restore(template, kit.spec(id, Flavour.DEFAULT).accelerator(Accelerator.TCG).build()))
+                .flatMap(vm -> vm.qga().flatMap(agent -> agent.exec("/bin/uname", "-r"))
+                        .doOnNext(result -> System.out.println(vm.name() + ": " + result.stdout().strip()))
+                        .then(vm.shutdown()))
+                .then(template.delete())
+                .block();
+        // --- docs/templates.md: end ---
+        assertThat(Path.of("/tmp/qr-templates/guest")).doesNotExist();
+        try {
+            Files.deleteIfExists(Path.of("/tmp/qr-templates"));
+        } catch (IOException e) {
+            // another run's template is there: leave it
         }
     }
 
