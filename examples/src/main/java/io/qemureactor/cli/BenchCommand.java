@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks, each against baselines measured in the same run (see docs/BENCHMARKS.md).",
-        subcommands = {BenchQmpCommand.class, BenchBootCommand.class, BenchAgentCommand.class, BenchDatapathCommand.class})
+        subcommands = {BenchQmpCommand.class, BenchBootCommand.class, BenchAgentCommand.class, BenchDatapathCommand.class,
+                BenchTemplateCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -15,6 +16,6 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: qmp, boot, agent or datapath");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: qmp, boot, agent, datapath or template");
     }
 }

@@ -185,6 +185,12 @@ final class BootCommand implements Callable<Integer> {
                     + "with snapshot=on so it is never written; its agent is expected on virtio-serial.")
     Path image;
 
+    @Option(names = "--template", paramLabel = "DIR",
+            description = "Start the VMs as clones of this template (made by 'template create'): restored, not booted; "
+                    + "ready when each clone's agent answers and its clock is set. The template fixes the guest: "
+                    + "no --mode, --smp, --mem, --nics, --accel, --append, --kernel, --image, --function, --probe, --marker, --host(s).")
+    Path template;
+
     @Override
     public Integer call() {
         checkOptions();
@@ -395,6 +401,15 @@ final class BootCommand implements Callable<Integer> {
             throw CliFailure.usage("--identity and --known-hosts go with --host" + (hostsFile != null
                     ? " (a topology file names each host's identity and knownHosts)" : ""));
         }
+        if (template != null) {
+            List<String> fixed = List.of("--mode", "--smp", "--mem", "--nics", "--accel", "--append", "--kernel", "--initrd",
+                    "--image", "--function", "--ready-line", "--probe", "--marker", "--host", "--hosts");
+            for (String option : fixed) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw CliFailure.usage(option + " does not go with --template: the template fixes the guest and runs here");
+                }
+            }
+        }
         if (function != null) {
             if (mode != Mode.KERNEL) {
                 throw CliFailure.usage("--function needs --mode kernel: the function runs as init of a kernel VM");
@@ -426,6 +441,9 @@ final class BootCommand implements Callable<Integer> {
     }
 
     private List<FleetMember> members(QemuLauncher launcher, BootFunction fn) {
+        if (template != null) {
+            return TemplateCommand.clones(launcher, template, count, timeout);
+        }
         BootSource source = bootSource();
         BootProbe probe = fn == null ? probe() : null;
         List<FleetMember> members = new ArrayList<>();
@@ -463,22 +481,9 @@ final class BootCommand implements Callable<Integer> {
             return BootSource.kernel(kernel.toAbsolutePath().normalize(),
                     initrd == null ? null : initrd.toAbsolutePath().normalize(), extra);
         }
-        GuestKit kit = kit();
         GuestKit.Flavour flavour = GuestKit.Flavour.valueOf((mode == null ? Mode.DEFAULT : mode).name());
         // with --function, KernelVm puts its own init script in place of the kit's
-        BootSource source = kit.bootSource(flavour);
-        if (extra.isEmpty()) {
-            return source;
-        }
-        if (source instanceof BootSource.KernelBoot k) {
-            return withAppend(k, extra);
-        }
-        BootSource.DiskImage d = (BootSource.DiskImage) source;
-        return new BootSource.DiskImage(d.path(), d.format(), d.cache(), d.snapshot(), d.directKernel().map(k -> withAppend(k, extra)));
-    }
-
-    private static BootSource.KernelBoot withAppend(BootSource.KernelBoot k, String extra) {
-        return new BootSource.KernelBoot(k.kernel(), k.initrd(), (k.append() + " " + extra).strip(), k.ninePRoot());
+        return GuestSpecs.source(kit(), flavour, extra);
     }
 
     private GuestKit kit() {

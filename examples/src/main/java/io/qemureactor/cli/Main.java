@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = ToolVersion.class,
         description = "A reactive control plane for QEMU virtual machines.",
         subcommands = {VersionCommand.class, QmpExecCommand.class, QgaExecCommand.class, EventsCommand.class,
-                BootCommand.class, ChainCommand.class, BenchCommand.class, GuestCommand.class,
+                BootCommand.class, ChainCommand.class, TemplateCommand.class, BenchCommand.class, GuestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -62,6 +62,35 @@ public final class QmpCommands {
                 JsonNode::asText);
     }
 
+    /**
+     * {@code migrate-set-capabilities}: turns one migration capability on or off, e.g.
+     * {@code x-ignore-shared} (RAM in a shared backend is not copied into the stream) or {@code events}
+     * ({@code MIGRATION} events on every status change).
+     */
+    public static QmpCommand<Void> migrateSetCapability(String capability, boolean state) {
+        var arguments = Json.object();
+        arguments.putArray("capabilities").addObject().put("capability", capability).put("state", state);
+        return QmpCommand.action("migrate-set-capabilities", arguments);
+    }
+
+    /**
+     * {@code migrate}: starts sending the VM's state to {@code uri} (e.g. {@code exec:cat > FILE}); returns
+     * at once, the end shows in {@link #queryMigrate()} or a {@code MIGRATION} event.
+     */
+    public static QmpCommand<Void> migrate(String uri) {
+        return QmpCommand.action("migrate", Json.object().put("uri", uri));
+    }
+
+    /** {@code migrate-incoming}: a QEMU started with {@code -incoming defer} starts loading state from {@code uri}. */
+    public static QmpCommand<Void> migrateIncoming(String uri) {
+        return QmpCommand.action("migrate-incoming", Json.object().put("uri", uri));
+    }
+
+    /** {@code query-migrate}: the status of the last (outgoing or incoming) migration. */
+    public static QmpCommand<MigrationInfo> queryMigrate() {
+        return QmpCommand.of("query-migrate", null, MigrationInfo::from);
+    }
+
     private static List<CpuInfoFast> cpus(JsonNode array) {
         List<CpuInfoFast> cpus = new ArrayList<>();
         array.forEach(cpu -> cpus.add(CpuInfoFast.from(cpu)));

@@ -259,6 +259,9 @@ public final class QemuCommandLine {
             if (backend instanceof MemoryBackend.HugepageFile h) {
                 object = QemuOptionValue.of("memory-backend-file").raw("id=mem").raw("size=" + size)
                         .with("mem-path", h.mountPath()).raw("share=on");
+            } else if (backend instanceof MemoryBackend.RamFile f) {
+                object = QemuOptionValue.of("memory-backend-file").raw("id=mem").raw("size=" + size)
+                        .with("mem-path", f.path()).flag("share", f.share());
             } else if (backend instanceof MemoryBackend.Memfd) {
                 object = QemuOptionValue.of("memory-backend-memfd").raw("id=mem").raw("size=" + size)
                         .raw("share=on");

@@ -295,7 +295,8 @@ public final class Fleet implements Disposable {
             }
             // the launcher's Mono completes before the pinning starts, so that cancelling the
             // pinning never reaches the launcher (which would take it as a cancelled launch)
-            return Mono.defer(() -> starter.start(s.placed.host().host(), m.spec(), probe, m.preparer()))
+            return Mono.defer(() -> m.starter().isPresent() ? m.starter().get().start(s.placed.host().host(), m.spec(), probe)
+                            : starter.start(s.placed.host().host(), m.spec(), probe, m.preparer()))
                     .doOnNext(vm -> up(s, vm))
                     .then(Mono.defer(() -> {
                         emitIf(s, Phase.UP, Type.READY);

@@ -18,17 +18,26 @@ import java.util.Optional;
  * @param preparer writes files into the VM's run folder before QEMU starts (see
  *                {@link RunFolderPreparer}); {@link RunFolderPreparer#none()} for most VMs. A kernel VM's
  *                member ({@code KernelVm.member}) writes its function's init script this way
+ * @param starter how the VM comes up when it is not booted by the fleet's launcher (a clone of a template);
+ *                empty: booted
  */
-public record FleetMember(VmSpec spec, BootProbe probe, int pinCpus, Optional<String> host, RunFolderPreparer preparer) {
+public record FleetMember(VmSpec spec, BootProbe probe, int pinCpus, Optional<String> host, RunFolderPreparer preparer,
+                          Optional<MemberStarter> starter) {
 
     public FleetMember {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(preparer, "preparer");
+        Objects.requireNonNull(starter, "starter");
         if (pinCpus < 0) {
             throw new IllegalArgumentException(spec.name() + ": pinCpus " + pinCpus + " is negative");
         }
+    }
+
+    /** A booted member. */
+    public FleetMember(VmSpec spec, BootProbe probe, int pinCpus, Optional<String> host, RunFolderPreparer preparer) {
+        this(spec, probe, pinCpus, host, preparer, Optional.empty());
     }
 
     /** A member without a run folder preparer. */
@@ -42,17 +51,22 @@ public record FleetMember(VmSpec spec, BootProbe probe, int pinCpus, Optional<St
 
     /** A copy that gets {@code cpus} host CPUs of its own and is pinned to them once ready. */
     public FleetMember pinning(int cpus) {
-        return new FleetMember(spec, probe, cpus, host, preparer);
+        return new FleetMember(spec, probe, cpus, host, preparer, starter);
     }
 
     /** A copy that must be placed on the fleet host named {@code hostName}. */
     public FleetMember on(String hostName) {
-        return new FleetMember(spec, probe, pinCpus, Optional.of(hostName), preparer);
+        return new FleetMember(spec, probe, pinCpus, Optional.of(hostName), preparer, starter);
     }
 
     /** A copy whose run folder {@code runFolderPreparer} prepares before QEMU starts. */
     public FleetMember preparedBy(RunFolderPreparer runFolderPreparer) {
-        return new FleetMember(spec, probe, pinCpus, host, runFolderPreparer);
+        return new FleetMember(spec, probe, pinCpus, host, runFolderPreparer, starter);
+    }
+
+    /** A copy that comes up through {@code how} instead of a boot by the fleet's launcher. */
+    public FleetMember startedBy(MemberStarter how) {
+        return new FleetMember(spec, probe, pinCpus, host, preparer, Optional.of(how));
     }
 
     public String name() {

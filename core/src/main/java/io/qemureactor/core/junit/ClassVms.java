@@ -4,6 +4,10 @@ import io.qemureactor.core.fleet.Fleet;
 import io.qemureactor.core.fleet.FleetBootException;
 import io.qemureactor.core.fleet.FleetHost;
 import io.qemureactor.core.fleet.FleetMember;
+import io.qemureactor.core.template.CloneOptions;
+import io.qemureactor.core.template.TemplateMaker;
+import io.qemureactor.core.template.TemplateRestorer;
+import io.qemureactor.core.template.VmTemplate;
 import io.qemureactor.core.fleet.FleetOptions;
 import io.qemureactor.core.fleet.FleetResult;
 import io.qemureactor.core.fleet.MemberFailure;
@@ -38,6 +42,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 
 /**
  * The VMs one test class declares ({@link BootVm} fields of the class and its superclasses):
@@ -69,7 +74,8 @@ final class ClassVms implements AutoCloseable {
     }
 
     /** One {@link BootVm} field; its spec carries the field's name (see {@link #named}). */
-    record Declared(String field, VmSpec spec, BootProbe probe, Optional<FleetHost> host, int pinCpus) {
+    record Declared(String field, VmSpec spec, BootProbe probe, Optional<FleetHost> host, int pinCpus,
+                    VmDeclaration.TemplateUse template) {
     }
 
     private final Class<?> testClass;
@@ -82,6 +88,13 @@ final class ClassVms implements AutoCloseable {
     private final List<Reaper.Entry> baseEntries = new ArrayList<>();
     private Fleet fleet;
     private final Map<String, RunningVm> running = new LinkedHashMap<>();
+    /** The templates of the fields declared {@code fromTemplate()}, made in the run base before the fleet boots. */
+    private final Map<String, VmTemplate> templates = new LinkedHashMap<>();
+    private TemplateRestorer restorer;
+    /** Fields whose clone no test has seen yet: the first test gets the fleet's clone, later ones a fresh one. */
+    private final Set<String> fresh = new java.util.HashSet<>();
+    /** Clones restored by {@link #resetBeforeTest()}: outside the fleet, stopped by {@link #close()}. */
+    private final List<RunningVm> resetClones = new ArrayList<>();
     private String failureMessage;
     private Throwable failureCause;
 
@@ -120,14 +133,14 @@ final class ClassVms implements AutoCloseable {
                         kitMarker = kitMarker(where);
                     }
                     d = new Declared(f.getName(), named(spec, f.getName(), where), probe(a, kitMarker, where),
-                            Optional.empty(), 0);
+                            Optional.empty(), 0, VmDeclaration.TemplateUse.NONE);
                 } else if (value instanceof VmDeclaration decl) {
                     if (a.probe() != ProbeKind.SERIAL_MARKER || !a.marker().isEmpty() || a.timeoutSeconds() != 0) {
                         throw new ExtensionConfigurationException(where + ": a VmDeclaration has its own probe;"
                                 + " leave the @BootVm attributes at their defaults");
                     }
                     d = new Declared(f.getName(), named(decl.spec(), f.getName(), where), decl.probe(), decl.host(),
-                            decl.pinCpus());
+                            decl.pinCpus(), decl.template());
                 } else {
                     throw new ExtensionConfigurationException(where + " is a " + value.getClass().getSimpleName()
                             + "; it must be a VmSpec or a VmDeclaration, or a Supplier of one");
@@ -265,8 +278,12 @@ final class ClassVms implements AutoCloseable {
             return;
         }
         QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
+        restorer = new TemplateRestorer(launcher);
         List<FleetHost> hosts = hosts();
         if (!trackRunBase(hosts)) {
+            return;
+        }
+        if (!makeTemplates(launcher)) {
             return;
         }
         List<FleetMember> members = members(hosts);
@@ -293,6 +310,55 @@ final class ClassVms implements AutoCloseable {
         }
     }
 
+    /** Makes the templates of the fields declared {@code fromTemplate()}, concurrently; false (and failed) if one is not made. */
+    private boolean makeTemplates(QemuLauncher launcher) {
+        List<Declared> templated = declared.values().stream()
+                .filter(d -> d.template() != VmDeclaration.TemplateUse.NONE).toList();
+        if (templated.isEmpty()) {
+            return true;
+        }
+        TemplateMaker maker = new TemplateMaker(launcher);
+        try {
+            templates.putAll(Sync.await(Flux.fromIterable(templated)
+                    .flatMap(d -> maker.create(runBase.resolve("template-" + d.field()), d.spec(), d.probe())
+                            .map(t -> Map.entry(d.field(), t)))
+                    .collectMap(Map.Entry::getKey, Map.Entry::getValue), settings.boot()));
+            templated.forEach(d -> fresh.add(d.field()));
+            return true;
+        } catch (TimeoutException e) {
+            fail("the templates of " + testClass.getSimpleName() + " were not made within " + settings.boot().toSeconds()
+                    + " s (@QemuVms bootTimeoutSeconds)", e);
+        } catch (RuntimeException | Error e) {
+            fail("the templates of " + testClass.getSimpleName() + " could not be made: " + describe(e), e);
+        }
+        return false;
+    }
+
+    /**
+     * Before a test: each VM declared {@code resetToTemplateBeforeEachTest()} that an earlier test has seen is
+     * killed and replaced by a fresh clone of its template (the first test gets the fleet's clone).
+     */
+    synchronized void resetBeforeTest() {
+        if (state != State.UP) {
+            return;
+        }
+        for (Declared d : declared.values()) {
+            if (d.template() != VmDeclaration.TemplateUse.RESET_BEFORE_EACH_TEST || fresh.remove(d.field())) {
+                continue;
+            }
+            RunningVm old = running.get(d.field());
+            try {
+                Sync.await(old.kill(), KILL_WAIT);
+                RunningVm clone = Sync.await(restorer.restore(templates.get(d.field()), d.spec()), settings.boot());
+                running.put(d.field(), clone);
+                resetClones.add(clone);
+            } catch (TimeoutException | RuntimeException e) {
+                throw new IllegalStateException(testClass.getSimpleName() + "." + d.field()
+                        + ": resetting the VM to its template failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
     private List<FleetHost> hosts() {
         Map<String, FleetHost> hosts = new LinkedHashMap<>();
         declared.values().forEach(d -> d.host().ifPresent(h -> hosts.putIfAbsent(h.name(), h)));
@@ -310,7 +376,8 @@ final class ClassVms implements AutoCloseable {
         String local = LocalHost.instance().name();
         List<FleetMember> members = new ArrayList<>();
         for (Declared d : declared.values()) {
-            FleetMember m = FleetMember.of(d.spec(), d.probe()).pinning(d.pinCpus());
+            FleetMember m = (d.template() == VmDeclaration.TemplateUse.NONE ? FleetMember.of(d.spec(), d.probe())
+                    : restorer.member(templates.get(d.field()), d.spec(), CloneOptions.defaults())).pinning(d.pinCpus());
             if (d.host().isPresent()) {
                 m = m.on(d.host().get().name());
             } else if (hosts.size() > 1) {
@@ -399,6 +466,19 @@ final class ClassVms implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         List<RunningVm> vms = List.copyOf(running.values());
         running.clear();
+        for (RunningVm clone : resetClones) {
+            try {
+                Sync.await(clone.shutdown(), settings.shutdown());
+            } catch (TimeoutException | RuntimeException e) {
+                problems.add("stopping " + clone + " failed: " + e + "; killed");
+                try {
+                    Sync.await(clone.kill(), KILL_WAIT);
+                } catch (TimeoutException | RuntimeException e2) {
+                    problems.add("killing " + clone + " failed: " + e2);
+                }
+            }
+        }
+        resetClones.clear();
         if (fleet != null) {
             try {
                 Sync.await(fleet.shutdown(), settings.shutdown());

@@ -100,6 +100,7 @@ public final class QemuVmsExtension implements BeforeAllCallback, AfterAllCallba
             if (failed.isPresent()) {
                 throw failed.get();
             }
+            vms.resetBeforeTest();
         }
         for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
             injectFields(context, instance.getClass(), instance);

@@ -22,13 +22,34 @@ import java.util.Optional;
  * @param probe   decides when it is ready
  * @param host    where it runs; empty: this machine
  * @param pinCpus host CPUs of its own (0: not pinned); see {@link FleetMember#pinning(int)}
+ * @param template how the VM comes up: booted, a clone of a template the extension makes from the spec and
+ *                 probe before the class's tests, or such a clone replaced by a fresh one before each test
  */
-public record VmDeclaration(VmSpec spec, BootProbe probe, Optional<FleetHost> host, int pinCpus) {
+public record VmDeclaration(VmSpec spec, BootProbe probe, Optional<FleetHost> host, int pinCpus, TemplateUse template) {
+
+    /** How a declared VM uses a template (docs/templates.md). */
+    public enum TemplateUse {
+        /** Booted; no template. */
+        NONE,
+        /** The extension boots the spec once as a template (its probe must include the agent) and the test gets a clone. */
+        CLONE,
+        /** As {@link #CLONE}, and before every test but the first the clone is killed and a fresh one restored. */
+        RESET_BEFORE_EACH_TEST
+    }
+
+    /** A booted VM. */
+    public VmDeclaration(VmSpec spec, BootProbe probe, Optional<FleetHost> host, int pinCpus) {
+        this(spec, probe, host, pinCpus, TemplateUse.NONE);
+    }
 
     public VmDeclaration {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(template, "template");
+        if (template != TemplateUse.NONE && host.isPresent()) {
+            throw new IllegalArgumentException(spec.name() + ": templates are local to this machine; a template VM takes no host");
+        }
         if (pinCpus < 0) {
             throw new IllegalArgumentException(spec.name() + ": pinCpus " + pinCpus + " is negative");
         }
@@ -41,11 +62,21 @@ public record VmDeclaration(VmSpec spec, BootProbe probe, Optional<FleetHost> ho
 
     /** A copy that runs on {@code fleetHost}. */
     public VmDeclaration on(FleetHost fleetHost) {
-        return new VmDeclaration(spec, probe, Optional.of(fleetHost), pinCpus);
+        return new VmDeclaration(spec, probe, Optional.of(fleetHost), pinCpus, template);
     }
 
     /** A copy whose vCPUs are pinned to {@code cpus} host CPUs of its own once it is up. */
     public VmDeclaration pinning(int cpus) {
-        return new VmDeclaration(spec, probe, host, cpus);
+        return new VmDeclaration(spec, probe, host, cpus, template);
+    }
+
+    /** A copy that is a clone of a template made from this declaration's spec and probe (once per class). */
+    public VmDeclaration fromTemplate() {
+        return new VmDeclaration(spec, probe, host, pinCpus, TemplateUse.CLONE);
+    }
+
+    /** A copy that is a clone of a template, replaced by a fresh clone before each test: a fresh VM per test. */
+    public VmDeclaration resetToTemplateBeforeEachTest() {
+        return new VmDeclaration(spec, probe, host, pinCpus, TemplateUse.RESET_BEFORE_EACH_TEST);
     }
 }

@@ -17,6 +17,7 @@ import io.qemureactor.qga.QgaOptions;
 import io.qemureactor.qmp.QmpClient;
 import io.qemureactor.qmp.QmpCommands;
 import io.qemureactor.qmp.QmpConnectOptions;
+import io.qemureactor.transport.Backoff;
 import io.qemureactor.transport.ConnectPolicy;
 import io.qemureactor.transport.PeerLiveness;
 import java.nio.file.Path;
@@ -51,6 +52,8 @@ final class LaunchAttempt {
     private final long startedNanos;
     private final String name;
     private final PendingCleanups cleanups;
+    /** A state to load between QEMU's start and {@code cont} (a restore), or null for a boot. */
+    private final IncomingState incoming;
 
     private final Object lock = new Object();
     private boolean folderCreated;
@@ -69,6 +72,13 @@ final class LaunchAttempt {
      */
     LaunchAttempt(Host host, QemuCommandLine cmd, Mono<QemuCommandLine> prepared, String runFolder, BootProbe probe,
                   LaunchOptions options, long startedNanos, PendingCleanups cleanups) {
+        this(host, cmd, prepared, runFolder, probe, options, startedNanos, cleanups, null);
+    }
+
+    /** A launch that loads {@code incoming} (may be null: a boot) before the guest is resumed. */
+    LaunchAttempt(Host host, QemuCommandLine cmd, Mono<QemuCommandLine> prepared, String runFolder, BootProbe probe,
+                  LaunchOptions options, long startedNanos, PendingCleanups cleanups, IncomingState incoming) {
+        this.incoming = incoming;
         this.host = host;
         this.cmd = cmd;
         this.prepared = prepared;
@@ -105,6 +115,7 @@ final class LaunchAttempt {
                                 agent = connector;
                             }
                         }))
+                        .then(incoming == null ? Mono.empty() : Mono.defer(() -> incoming.load(q)))
                         .then(q.execute(QmpCommands.cont()))
                         .then(Mono.defer(() -> awaitReady(p, q)))))
                 .then(Mono.fromSupplier(this::handOver));
@@ -129,6 +140,9 @@ final class LaunchAttempt {
     /** The process is recorded even if the launch was cancelled while it started, so it is never lost. */
     private Mono<HostProcess> startProcess() {
         List<String> argv = new ArrayList<>(cmd.argv());
+        if (incoming != null) {
+            argv.addAll(incoming.arguments());
+        }
         argv.add("-S");
         return Mono.create(sink -> host.start(argv, cmd.layout().qemuLog().toString()).subscribe(p -> {
             boolean killNow;
@@ -145,7 +159,10 @@ final class LaunchAttempt {
 
     private ConnectPolicy policy(HostProcess p) {
         PeerLiveness alive = () -> Mono.fromSupplier(p::isAlive);
-        return ConnectPolicy.defaults().withTimeout(options.qmpConnectTimeout()).withLiveness(alive);
+        // QEMU opens its sockets some 100-300 ms after exec: the default backoff (doubling to 500 ms) would find them
+        // up to that much later, which is more than a whole restore from a template takes; 50 ms caps the loss
+        return ConnectPolicy.defaults().withTimeout(options.qmpConnectTimeout()).withLiveness(alive)
+                .withBackoff(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(50)));
     }
 
     private Mono<QmpClient> connectQmp(HostProcess p) {

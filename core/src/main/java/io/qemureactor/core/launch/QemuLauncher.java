@@ -67,6 +67,11 @@ public final class QemuLauncher {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(preparer, "preparer");
+        return launch(host, spec, probe, preparer, null);
+    }
+
+    private Mono<RunningVm> launch(Host host, VmSpec spec, BootProbe probe, RunFolderPreparer preparer,
+                                   IncomingState incoming) {
         String program = options.qemuBinary().orElse(spec.arch().qemuBinary());
         return Mono.defer(() -> {
             // named per subscription: a retry or a second subscriber is a launch of its own, in a folder of its own
@@ -81,7 +86,8 @@ public final class QemuLauncher {
                         QemuCommandLine cmd = render(spec, accel, runFolder, program);
                         Mono<QemuCommandLine> prepared = preparer == RunFolderPreparer.none() ? Mono.just(cmd)
                                 : prepare(host, spec, runFolder, preparer, cmd, accel, program);
-                        return new LaunchAttempt(host, cmd, prepared, runFolder, probe, options, started, cleanups).run();
+                        return new LaunchAttempt(host, cmd, prepared, runFolder, probe, options, started, cleanups,
+                                incoming).run();
                     });
         });
     }
@@ -112,10 +118,24 @@ public final class QemuLauncher {
     }
 
     /**
+     * Starts {@code spec} on {@code host} from a saved state instead of a boot: QEMU starts paused with the
+     * state's arguments, {@code incoming} loads the state through QMP, then the guest is resumed and
+     * {@code probe} decides when it is ready. Same checks, run folder, reaper registration, cleanup on
+     * failure or cancel, and {@link RunningVm} as {@link #start(Host, VmSpec, BootProbe)}.
+     */
+    public Mono<RunningVm> restore(Host host, VmSpec spec, BootProbe probe, IncomingState incoming) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(probe, "probe");
+        Objects.requireNonNull(incoming, "incoming");
+        return launch(host, spec, probe, RunFolderPreparer.none(), incoming);
+    }
+
+    /**
      * Completes when every launch of this launcher that failed or was cancelled before this subscription has
-     * finished cleaning up (and every VM of a cancelled {@link #using} has stopped): its QEMU gone (reaped, not just signalled) and its run folder removed. A cancel
-     * cannot be awaited through the cancelled Mono itself; this is how whoever cancelled awaits its end
-     * (a fleet's {@code disposeLater()}, a CLI's teardown).
+     * finished cleaning up, and every VM of a cancelled {@link #using} has stopped: its QEMU gone (reaped, not
+     * just signalled) and its run folder removed. A cancel cannot be awaited through the cancelled Mono itself;
+     * this is how whoever cancelled awaits its end (a fleet's {@code disposeLater()}, a CLI's teardown).
      */
     public Mono<Void> settled() {
         return cleanups.settled();

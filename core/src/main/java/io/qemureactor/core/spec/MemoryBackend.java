@@ -8,7 +8,8 @@ import java.util.Objects;
  * VM with vhost-user NICs needs a shared, fd-backed backend: {@link Memfd} or {@link HugepageFile}.
  * The fd-backed backends are always rendered with {@code share=on}, as the seed did.
  */
-public sealed interface MemoryBackend permits MemoryBackend.Plain, MemoryBackend.Memfd, MemoryBackend.HugepageFile {
+public sealed interface MemoryBackend permits MemoryBackend.Plain, MemoryBackend.Memfd, MemoryBackend.HugepageFile,
+        MemoryBackend.RamFile {
 
     /** Whether other processes (a vhost-user back-end) can map this memory. */
     boolean shared();
@@ -31,6 +32,15 @@ public sealed interface MemoryBackend permits MemoryBackend.Plain, MemoryBackend
     /** The seed's backend: {@code /dev/hugepages} with 2 MiB pages. */
     static HugepageFile defaultHugepages() {
         return new HugepageFile(Path.of("/dev/hugepages"), HugepageSize.SIZE_2M);
+    }
+
+    /**
+     * Guest RAM in a regular file ({@code memory-backend-file}), for VM templates: the template maps
+     * it shared ({@code share=on}: the guest's writes land in the file), each clone maps the same file
+     * privately ({@code share=off}: copy-on-write, clones share the pages they have not written).
+     */
+    static RamFile ramFile(Path path, boolean share) {
+        return new RamFile(path, share);
     }
 
     record Plain() implements MemoryBackend {
@@ -56,6 +66,18 @@ public sealed interface MemoryBackend permits MemoryBackend.Plain, MemoryBackend
         @Override
         public boolean shared() {
             return true;
+        }
+    }
+
+    /** A regular file as guest RAM; {@code share} is QEMU's {@code share=on|off}. */
+    record RamFile(Path path, boolean share) implements MemoryBackend {
+        public RamFile {
+            Objects.requireNonNull(path, "path");
+        }
+
+        @Override
+        public boolean shared() {
+            return share;
         }
     }
 }

@@ -387,6 +387,8 @@ public final class VmSpec {
                             + " huge page size; use a multiple of " + h.pageSize().mib());
                 }
                 requireAbsolute(v, "memoryBackend.mountPath", h.mountPath());
+            } else if (memoryBackend instanceof MemoryBackend.RamFile f) {
+                requireAbsolute(v, "memoryBackend.path", f.path());
             }
         }
 

@@ -33,6 +33,9 @@ import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import reactor.test.StepVerifier;
 
 /**
@@ -128,6 +131,19 @@ class QemuVmsExtensionIT {
         results.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
         Map<String, String> vms = entries(results, QemuVmsExtension.VM_ENTRY);
         assertThat(vms).containsOnlyKeys(QemuVmsExtension.VM_ENTRY + "outer", QemuVmsExtension.VM_ENTRY + "inner");
+        assertNothingLeft(before, vms.values());
+    }
+
+    @Test
+    void aTemplateVmIsResetToItsTemplateBeforeEachTest() {
+        Set<Path> before = extensionFolders();
+
+        EngineExecutionResults results = run(ResetPerTest.class);
+
+        assertNoFailures(results);
+        results.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        Map<String, String> vms = entries(results, QemuVmsExtension.VM_ENTRY);
+        assertThat(vms).containsOnlyKeys(QemuVmsExtension.VM_ENTRY + "dut");
         assertNothingLeft(before, vms.values());
     }
 
@@ -320,6 +336,34 @@ class QemuVmsExtensionIT {
         @Test
         void doesNotUseIt() {
             fail("must not run either: the class's VMs did not boot");
+        }
+    }
+
+    /** A clone of a template the extension makes, fresh for each test: what one test writes, the next does not see. */
+    @ExtendWith(OnlyThroughTestKit.class)
+    @QemuVms
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class ResetPerTest {
+
+        @BootVm
+        static final VmDeclaration dut = VmDeclaration.of(guest(7),
+                BootProbe.all(GuestKit.locate().readyProbe(), BootProbe.qga())).resetToTemplateBeforeEachTest();
+
+        static long firstPid;
+
+        @Test
+        @Order(1)
+        void writesIntoItsVm(@Vm("dut") RunningVm vm) {
+            firstPid = vm.pid();
+            assertThat(vm.qga().flatMap(a -> a.exec("/bin/sh", "-c", "echo dirty > /tmp/dirty")).block(STEP).exitCode()).isZero();
+        }
+
+        @Test
+        @Order(2)
+        void getsAFreshCloneThatDoesNotSeeIt(@Vm("dut") RunningVm vm) {
+            assertThat(vm.pid()).isNotEqualTo(firstPid);
+            assertThat(ProcessHandle.of(firstPid).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThat(vm.qga().flatMap(a -> a.exec("/bin/cat", "/tmp/dirty")).block(STEP).exitCode()).isNotZero();
         }
     }
 }

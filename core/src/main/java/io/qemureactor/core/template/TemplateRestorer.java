@@ -1,0 +1,110 @@
+package io.qemureactor.core.template;
+
+import io.qemureactor.core.QemuBinary;
+import io.qemureactor.core.QemuVersion;
+import io.qemureactor.core.fleet.FleetMember;
+import io.qemureactor.core.host.Host;
+import io.qemureactor.core.host.LocalHost;
+import io.qemureactor.core.launch.QemuLauncher;
+import io.qemureactor.core.probe.BootProbe;
+import io.qemureactor.core.spec.MemoryBackend;
+import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.vm.RunningVm;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
+
+/**
+ * Starts clones of a {@link VmTemplate}: each a new QEMU in a run folder of its own, with the template's
+ * guest-visible command line, its RAM file mapped privately ({@code share=off}: copy-on-write, so clones
+ * share the template's pages until they write them), {@code -incoming defer}; the saved devices are loaded,
+ * the guest resumed, and the clone is ready when its agent answers and its clock has been set. The result
+ * is a {@link RunningVm} like a booted one: QMP, agent, console, vCPU threads, pinning, shutdown, and its
+ * pid and folder registered with the host's reaper.
+ *
+ * <p>Before anything starts, the template must fit: the host's QEMU is the one that made it (same version
+ * and package), and the spec renders to the template's guest-visible argv (only the name, run folder and
+ * accelerator choice may differ); otherwise one {@link InvalidTemplateException} line says what differs.
+ */
+public final class TemplateRestorer {
+
+    private static final Duration FOREVER = Duration.ofMillis(Long.MAX_VALUE);
+
+    private final QemuLauncher launcher;
+    /** One {@code --version} per host and program for the restorer's life: every clone of a fleet would ask again. */
+    private final Map<String, Mono<QemuVersion>> versions = new ConcurrentHashMap<>();
+
+    public TemplateRestorer(QemuLauncher launcher) {
+        this.launcher = Objects.requireNonNull(launcher, "launcher");
+    }
+
+    /** A clone on this machine with default options. */
+    public Mono<RunningVm> restore(VmTemplate template, VmSpec spec) {
+        return restore(LocalHost.instance(), template, spec, CloneOptions.defaults());
+    }
+
+    /**
+     * A clone of {@code template} as {@code spec} (its name, id and run folder are the clone's own; its
+     * guest-visible configuration must be the template's) on {@code host}.
+     */
+    public Mono<RunningVm> restore(Host host, VmTemplate template, VmSpec spec, CloneOptions options) {
+        Objects.requireNonNull(options, "options");
+        return restore(host, template, spec, readyProbe(options));
+    }
+
+    /**
+     * A fleet member that is a clone of {@code template} as {@code spec}: placed, pinned, reported and stopped
+     * by the fleet like a booted member, and mixed with booted ones in one fleet. The fleet's launcher
+     * should be this restorer's (so that the fleet's teardown awaits the clones' cleanups too).
+     */
+    public FleetMember member(VmTemplate template, VmSpec spec, CloneOptions options) {
+        Objects.requireNonNull(template, "template");
+        return FleetMember.of(spec, readyProbe(options))
+                .startedBy((host, placed, probe) -> restore(host, template, placed, probe));
+    }
+
+    /** When a clone is ready: its agent answers, its clock is set (and its hostname, if {@code options} give one). */
+    public static BootProbe readyProbe(CloneOptions options) {
+        return new CloneReadyProbe(Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * The restore with {@code probe} deciding when the resumed clone is ready: a {@link #readyProbe}, possibly
+     * wrapped (a fleet reports progress through it, a benchmark times it). A probe that does not set the clock
+     * leaves the clone at the template's time.
+     */
+    public Mono<RunningVm> restore(Host host, VmTemplate template, VmSpec spec, BootProbe probe) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(template, "template");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(probe, "probe");
+        return Mono.defer(() -> {
+            TemplateManifest m = template.manifest();
+            String where = spec.name() + ": template " + template.folder();
+            if (!(host instanceof LocalHost)) {
+                return Mono.error(new InvalidTemplateException(where + ": restoring on " + host.name()
+                        + " is not supported yet (templates are local to this machine)"));
+            }
+            GuestConfig theirs = GuestConfig.of(m.guestArgv());
+            GuestConfig ours = GuestConfig.of(spec, m.accelerator());
+            var difference = theirs.difference(ours);
+            if (difference.isPresent()) {
+                return Mono.error(new InvalidTemplateException(where + " was made from another spec: " + difference.get()));
+            }
+            String program = launcher.options().qemuBinary().orElse(m.qemuProgram());
+            VmSpec clone = spec.toBuilder().accelerator(m.accelerator())
+                    .memoryBackend(MemoryBackend.ramFile(template.ramFile(), false)).build();
+            return version(host, program).flatMap(v -> v.toString().equals(m.qemuVersion())
+                    ? launcher.restore(host, clone, probe, new StateLoad(template.stateFile()))
+                    : Mono.error(new InvalidTemplateException(where + " was made by QEMU " + m.qemuVersion() + ", " + program
+                            + " on " + host.name() + " is " + v + ": make the template again with this QEMU")));
+        });
+    }
+
+    private Mono<QemuVersion> version(Host host, String program) {
+        return versions.computeIfAbsent(host.name() + "\0" + program, k -> QemuBinary.of(host, program).version()
+                .cache(v -> FOREVER, e -> Duration.ZERO, () -> Duration.ZERO));
+    }
+}

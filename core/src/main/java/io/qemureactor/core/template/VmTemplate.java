@@ -1,0 +1,136 @@
+package io.qemureactor.core.template;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A saved VM on this machine: a folder holding the guest's RAM ({@code ram}), its saved device state
+ * ({@code state.bin}) and {@link TemplateManifest the manifest}. Made by {@link TemplateMaker}, opened
+ * with {@link #open(Path)}, restored by {@link TemplateRestorer}. Removing the folder removes the
+ * template; clones that run keep their mapping of the RAM file.
+ */
+public final class VmTemplate {
+
+    /** The RAM file's name in the folder. */
+    public static final String RAM_FILE = "ram";
+    /** The device state's name in the folder. */
+    public static final String STATE_FILE = "state.bin";
+
+    private final Path folder;
+    private final TemplateManifest manifest;
+
+    VmTemplate(Path folder, TemplateManifest manifest) {
+        this.folder = Objects.requireNonNull(folder, "folder");
+        this.manifest = Objects.requireNonNull(manifest, "manifest");
+    }
+
+    /**
+     * Opens the template in {@code folder} and checks its files against the manifest (the RAM file's size,
+     * the state's size and SHA-256): a missing, truncated or replaced file fails here, in one line, with an
+     * {@link InvalidTemplateException}.
+     */
+    public static Mono<VmTemplate> open(Path folder) {
+        return Mono.fromCallable(() -> read(folder.toAbsolutePath())).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    public TemplateManifest manifest() {
+        return manifest;
+    }
+
+    public Path ramFile() {
+        return folder.resolve(RAM_FILE);
+    }
+
+    public Path stateFile() {
+        return folder.resolve(STATE_FILE);
+    }
+
+    /** Removes the template's files and folder. */
+    public Mono<Void> delete() {
+        return Mono.<Void>fromRunnable(() -> deleteFiles(folder)).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public String toString() {
+        return "template " + folder + " (" + manifest.memoryMib() + " MiB, QEMU " + manifest.qemuVersion() + ")";
+    }
+
+    private static VmTemplate read(Path folder) throws IOException {
+        String where = "template " + folder;
+        Path manifestFile = folder.resolve(TemplateManifest.FILE);
+        if (!Files.isDirectory(folder)) {
+            throw new InvalidTemplateException(where + ": no such folder (make one with template create)");
+        }
+        if (!Files.isReadable(manifestFile)) {
+            throw new InvalidTemplateException(where + ": no readable " + TemplateManifest.FILE + " (not a template, or"
+                    + " its making did not finish)");
+        }
+        TemplateManifest m = TemplateManifest.parse(Files.readAllBytes(manifestFile), where + "/" + TemplateManifest.FILE);
+        checkSize(folder.resolve(RAM_FILE), m.ramBytes(), where);
+        Path state = folder.resolve(STATE_FILE);
+        checkSize(state, m.stateBytes(), where);
+        String sha = sha256(state);
+        if (!sha.equals(m.stateSha256())) {
+            throw new InvalidTemplateException(where + ": " + STATE_FILE + " does not match the manifest (SHA-256 " + sha
+                    + ", manifest " + m.stateSha256() + "): the file was replaced; make the template again");
+        }
+        return new VmTemplate(folder, m);
+    }
+
+    private static void checkSize(Path file, long expected, String where) throws IOException {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new InvalidTemplateException(where + ": " + file.getFileName() + " is missing");
+        }
+        if (size != expected) {
+            throw new InvalidTemplateException(where + ": " + file.getFileName() + " has " + size + " bytes, the manifest"
+                    + " says " + expected + " (truncated or replaced): make the template again");
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The template's three files, then the folder if it is empty (nothing else of the user's is removed). */
+    static void deleteFiles(Path folder) {
+        try {
+            for (String name : new String[] {TemplateManifest.FILE, STATE_FILE, RAM_FILE}) {
+                Files.deleteIfExists(folder.resolve(name));
+            }
+            try (var left = Files.list(folder)) {
+                if (left.findAny().isEmpty()) {
+                    Files.delete(folder);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // already gone
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot remove template " + folder + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.qemureactor.cli;
+
+import io.qemureactor.bench.TemplateBenchmark;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code qemu-reactor bench template [--rounds N] [--sizes 1,4,8]}. */
+@Command(name = "template",
+        mixinStandardHelpOptions = true,
+        description = {"Clones of a template of the test guest against cold boots of it, in one run: one clone's time",
+                "to ready (median, max, where it goes), fleets of N clones against cold fleets of N, and PSS."})
+final class BenchTemplateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
+            description = "Single clones to measure, one after another (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--sizes", paramLabel = "N,N,...", defaultValue = "1,4,8", split = ",",
+            description = "Fleet sizes, each as clones and as cold boots (default: ${DEFAULT-VALUE}).")
+    int[] sizes;
+
+    @Override
+    public Integer call() throws IOException {
+        TemplateBenchmark bench;
+        try {
+            bench = new TemplateBenchmark(rounds, Arrays.stream(sizes).toArray());
+        } catch (IllegalArgumentException e) {
+            throw CliFailure.usage(e.getMessage());
+        }
+        TemplateBenchmark.Result result = bench.run(GuestKits.locate(), spec.commandLine().getErr());
+        TemplateBenchmark.print(result, spec.commandLine().getOut());
+        return 0;
+    }
+}

@@ -1,0 +1,180 @@
+package io.qemureactor.cli;
+
+import io.qemureactor.core.fleet.FleetMember;
+import io.qemureactor.core.guest.GuestKit;
+import io.qemureactor.core.launch.LaunchOptions;
+import io.qemureactor.core.launch.QemuLauncher;
+import io.qemureactor.core.probe.BootProbe;
+import io.qemureactor.core.spec.Accelerator;
+import io.qemureactor.core.spec.InvalidVmSpecException;
+import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.template.CloneOptions;
+import io.qemureactor.core.template.InvalidTemplateException;
+import io.qemureactor.core.template.TemplateMaker;
+import io.qemureactor.core.template.TemplateRestorer;
+import io.qemureactor.core.template.VmTemplate;
+import io.qemureactor.qga.ExecResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code qemu-reactor template create DIR} and {@code template delete DIR}: VM templates of the test guest
+ * (docs/templates.md). Clones are started by {@code boot --template DIR}.
+ */
+@Command(name = "template",
+        mixinStandardHelpOptions = true,
+        description = "VM templates: boot the test guest once, save it, start clones with boot --template DIR.",
+        subcommands = {TemplateCommand.Create.class, TemplateCommand.Delete.class})
+final class TemplateCommand implements Runnable {
+
+    /** Opening a template reads its 0.3 MB state file for the checksum. */
+    private static final Duration OPEN_LIMIT = Duration.ofSeconds(30);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a template command: create or delete");
+    }
+
+    /** {@code boot --template DIR}'s members: clones 1..count of the template, ready within {@code timeout}. */
+    static List<FleetMember> clones(QemuLauncher launcher, Path dir, int count, Duration timeout) {
+        VmTemplate template = open(dir);
+        GuestKit kit = GuestKits.locate();
+        TemplateRestorer restorer = new TemplateRestorer(launcher);
+        List<FleetMember> members = new ArrayList<>();
+        for (int id = 1; id <= count; id++) {
+            VmSpec clone = GuestSpecs.fromOrigin(kit, id, template.manifest().accelerator(), template.manifest().origin(),
+                    dir.toString());
+            members.add(restorer.member(template, clone, CloneOptions.defaults().withReadyTimeout(timeout)));
+        }
+        return members;
+    }
+
+    static VmTemplate open(Path dir) {
+        try {
+            return VmTemplate.open(dir).block(OPEN_LIMIT);
+        } catch (InvalidTemplateException e) {
+            throw CliFailure.usage(e.getMessage());
+        }
+    }
+
+    /** {@code template create DIR}: boots the test guest, runs --setup, saves it into DIR. */
+    @Command(name = "create",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {"Boots the test guest (docs/guest.md) once and saves it as a template in DIR (created; must not "
+                    + "exist or be empty): its RAM (a file of --mem MiB), its device state and a manifest.",
+                    "Clones: qemu-reactor boot --template DIR --count N."})
+    static final class Create implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "The template's folder (letters, digits, . _ + - / only).")
+        Path dir;
+
+        @Option(names = "--mode", paramLabel = "MODE", converter = BootCommand.ModeConverter.class,
+                description = "The test guest's flavour: default or disk (default: default).")
+        BootCommand.Mode mode;
+
+        @Option(names = "--accel", paramLabel = "ACCEL", defaultValue = "auto", converter = BootCommand.AccelConverter.class,
+                description = "auto, kvm or tcg (default: ${DEFAULT-VALUE}); recorded: the clones use the same.")
+        Accelerator accel;
+
+        @Option(names = "--smp", paramLabel = "N", defaultValue = "1", description = "vCPUs (default: ${DEFAULT-VALUE}).")
+        int smp;
+
+        @Option(names = "--mem", paramLabel = "MiB", defaultValue = "256", description = "Memory (default: ${DEFAULT-VALUE}).")
+        int memoryMib;
+
+        @Option(names = "--append", paramLabel = "TEXT", description = "Extra kernel parameters for the test guest.")
+        String append;
+
+        @Option(names = "--setup", paramLabel = "CMD",
+                description = "A command run in the guest through its agent (/bin/sh -c CMD) before it is saved; "
+                        + "every clone starts with its effects. A non-zero exit fails the command.")
+        String setup;
+
+        @Option(names = "--timeout", paramLabel = "DUR", defaultValue = "180s", converter = DurationConverter.class,
+                description = "How long the guest may take to boot (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Option(names = "--run-dir", paramLabel = "DIR", description = "Where the template VM's run folder goes "
+                + "(default: /tmp/qemu-reactor-USER).")
+        Path runDir;
+
+        @Override
+        public Integer call() {
+            BootCommand.Mode m = mode == null ? BootCommand.Mode.DEFAULT : mode;
+            if (m == BootCommand.Mode.KERNEL) {
+                throw CliFailure.usage("--mode kernel cannot be a template: its 9p root is the host's live file system");
+            }
+            GuestKit kit = GuestKits.locate();
+            GuestKit.Flavour flavour = GuestKit.Flavour.valueOf(m.name());
+            VmSpec vm;
+            try {
+                vm = VmSpec.builder().id(1).smp(smp).memoryMib(memoryMib).accelerator(accel)
+                        .bootSource(GuestSpecs.source(kit, flavour, append)).build();
+            } catch (InvalidVmSpecException e) {
+                throw CliFailure.usage("invalid VM spec: " + String.join("; ", e.violations()));
+            }
+            LaunchOptions options = LaunchOptions.defaults();
+            if (runDir != null) {
+                options = options.withRunBase(runDir.toAbsolutePath().normalize().toString());
+            }
+            QemuLauncher launcher = new QemuLauncher(options);
+            BootProbe probe = BootProbe.all(kit.readyProbe(), BootProbe.qga()).withTimeout(timeout);
+            long started = System.nanoTime();
+            VmTemplate made;
+            try {
+                made = new TemplateMaker(launcher).create(dir, vm, probe, v -> setup == null ? Mono.empty() : runSetup(v),
+                        GuestSpecs.origin(flavour, smp, memoryMib, append)).block();
+            } catch (InvalidTemplateException e) {
+                throw CliFailure.usage(e.getMessage());
+            } finally {
+                launcher.settled().block(Duration.ofSeconds(60));
+            }
+            long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("template " + made.folder() + ": " + made.manifest().memoryMib() + " MiB RAM file, device state "
+                    + made.manifest().stateBytes() / 1024 + " KiB, QEMU " + made.manifest().qemuVersion() + ", "
+                    + made.manifest().accelerator().name().toLowerCase(java.util.Locale.ROOT) + ", made in " + ms + " ms");
+            out.println("clones: qemu-reactor boot --template " + made.folder() + " --count N");
+            out.flush();
+            return 0;
+        }
+
+        private Mono<Void> runSetup(io.qemureactor.core.vm.RunningVm vm) {
+            return vm.qga().flatMap(a -> a.exec("/bin/sh", "-c", setup)).flatMap((ExecResult r) -> r.succeeded()
+                    ? Mono.<Void>empty()
+                    : Mono.error(CliFailure.usage("--setup exited with status " + r.exitCode() + ": "
+                            + (r.stderr().isBlank() ? r.stdout() : r.stderr()).strip())));
+        }
+    }
+
+    /** {@code template delete DIR}: removes a template's files (clones that run keep their memory). */
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Removes the template in DIR (its manifest, state and RAM file; the folder if then empty).")
+    static final class Delete implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "The template's folder.")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            open(dir).delete().block(OPEN_LIMIT);
+            return 0;
+        }
+    }
+}
