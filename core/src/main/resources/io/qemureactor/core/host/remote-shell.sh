@@ -57,20 +57,28 @@ start() {
     printf '%s X %s\n' "$id" "$?"
 }
 
+# polls with a growing pause (10 ms doubling to 160 ms): each pause is a sleep process, and a
+# busy poll would take CPU from the QEMU it waits for when the machine is loaded
 waitsock() {
-    id=$1 pid=$2 n=$(($3 * 100))
+    id=$1 pid=$2 left=$(($3 * 1000)) step=10 t=0.01
     eval "set -- $4"
     while [ ! -S "$1" ]; do
         if [ "$pid" != 0 ] && ! kill -0 "$pid" 2>/dev/null; then
             printf '%s R 1\n' "$id"
             return
         fi
-        if [ "$n" -le 0 ]; then
+        if [ "$left" -le 0 ]; then
             printf '%s R 2\n' "$id"
             return
         fi
-        n=$((n - 1))
-        sleep 0.01
+        sleep "$t"
+        left=$((left - step))
+        case $step in
+            10) step=20 t=0.02 ;;
+            20) step=40 t=0.04 ;;
+            40) step=80 t=0.08 ;;
+            80) step=160 t=0.16 ;;
+        esac
     done
     printf '%s R 0\n' "$id"
 }
