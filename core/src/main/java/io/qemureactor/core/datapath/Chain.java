@@ -167,7 +167,8 @@ public final class Chain {
     private static Mono<Void> linksUp(VSwitch gen, VSwitch fab) {
         Mono<Boolean> all = Flux.concat(gen == null ? Mono.just(true) : gen.linkUp(0),
                 Flux.range(0, fab.spec().ports()).concatMap(fab::linkUp)).all(up -> up);
-        return Flux.interval(Duration.ZERO, POLL).concatMap(tick -> all).filter(up -> up).next()
+        // a tick while a reading is still under way (a loaded machine answers slowly) is dropped, not an overflow
+        return Flux.interval(Duration.ZERO, POLL).onBackpressureDrop().concatMap(tick -> all, 1).filter(up -> up).next()
                 .timeout(LINKS, Mono.error(() -> new SwitchException("the chain's links did not come up within " + LINKS
                         + ": a guest function did not start its NICs")))
                 .then();
@@ -229,7 +230,8 @@ public final class Chain {
             AtomicLong changedAt = new AtomicLong(System.nanoTime());
             AtomicLong arrivedAt = new AtomicLong(System.nanoTime());
             return Flux.interval(Duration.ZERO, POLL)
-                    .concatMap(tick -> fabric.counters(egressPort()).map(PortCounters::rxPackets))
+                    .onBackpressureDrop() // one reading at a time; ticks during a slow one are dropped
+                    .concatMap(tick -> fabric.counters(egressPort()).map(PortCounters::rxPackets), 1)
                     .takeUntil(rx -> {
                         long now = System.nanoTime();
                         if (rx != last.getAndSet(rx)) {

@@ -47,13 +47,12 @@ public enum ChainFunction {
      * main lcore, the rest forwarding).
      */
     KernelVmFunction function(GuestKit kit, int vm, int vms, int smp) {
-        NicBinding uio = NicBinding.uioPciGeneric(kit.dpdkModules());
         return switch (this) {
-            case TESTPMD_IO -> KernelVmFunction.testpmdIo(smp, 1).withBinding(uio);
+            case TESTPMD_IO -> KernelVmFunction.testpmdIo(smp, 1).withBinding(NicBinding.uioPciGeneric(kit.dpdkModules()));
             case TESTPMD_MAC -> KernelVmFunction.testpmdMac(smp, 1,
                             vm == 1 ? switchPortMac(0) : MacAddress.seedDefault(vm - 1, 2),
                             vm == vms ? switchPortMac(0) : MacAddress.seedDefault(vm + 1, 1))
-                    .withBinding(uio);
+                    .withBinding(NicBinding.uioPciGeneric(kit.dpdkModules()));
             case BRIDGE -> bridge(kit.bridgeModules());
         };
     }
