@@ -124,7 +124,9 @@ class LifecycleSoakIT {
 
     private static Mono<Void> queryStatus(Host host, HostProcess p, String socket) {
         QmpConnectOptions options = QmpConnectOptions.defaults()
-                .withConnectPolicy(ConnectPolicy.defaults().withLiveness(() -> Mono.fromSupplier(p::isAlive)));
+                // generous: one connect in 1000 has taken over 30 s on the loaded shared machine
+                .withConnectPolicy(ConnectPolicy.defaults().withTimeout(Duration.ofMinutes(2))
+                        .withLiveness(() -> Mono.fromSupplier(p::isAlive)));
         return Mono.usingWhen(host.reachUnixSocket(socket).flatMap(a -> QmpClient.connect(peer(a), options)),
                 q -> q.execute(QmpCommands.queryStatus()).then(),
                 QmpClient::close);
