@@ -184,9 +184,16 @@ class FleetIT {
     }
 
     /** QEMUs among this JVM's descendants (those started over SSH are children of the test sshd). */
-    private static List<ProcessHandle> qemuProcesses() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+    /**
+     * This test's QEMUs: those whose command line names its run base. Not "descendants of this JVM": the SSH
+     * host's command shell starts each process detached, so a QEMU started over SSH (here, on this machine)
+     * belongs to init, and other people's QEMUs on a shared machine are none of this test's business.
+     */
+    private List<ProcessHandle> qemuProcesses() {
+        String base = runBase.toString();
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().command().map(c -> c.contains("qemu-system")).orElse(false))
+                .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains(base)).orElse(false))
                 .toList();
     }
 
