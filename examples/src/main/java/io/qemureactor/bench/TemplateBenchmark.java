@@ -37,7 +37,8 @@ import reactor.core.publisher.Mono;
  */
 public final class TemplateBenchmark {
 
-    private static final Duration LIMIT = Duration.ofMinutes(10);
+    private static final Duration LIMIT = Duration.ofMinutes(15);
+    private static final Duration READY_LIMIT = Duration.ofMinutes(10);
 
     /** One clone's times, ms: launch to resumed (QEMU up, state loaded, cont), to agent ready, to clock set. */
     public record CloneRow(long resumedMillis, long agentMillis, long readyMillis) {
@@ -85,10 +86,13 @@ public final class TemplateBenchmark {
             }
             List<FleetRow> fleets = new ArrayList<>();
             for (int n : sizes) {
+                // generous bounds: a cold fleet of 8 TCG guests on a shared 2-core machine can take minutes
                 long[] clone = fleet(launcher, ids(n).stream().map(id -> restorer.member(template, spec.apply(id),
-                        CloneOptions.defaults())).toList());
-                long[] cold = fleet(launcher, ids(n).stream().map(id -> FleetMember.of(spec.apply(id), BootProbe.qga()))
-                        .toList());
+                        CloneOptions.defaults().withReadyTimeout(READY_LIMIT))).toList());
+                // the marker first, then the agent: the agent probe's own bound (120 s) then starts once the guest is up
+                long[] cold = fleet(launcher, ids(n).stream().map(id -> FleetMember.of(spec.apply(id),
+                        new Timed(kit.readyProbe().withTimeout(READY_LIMIT), BootProbe.qga().withTimeout(READY_LIMIT),
+                                new long[2]))).toList());
                 FleetRow row = new FleetRow(n, clone[0], cold[0], clone[1], cold[1]);
                 fleets.add(row);
                 say(progress, "bench template: fleet of %d: clones %d ms (PSS %d MiB), cold %d ms (PSS %d MiB)", n,

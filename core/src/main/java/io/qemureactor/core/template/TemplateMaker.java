@@ -71,10 +71,13 @@ public final class TemplateMaker {
             String program = launcher.options().qemuBinary().orElse(spec.arch().qemuBinary());
             Mono<VmTemplate> made = launcher.resolveAccelerator(host, spec, program)
                     .zipWith(QemuBinary.of(host, program).version())
-                    .flatMap(t -> make(host, dir, spec, t.getT1(), t.getT2(), program, probe, setup, origin))
-                    .onErrorResume(e -> removeFiles(dir).then(Mono.error(e)))
-                    .doOnCancel(() -> removeFiles(dir).subscribe(v -> { }, e -> { }));
-            return emptyFolder(dir).then(made);
+                    .flatMap(t -> make(host, dir, spec, t.getT1(), t.getT2(), program, probe, setup, origin));
+            // the folder is the host reaper's until the template is complete: if this JVM dies meanwhile, the
+            // reaper stops the template's QEMU (its argv names the folder) and removes the partial 256 MiB files
+            return emptyFolder(dir).then(host.reaper().trackFolder(dir.toString())).flatMap(entry -> made
+                    .flatMap(template -> entry.forget().thenReturn(template))
+                    .onErrorResume(e -> removeFiles(dir).then(entry.forget()).then(Mono.error(e)))
+                    .doOnCancel(() -> removeFiles(dir).then(entry.forget()).subscribe(v -> { }, e -> { })));
         });
     }
 
