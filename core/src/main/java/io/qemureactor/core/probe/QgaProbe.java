@@ -1,6 +1,7 @@
 package io.qemureactor.core.probe;
 
 import java.time.Duration;
+import java.util.Objects;
 import reactor.core.publisher.Mono;
 
 /**
@@ -29,6 +30,12 @@ final class QgaProbe implements BootProbe {
     @Override
     public Duration timeout() {
         return timeout;
+    }
+
+    /** A new probe: the agent's own wait is bounded by the timeout too, not only the launch's. */
+    @Override
+    public BootProbe withTimeout(Duration timeout) {
+        return new QgaProbe(Objects.requireNonNull(timeout, "timeout"));
     }
 
     @Override
