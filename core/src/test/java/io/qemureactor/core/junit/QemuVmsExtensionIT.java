@@ -345,9 +345,13 @@ class QemuVmsExtensionIT {
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class ResetPerTest {
 
+        static final GuestKit kit = GuestKit.locate();
+        static final VmSpec spec = guest(7);
+
+        // docs/junit.md's example, verbatim (DocSnippetsTest)
         @BootVm
-        static final VmDeclaration dut = VmDeclaration.of(guest(7),
-                BootProbe.all(GuestKit.locate().readyProbe(), BootProbe.qga())).resetToTemplateBeforeEachTest();
+        static final VmDeclaration dut = VmDeclaration.of(spec, BootProbe.all(kit.readyProbe(), BootProbe.qga()))
+                .resetToTemplateBeforeEachTest();
 
         static long firstPid;
 
