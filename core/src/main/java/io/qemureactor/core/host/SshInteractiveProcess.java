@@ -25,7 +25,13 @@ import reactor.core.scheduler.Schedulers;
  */
 final class SshInteractiveProcess implements InteractiveProcess {
 
-    private static final String WRAPPER = "exec 3<&0; \"$@\" <&3 3<&- 2>&1 & echo $!; wait $!";
+    /**
+     * In the background (so that the shell's {@code wait} turns a death by signal N into status 128+N, which
+     * the channel reports), a small shell prints its own pid and then becomes the program ({@code exec}: same
+     * pid, the channel's stdin on fd 3). The pid is printed before the program exists: when the background
+     * shell printed {@code $!} itself, the program's first output could come before it.
+     */
+    private static final String WRAPPER = "exec 3<&0; sh -c 'echo $$; exec \"$@\"' sh \"$@\" <&3 3<&- 2>&1 & wait $!";
 
     private final SshHost host;
     private final ChannelExec channel;
