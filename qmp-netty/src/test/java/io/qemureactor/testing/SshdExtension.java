@@ -107,7 +107,8 @@ public final class SshdExtension implements BeforeAllCallback, ParameterResolver
                         "AllowStreamLocalForwarding yes",
                         "MaxSessions 100",
                         "MaxStartups 100",
-                        "LogLevel ERROR",
+                        // -Dsshd.logLevel=DEBUG2 to see channels and forwards open and close (sshd.log in the fixture folder)
+                        "LogLevel " + System.getProperty("sshd.logLevel", "ERROR"),
                         "") );
                 // sshd refuses to start without its privilege separation folder (made by the service normally)
                 Files.createDirectories(Path.of("/run/sshd"));

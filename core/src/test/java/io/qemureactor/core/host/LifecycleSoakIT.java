@@ -74,6 +74,9 @@ class LifecycleSoakIT {
         long warmAt = started;
         for (int i = 1; i <= cycles; i++) {
             cycle(host, runBase.resolve(label + "-" + i).toString());
+            if (i % 100 == 0) {
+                System.out.printf(Locale.ROOT, "SOAK %s: cycle %d at %s%n", label, i, java.time.Instant.now());
+            }
             if (i == warmUp) {
                 Fixtures.await(T, () -> reaper.sizeOnHost().block(T) == 0);
                 warm = sample(sshd);
