@@ -1,7 +1,6 @@
 package io.qemureactor.core.host;
 
 import com.jcraft.jsch.ChannelExec;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -33,25 +32,21 @@ final class SshInteractiveProcess implements InteractiveProcess {
      */
     private static final String WRAPPER = "exec 3<&0; sh -c 'echo $$; exec \"$@\"' sh \"$@\" <&3 3<&- 2>&1 & wait $!";
 
-    private final SshHost host;
-    private final ChannelExec channel;
     private final Output out;
-    private final OutputStream stdin;
-    private final long pid;
-    private final Mono<Integer> exit;
+    private final ProcessInput input;
+    /** Pid, exit, signals: what every process on the host has; the exit is the channel's close here. */
+    private final SshProcess process;
 
-    private SshInteractiveProcess(SshHost host, ChannelExec channel, Output out, OutputStream stdin, long pid) {
-        this.host = host;
-        this.channel = channel;
+    private SshInteractiveProcess(SshHost host, ChannelExec channel, Output out, OutputStream stdin, long pid,
+                                  List<String> argv) {
         this.out = out;
-        this.stdin = stdin;
-        this.pid = pid;
         // JSch does not close a stream it was told not to: the channel's close is the end of the output
-        this.exit = host.awaitClose(channel).doFinally(s -> {
+        Mono<Integer> exit = host.awaitClose(channel).doFinally(s -> {
             out.close();
             channel.disconnect();
-        }).cache();
-        this.exit.subscribe(code -> { }, error -> { });
+        });
+        this.process = new SshProcess(host, pid, exit, null, argv);
+        this.input = new ProcessInput(stdin, process.toString());
     }
 
     static Mono<InteractiveProcess> start(SshHost host, List<String> argv) {
@@ -73,7 +68,7 @@ final class SshInteractiveProcess implements InteractiveProcess {
                         .onErrorMap(e -> new HostException("cannot start " + argv.get(0) + " on " + host.name()
                                 + ": " + opened.out.tail.toString().strip()))
                         .map(pid -> (InteractiveProcess) new SshInteractiveProcess(host, opened.channel, opened.out,
-                                opened.stdin, pid))
+                                opened.stdin, pid, argv))
                         .doOnError(e -> opened.channel.disconnect())
                         .doOnCancel(opened.channel::disconnect));
     }
@@ -88,51 +83,42 @@ final class SshInteractiveProcess implements InteractiveProcess {
 
     @Override
     public Mono<Void> write(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return Mono.<Void>fromRunnable(() -> {
-            synchronized (stdin) {
-                try {
-                    stdin.write(bytes);
-                    stdin.flush();
-                } catch (IOException e) {
-                    throw new HostException("cannot write to " + this + ": " + e.getMessage(), e);
-                }
-            }
-        }).subscribeOn(Schedulers.boundedElastic());
+        return input.write(text);
+    }
+
+    @Override
+    public Mono<Void> closeInput() {
+        return input.close();
     }
 
     @Override
     public Host host() {
-        return host;
+        return process.host();
     }
 
     @Override
     public long pid() {
-        return pid;
+        return process.pid();
     }
 
     @Override
     public Mono<Integer> onExit() {
-        return exit;
+        return process.onExit();
     }
 
     @Override
     public boolean isAlive() {
-        return !channel.isClosed();
+        return process.isAlive();
     }
 
     @Override
     public Mono<Void> terminate() {
-        return signal("-TERM");
+        return process.terminate();
     }
 
     @Override
     public Mono<Void> kill() {
-        return signal("-KILL");
-    }
-
-    private Mono<Void> signal(String signal) {
-        return isAlive() ? host.exec(List.of("kill", signal, Long.toString(pid))).then() : Mono.empty();
+        return process.kill();
     }
 
     @Override
@@ -142,7 +128,7 @@ final class SshInteractiveProcess implements InteractiveProcess {
 
     @Override
     public String toString() {
-        return "pid " + pid + " on " + host.name();
+        return process.toString();
     }
 
     /**
