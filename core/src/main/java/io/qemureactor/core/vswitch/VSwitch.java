@@ -65,7 +65,10 @@ public final class VSwitch {
         this.process = process;
         this.console = console;
         // gone and removed: the host's reaper has nothing left to do for it
-        this.stop = quitOrKill(process).then(cleanup(host, runFolder, filePrefix)).then(reaped.forget()).cache();
+        // one stop, run to its end once begun (a subscriber that cancels stops listening, not stopping), and
+        // awaited by settled() too: a chain cancelled mid-run stops its switches with nobody listening
+        this.stop = Mono.defer(() -> CLEANUPS.run(quitOrKill(process).then(cleanup(host, runFolder, filePrefix))
+                .then(reaped.forget()), "stop of switch " + spec.name() + " on " + host.name())).cache();
     }
 
     /**
@@ -127,9 +130,10 @@ public final class VSwitch {
     }
 
     /**
-     * Completes when the cleanups of every switch start that failed or was cancelled before this subscription
-     * (testpmd killed and reaped, its folder removed) have ended: a cancelled {@link #start} cannot be
-     * awaited through its own Mono, so this is how whoever cancelled it (a chain's teardown, a test) awaits it.
+     * Completes when the cleanups of every switch start that failed or was cancelled, and every {@link #stop()}
+     * begun, before this subscription (testpmd killed and reaped, its folder removed) have ended: a cancelled
+     * {@link #start} cannot be awaited through its own Mono, nor a stop started by a cancel (a chain's), so
+     * this is how whoever cancelled awaits them (a CLI's teardown, a test).
      */
     public static Mono<Void> settled() {
         return CLEANUPS.settled();
