@@ -32,7 +32,7 @@ class VmSpecTest {
         assertThat(spec.memoryBackend()).isEqualTo(MemoryBackend.memfd());
         assertThat(spec.accelerator()).isEqualTo(Accelerator.AUTO);
         assertThat(spec.cpuModel()).isEmpty();
-        assertThat(spec.serialConsole()).isEqualTo(SerialConsole.unixSocket());
+        assertThat(spec.serialConsole()).isEqualTo(ConsoleSpec.unixSocket());
         assertThat(spec.qgaIsaSerial()).isTrue();
         assertThat(spec.qgaVirtioSerial()).isFalse();
         assertThat(spec.nics()).isEmpty();
