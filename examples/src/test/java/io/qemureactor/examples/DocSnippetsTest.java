@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class DocSnippetsTest {
 
     /** The documents whose every Java block is checked (the others follow; see docs/README's note). */
-    static final List<String> CHECKED = List.of("README.md", "docs/fleet.md", "docs/guest.md", "docs/junit.md");
+    static final List<String> CHECKED = List.of("README.md", "docs/errors.md", "docs/fleet.md", "docs/guest.md", "docs/junit.md");
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final List<Path> SOURCES = List.of(
