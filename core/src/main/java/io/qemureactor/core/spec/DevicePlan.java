@@ -20,7 +20,7 @@ import java.util.function.Function;
  * device without {@code addr} takes the lowest free slot at that moment; the virtio-blk of
  * {@code -drive if=virtio} is created after every {@code -device}. So the order is: management NIC, extra
  * virtio NICs, 9p share, virtio-serial (QGA), vhost-user NICs, disk; and an automatically placed device that
- * comes before an explicitly placed one can take its slot, which {@link #problems()} reports at build time
+ * comes before an explicitly placed one can take its slot, which {@link VmSpec.Builder#build()} reports
  * instead of QEMU's "PCI: slot 6 function 0 not available" at launch.
  *
  * <p>Defaults (the seed's): MAC {@code 52:54:00:00:<vm id>:ff} for the management NIC,
@@ -60,7 +60,7 @@ public final class DevicePlan {
      * @param field the spec field it comes from, as validation messages name it ({@code vhostUser[0]})
      * @param role what it is
      * @param addr the slot written on the command line ({@code addr=}); empty when QEMU picks the slot
-     * @param slot the slot QEMU will put it in, empty if it cannot be placed (see {@link #problems()})
+     * @param slot the slot QEMU will put it in; empty only while a spec is checked and the device cannot be placed
      * @param nic the NIC's id, MAC and slot, for NICs
      */
     public record Device(String field, Role role, OptionalInt addr, OptionalInt slot, Optional<NicAssignment> nic) {

@@ -15,7 +15,9 @@ import java.util.Optional;
  *
  * <p>The spec keeps what was asked for (e.g. a NIC without a MAC) and, in {@link #nics()}, what the
  * guest will get after the seed's defaults are applied (the MAC {@code 52:54:00:00:<id>:<nic>}, the PCI
- * slot {@code nic+5}), so the command line and the launcher agree on them.
+ * slot {@code nic+5}): its {@link #devicePlan()}, computed once, from which both the validation and the
+ * command line take every device's place, id and MAC, so they and the launcher agree on them. The checks
+ * themselves are {@code VmSpecValidator}'s.
  */
 public final class VmSpec {
 
