@@ -1,6 +1,8 @@
 package io.qemureactor.qga;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.qemureactor.qmp.QmpCommand;
+import io.qemureactor.qmp.QmpConnectOptions;
 import io.qemureactor.transport.PeerAddress;
 import java.time.Duration;
 import java.util.List;
@@ -25,13 +27,13 @@ import reactor.core.publisher.Mono;
 public interface QgaClient {
 
     /** Connects to the agent's socket, retrying while it does not exist yet or refuses. */
-    static Mono<QgaClient> connect(PeerAddress address, QgaOptions options) {
+    static Mono<QgaClient> connect(PeerAddress address, QmpConnectOptions options) {
         return ReactorNettyQgaClient.connect(address, options);
     }
 
-    /** {@link #connect(PeerAddress, QgaOptions)} with {@link QgaOptions#defaults()}. */
+    /** {@link #connect(PeerAddress, QmpConnectOptions)} with {@link QmpConnectOptions#defaults()}. */
     static Mono<QgaClient> connect(PeerAddress address) {
-        return connect(address, QgaOptions.defaults());
+        return connect(address, QmpConnectOptions.defaults());
     }
 
     /** The socket this client talks to. */
@@ -44,7 +46,7 @@ public interface QgaClient {
      * Runs a typed command; emits its decoded result, or completes empty for {@code Void}.
      * Commands that send no reply on success complete when written.
      */
-    <T> Mono<T> execute(QgaCommand<T> command);
+    <T> Mono<T> execute(QmpCommand<T> command);
 
     /** Resynchronises now (queued like a command). */
     Mono<Void> sync();

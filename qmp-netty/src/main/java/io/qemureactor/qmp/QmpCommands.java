@@ -1,7 +1,7 @@
 package io.qemureactor.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.qemureactor.transport.Json;
+import io.qemureactor.transport.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
 

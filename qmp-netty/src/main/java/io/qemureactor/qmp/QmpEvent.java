@@ -2,7 +2,7 @@ package io.qemureactor.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qemureactor.transport.Json;
+import io.qemureactor.transport.internal.Json;
 import java.time.Instant;
 import java.util.Objects;
 

@@ -7,6 +7,7 @@ import io.qemureactor.exceptions.QmpCommandException;
 import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpProtocolException;
 import io.qemureactor.exceptions.QmpTimeoutException;
+import io.qemureactor.qmp.QmpConnectOptions;
 import io.qemureactor.transport.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -174,7 +175,7 @@ class QgaClientTest {
 
     @Test
     void execPollsTheStatusWithBackoffUnderVirtualTime() {
-        EmbeddedQgaPeer fixed = new EmbeddedQgaPeer(QgaOptions.defaults()
+        EmbeddedQgaPeer fixed = new EmbeddedQgaPeer(QmpConnectOptions.defaults()
                 .withPollBackoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)).withoutJitter()));
         fixed.client.sync().toFuture();
         fixed.answerSync(fixed.expectSync());
@@ -215,7 +216,7 @@ class QgaClientTest {
 
     @Test
     void awaitReadyResendsItsSyncUntilTheAgentAnswersAnyOfThem() {
-        EmbeddedQgaPeer booting = new EmbeddedQgaPeer(QgaOptions.defaults().withSyncTimeout(Duration.ofSeconds(5)));
+        EmbeddedQgaPeer booting = new EmbeddedQgaPeer(QmpConnectOptions.defaults().withSyncTimeout(Duration.ofSeconds(5)));
         long[] early = new long[2];
         StepVerifier.withVirtualTime(() -> booting.client.awaitReady(Duration.ofSeconds(60)))
                 .expectSubscription()
@@ -240,7 +241,7 @@ class QgaClientTest {
 
     @Test
     void awaitReadyRetriesWithBackoffWhenNoSyncIsAnsweredInTime() {
-        EmbeddedQgaPeer booting = new EmbeddedQgaPeer(QgaOptions.defaults().withSyncTimeout(Duration.ofSeconds(1))
+        EmbeddedQgaPeer booting = new EmbeddedQgaPeer(QmpConnectOptions.defaults().withSyncTimeout(Duration.ofSeconds(1))
                 .withPollBackoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)).withoutJitter()));
         StepVerifier.withVirtualTime(() -> booting.client.awaitReady(Duration.ofSeconds(60)))
                 .expectSubscription()
@@ -265,7 +266,7 @@ class QgaClientTest {
 
     @Test
     void awaitReadyGivesUpAfterItsTimeout() {
-        EmbeddedQgaPeer silent = new EmbeddedQgaPeer(QgaOptions.defaults().withSyncTimeout(Duration.ofSeconds(1)));
+        EmbeddedQgaPeer silent = new EmbeddedQgaPeer(QmpConnectOptions.defaults().withSyncTimeout(Duration.ofSeconds(1)));
         StepVerifier.withVirtualTime(() -> silent.client.awaitReady(Duration.ofSeconds(10)))
                 .expectSubscription()
                 .thenAwait(Duration.ofSeconds(10))

@@ -12,7 +12,7 @@ import io.qemureactor.exceptions.QmpCommandException;
 import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpProtocolException;
 import io.qemureactor.exceptions.QmpTimeoutException;
-import io.qemureactor.transport.Json;
+import io.qemureactor.transport.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
