@@ -8,6 +8,7 @@ import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpProtocolException;
 import io.qemureactor.exceptions.QmpTimeoutException;
 import io.qemureactor.qmp.QmpConnectOptions;
+import io.qemureactor.qmp.QmpCommand;
 import io.qemureactor.transport.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -319,6 +320,26 @@ class QgaClientTest {
         StepVerifier.create(peer.client.ping()).verifyError(QmpConnectionClosedException.class);
         StepVerifier.create(peer.client.close()).verifyComplete();
         StepVerifier.create(peer.client.close()).verifyComplete();
+    }
+
+    @Test
+    void aCommandThatMayEndTheSessionCompletesWhenTheAgentClosesInsteadOfAnswering() {
+        peer.client.sync().toFuture();
+        peer.answerSync(peer.expectSync());
+        CompletableFuture<JsonNode> last = peer.client.execute(QmpCommand.of("guest-x-quit", null).closingConnection())
+                .toFuture();
+        peer.expect("guest-x-quit");
+        peer.channel.close();
+        assertThat(last).succeedsWithin(Duration.ZERO);
+        StepVerifier.create(peer.client.onClose()).verifyComplete();
+    }
+
+    @Test
+    void anUnexpectedEndFailsOnCloseNamingTheSocket() {
+        peer.channel.close();
+        StepVerifier.create(peer.client.onClose())
+                .verifyErrorSatisfies(e -> assertThat(e).isInstanceOf(QmpConnectionClosedException.class)
+                        .hasMessageContaining("/test/vm1/qga.sock"));
     }
 
     @Test

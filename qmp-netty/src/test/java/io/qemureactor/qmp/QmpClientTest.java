@@ -238,6 +238,31 @@ class QmpClientTest {
     }
 
     @Test
+    void aCommandWithoutReplyOnSuccessCompletesWhenWrittenAndItsIdStaysTakenUntilAnswered() {
+        QmpClient client = peer.handshake();
+        CompletableFuture<Void> fire = client.execute(QmpCommand.withoutReply("x-fire", null)).toFuture();
+        long firstId = peer.nextRequest().get("id").asLong();
+        assertThat(fire).succeedsWithin(Duration.ZERO);
+        assertThat(peer.client.pendingCount()).isZero();
+        CompletableFuture<JsonNode> next = client.execute("query-status").toFuture();
+        assertThat(peer.nextRequest().get("id").asLong()).as("a late error reply cannot be taken for this one")
+                .isNotEqualTo(firstId);
+        assertThat(next).isNotDone();
+    }
+
+    @Test
+    void theWireTraceSitsBetweenFramingAndParsingAndChangesNothing() {
+        EmbeddedQmpPeer traced = new EmbeddedQmpPeer(QmpConnectOptions.defaults().withWireTrace(true)
+                .withEventScheduler(Schedulers.immediate()));
+        assertThat(traced.channel.pipeline().names()).containsSubsequence("json-frames", "wire-trace", "json-messages");
+        assertThat(peer.channel.pipeline().names()).doesNotContain("wire-trace");
+        QmpClient client = traced.handshake();
+        CompletableFuture<JsonNode> status = client.execute("query-status").toFuture();
+        traced.feed(reply(traced.nextRequest().get("id").asLong(), "{\"running\": true}"));
+        assertThat(status.join().path("running").asBoolean()).isTrue();
+    }
+
+    @Test
     void closeIsIdempotentAndFailsPendingCommands() {
         QmpClient client = peer.handshake();
         CompletableFuture<JsonNode> pending = client.execute("a").toFuture();
