@@ -70,8 +70,19 @@ public record QmpConnectOptions(QmpResources resources, ConnectPolicy connectPol
             Backoff.exponential(Duration.ofMillis(10), Duration.ofSeconds(1)), Duration.ofMinutes(5), false);
 
     /**
-     * Checks every option.
+     * Checks every option; prefer {@link #defaults()} and the {@code withX} copies to calling this.
      *
+     * @param resources event loops and timer, or null for the shared ones
+     * @param connectPolicy how to reach the socket
+     * @param commandTimeout default reply timeout
+     * @param maxMessageBytes largest message accepted
+     * @param oob QMP: ask for out-of-band execution
+     * @param eventBufferSize QMP: events buffered per subscriber
+     * @param eventScheduler QMP: where subscribers receive events, or null for the default
+     * @param syncTimeout QGA: time for one resynchronisation
+     * @param pollBackoff QGA: delay between polls and awaitReady attempts
+     * @param execTimeout QGA: time for a guest program
+     * @param wireTrace log every frame
      * @throws NullPointerException if a required option is null
      * @throws IllegalArgumentException if {@code maxMessageBytes} or {@code eventBufferSize} is not positive
      */

@@ -40,12 +40,23 @@ public final class QmpResources implements Disposable {
         this.timerScheduler = timerScheduler;
     }
 
-    /** Two event-loop threads named {@code qemu-reactor-io-N} (daemon). */
+    /**
+     * New resources with two event-loop threads named {@code qemu-reactor-io-N} (daemon, started
+     * on first use). Enough for hundreds of connections: the clients never block a loop.
+     *
+     * @return the resources; dispose them after the last client closed
+     */
     public static QmpResources create() {
         return create("qemu-reactor-io", 2);
     }
 
-    /** {@code threads} event-loop threads named {@code prefix-N} (daemon). */
+    /**
+     * New resources with {@code threads} event-loop threads named {@code prefix-N} (daemon).
+     *
+     * @param prefix the thread name prefix
+     * @param threads the number of event-loop threads
+     * @return the resources; dispose them after the last client closed
+     */
     public static QmpResources create(String prefix, int threads) {
         return new QmpResources(LoopResources.create(prefix, threads, true), null);
     }
@@ -54,6 +65,9 @@ public final class QmpResources implements Disposable {
      * Uses loops the caller already has; {@link #dispose()} disposes them. The client
      * always asks for NIO loops ({@code onClient(false)}): the JDK's unix domain sockets
      * need no native library.
+     *
+     * @param loops reactor-netty loop resources, e.g. shared with other reactor-netty clients
+     * @return the resources
      */
     public static QmpResources of(LoopResources loops) {
         return new QmpResources(Objects.requireNonNull(loops, "loops"), null);
@@ -62,13 +76,22 @@ public final class QmpResources implements Disposable {
     /**
      * Like {@link #of(LoopResources)}, with deadlines swept on {@code timerScheduler}; the
      * caller keeps owning (and disposes) that scheduler.
+     *
+     * @param loops reactor-netty loop resources
+     * @param timerScheduler the scheduler deadlines run on
+     * @return the resources
      */
     public static QmpResources of(LoopResources loops, Scheduler timerScheduler) {
         return new QmpResources(Objects.requireNonNull(loops, "loops"),
                 Objects.requireNonNull(timerScheduler, "timerScheduler"));
     }
 
-    /** The process-wide default, created on first use; created anew if it was disposed. */
+    /**
+     * The process-wide default (two daemon threads named {@code qemu-reactor-shared-io-N}), used
+     * by options that name no resources. Thread-safe.
+     *
+     * @return the shared instance, created on first use and anew if it was disposed
+     */
     public static QmpResources shared() {
         synchronized (SHARED_LOCK) {
             if (shared == null || shared.isDisposed()) {
@@ -78,7 +101,12 @@ public final class QmpResources implements Disposable {
         }
     }
 
-    /** The NIO event loop group connections are registered with. */
+    /**
+     * The NIO event loop group connections are registered with, for code that runs its own Netty
+     * channels beside the clients.
+     *
+     * @return the group; owned by these resources
+     */
     public EventLoopGroup eventLoops() {
         return loops.onClient(false);
     }
@@ -155,7 +183,11 @@ public final class QmpResources implements Disposable {
         disposeTimer();
     }
 
-    /** Shuts the event loops down; completes when they have terminated. */
+    /**
+     * Shuts the event loops down and drops the pending deadlines.
+     *
+     * @return completes when the loops have terminated
+     */
     public Mono<Void> disposeLater() {
         return loops.disposeLater().doFinally(signal -> disposeTimer());
     }
