@@ -51,6 +51,11 @@ final class WireTrace extends LoggingHandler {
         return peer + " " + eventName + ": " + arg;
     }
 
+    @Override
+    protected String format(ChannelHandlerContext ctx, String eventName, Object firstArg, Object secondArg) {
+        return peer + " " + eventName; // CONNECT and BIND: the addresses are the peer's, named already
+    }
+
     /** The frame as text without its line end; 0xFF (never part of UTF-8 JSON) as {@code <0xFF>}. */
     static String text(ByteBuf frame) {
         StringBuilder out = new StringBuilder(frame.readableBytes());
