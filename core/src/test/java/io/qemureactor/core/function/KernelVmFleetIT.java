@@ -1,4 +1,4 @@
-package io.qemureactor.core.kernelvm;
+package io.qemureactor.core.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,7 @@ import io.qemureactor.core.fleet.FleetOptions;
 import io.qemureactor.core.fleet.FleetResult;
 import io.qemureactor.core.function.InvalidFunctionConfigException;
 import io.qemureactor.core.function.KernelVmFunction;
-import io.qemureactor.core.function.ReadinessRule;
+import io.qemureactor.core.probe.ReadinessRule;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.guest.GuestKit.Flavour;
 import io.qemureactor.core.launch.LaunchOptions;

@@ -1,4 +1,4 @@
-package io.qemureactor.core.kernelvm;
+package io.qemureactor.core.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.qemureactor.core.function.GeneratedFile;
 import io.qemureactor.core.function.InvalidFunctionConfigException;
 import io.qemureactor.core.function.KernelVmFunction;
-import io.qemureactor.core.function.ReadinessRule;
+import io.qemureactor.core.probe.ReadinessRule;
 import io.qemureactor.core.function.TemplateParameterException;
 import io.qemureactor.core.function.VppRunningConfig;
 import io.qemureactor.core.guest.GuestKit;
