@@ -13,7 +13,6 @@ import io.qemureactor.core.spec.VmSpec;
 import io.qemureactor.core.testing.LaunchFixture;
 import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.core.vm.ShutdownPolicy;
-import io.qemureactor.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -88,8 +87,8 @@ class KernelVmIT {
                 .start(local.launcher(), LocalHost.instance(), base(22))
                 .doOnError(e -> failedAt.set(System.nanoTime()))
                 .toFuture();
-        Path run = awaitRunFolder();
-        long pid = Long.parseLong(readQuietly(run.resolve("qemu.pid")).strip());
+        Path run = local.awaitRunFolder();
+        long pid = LaunchFixture.qemuPid(run);
         // the moment QEMU's console log shows the kernel's power-off line, polled every few ms
         AtomicLong poweredOffAt = new AtomicLong();
         Thread watcher = watchFor(run.resolve("console.log"), ReadinessRule.POWER_DOWN, poweredOffAt, pending);
@@ -214,34 +213,9 @@ class KernelVmIT {
         return t;
     }
 
-    private Path awaitRunFolder() {
-        Path[] found = new Path[1];
-        assertThat(Fixtures.await(Duration.ofSeconds(60), () -> {
-            try (var files = Files.list(local.runBase())) {
-                List<Path> dirs = files.filter(Files::isDirectory).toList();
-                if (!dirs.isEmpty() && !readQuietly(dirs.get(0).resolve("qemu.pid")).isBlank()) {
-                    found[0] = dirs.get(0);
-                    return true;
-                }
-                return false;
-            } catch (Exception e) {
-                return false;
-            }
-        })).as("a run folder with a pidfile appears").isTrue();
-        return found[0];
-    }
-
     private static List<ProcessHandle> qemusUnder(Path base) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system") && c.contains(base.toString())).orElse(false))
                 .toList();
-    }
-
-    private static String readQuietly(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (Exception e) {
-            return "";
-        }
     }
 }

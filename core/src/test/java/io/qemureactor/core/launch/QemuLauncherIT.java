@@ -139,8 +139,8 @@ class QemuLauncherIT {
     void qemuKilledDuringBootFailsFastWithItsExitStatus() {
         var pending = local.launcher().start(LocalHost.instance(), guest(6, Flavour.DEFAULT).build(),
                 BootProbe.serialMarker("never printed by anyone")).toFuture();
-        Path folder = awaitRunFolder();
-        long pid = Long.parseLong(readQuietly(folder.resolve("qemu.pid")).strip());
+        Path folder = local.awaitRunFolder();
+        long pid = LaunchFixture.qemuPid(folder);
         long killed = System.nanoTime();
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 
@@ -158,8 +158,8 @@ class QemuLauncherIT {
     void cancellingDuringBootLeavesNoProcessAndNoFolder() {
         var subscription = local.launcher().start(LocalHost.instance(), guest(7, Flavour.DEFAULT).build(),
                 BootProbe.serialMarker("never printed by anyone")).subscribe();
-        Path folder = awaitRunFolder();
-        long pid = Long.parseLong(readQuietly(folder.resolve("qemu.pid")).strip());
+        Path folder = local.awaitRunFolder();
+        long pid = LaunchFixture.qemuPid(folder);
 
         subscription.dispose();
 
@@ -197,32 +197,6 @@ class QemuLauncherIT {
                 .hasMessageContaining("--run-dir");
         try (var files = Files.list(deep)) {
             assertThat(files.toList()).isEmpty();
-        }
-    }
-
-    private Path awaitRunFolder() {
-        Path[] found = new Path[1];
-        assertThat(Fixtures.await(Duration.ofSeconds(60), () -> {
-            try (var files = Files.list(local.runBase())) {
-                List<Path> dirs = files.filter(Files::isDirectory).toList();
-                if (!dirs.isEmpty() && Files.exists(dirs.get(0).resolve("qemu.pid"))
-                        && !readQuietly(dirs.get(0).resolve("qemu.pid")).isBlank()) {
-                    found[0] = dirs.get(0);
-                    return true;
-                }
-                return false;
-            } catch (Exception e) {
-                return false;
-            }
-        })).as("a run folder with a pidfile appears").isTrue();
-        return found[0];
-    }
-
-    private static String readQuietly(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (Exception e) {
-            return "";
         }
     }
 

@@ -6,6 +6,7 @@ import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.VmSpec;
 import io.qemureactor.core.vm.RunningVm;
+import io.qemureactor.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ public final class LaunchFixture implements BeforeEachCallback, AfterEachCallbac
     private Path runBase;
     private QemuLauncher launcher;
 
+    /** A fresh run base and a launcher on it. */
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
         runBase = Files.createTempDirectory(Path.of("/tmp"), "qr-it-");
@@ -92,6 +94,43 @@ public final class LaunchFixture implements BeforeEachCallback, AfterEachCallbac
     /** The kit's spec of {@code flavour} under TCG (the only accelerator that works on these machines). */
     public VmSpec.Builder guest(int id, GuestKit.Flavour flavour) {
         return kit.spec(id, flavour).accelerator(Accelerator.TCG);
+    }
+
+    /**
+     * The run folder of a launch in progress, once QEMU has written its pid there (60 s at most):
+     * for tests that act on a launch before it is over.
+     */
+    public Path awaitRunFolder() {
+        Path[] found = new Path[1];
+        boolean seen = Fixtures.await(Duration.ofSeconds(60), () -> {
+            try (var files = Files.list(runBase)) {
+                List<Path> dirs = files.filter(Files::isDirectory).toList();
+                if (!dirs.isEmpty() && !readQuietly(dirs.get(0).resolve("qemu.pid")).isBlank()) {
+                    found[0] = dirs.get(0);
+                    return true;
+                }
+                return false;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        });
+        if (!seen) {
+            throw new AssertionError("no run folder with a pidfile appeared in " + runBase);
+        }
+        return found[0];
+    }
+
+    /** The pid QEMU wrote into {@code runFolder}'s pidfile. */
+    public static long qemuPid(Path runFolder) {
+        return Long.parseLong(readQuietly(runFolder.resolve("qemu.pid")).strip());
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** Kills {@code vm} after the test, whatever the test does (a VM already stopped is fine); returns it. */
