@@ -47,6 +47,7 @@ class TemplateIT {
     private static final Duration STOP = Duration.ofSeconds(120);
 
     private static final GuestKit kit = GuestKit.locate();
+    private static TemplateScratch space;
     private static Path scratch;
     private static Path runBase;
     private static QemuLauncher launcher;
@@ -54,9 +55,10 @@ class TemplateIT {
 
     @BeforeAll
     static void makeTemplate() throws IOException {
-        scratch = Files.createTempDirectory(Path.of("/tmp"), "qr-tpl-");
-        runBase = Files.createDirectories(scratch.resolve("run"));
-        launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
+        space = TemplateScratch.create("qr-tpl-");
+        scratch = space.folder();
+        runBase = space.runBase();
+        launcher = space.launcher();
         template = new TemplateMaker(launcher)
                 .create(scratch.resolve("t"), spec(1), BootProbe.all(kit.readyProbe(), BootProbe.qga()),
                         vm -> vm.qga().flatMap(a -> a.exec("/bin/sh", "-c", "echo made-in-template > /tmp/mark")).then(),
@@ -66,10 +68,8 @@ class TemplateIT {
 
     @AfterAll
     static void removeScratch() throws IOException {
-        if (scratch != null) {
-            try (Stream<Path> files = Files.walk(scratch)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (space != null) {
+            space.remove();
         }
     }
 

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.guest.GuestKit.Flavour;
-import io.qemureactor.core.host.CommandResult;
-import io.qemureactor.core.host.Host;
-import io.qemureactor.core.host.HostProcess;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.host.SshHost;
 import io.qemureactor.core.launch.LaunchOptions;
@@ -16,22 +13,20 @@ import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.UserNetwork;
 import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.testing.ForwardingHost;
 import io.qemureactor.core.testing.SshHosts;
 import io.qemureactor.core.vm.GuestNic;
 import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.testing.SshdExtension;
 import io.qemureactor.testing.SshdExtension.Sshd;
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +49,7 @@ class TemplateRemoteIT {
     private static final Duration STOP = Duration.ofSeconds(120);
 
     private static final GuestKit kit = GuestKit.locate();
+    private static TemplateScratch space;
     private static Path scratch;
     private static Path runBase;
     private static QemuLauncher launcher;
@@ -61,9 +57,10 @@ class TemplateRemoteIT {
 
     @BeforeAll
     static void makeTemplateWithANic() throws IOException {
-        scratch = Files.createTempDirectory(Path.of("/tmp"), "qr-tplr-");
-        runBase = Files.createDirectories(scratch.resolve("run"));
-        launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
+        space = TemplateScratch.create("qr-tplr-");
+        scratch = space.folder();
+        runBase = space.runBase();
+        launcher = space.launcher();
         template = new TemplateMaker(launcher)
                 .create(scratch.resolve("t"), spec(1), BootProbe.all(kit.readyProbe(), BootProbe.qga()))
                 .block(BOOT);
@@ -71,10 +68,8 @@ class TemplateRemoteIT {
 
     @AfterAll
     static void removeScratch() throws IOException {
-        if (scratch != null) {
-            try (Stream<Path> files = Files.walk(scratch)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (space != null) {
+            space.remove();
         }
     }
 
@@ -167,9 +162,11 @@ class TemplateRemoteIT {
         assertThat(otherRunBase).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
 
-    /** This machine under another name and without {@link Host#copyFrom}: a host that takes no copies. */
-    private static final class NoCopies implements Host {
-        private final Host local = LocalHost.instance();
+    /** This machine under another name, without a reaper and unable to take copies: fault injection. */
+    private static final class NoCopies extends ForwardingHost {
+        NoCopies() {
+            super(LocalHost.instance());
+        }
 
         @Override
         public String name() {
@@ -177,43 +174,13 @@ class TemplateRemoteIT {
         }
 
         @Override
-        public Mono<CommandResult> exec(List<String> argv) {
-            return local.exec(argv);
+        public io.qemureactor.core.host.Reaper reaper() {
+            return io.qemureactor.core.host.Reaper.none();
         }
 
         @Override
-        public Mono<HostProcess> start(List<String> argv, String logFile) {
-            return local.start(argv, logFile);
-        }
-
-        @Override
-        public Mono<Void> createPrivateFolder(String path) {
-            return local.createPrivateFolder(path);
-        }
-
-        @Override
-        public Mono<Void> deleteFolder(String path) {
-            return local.deleteFolder(path);
-        }
-
-        @Override
-        public Mono<Void> writeFile(String path, byte[] content, Set<PosixFilePermission> permissions) {
-            return local.writeFile(path, content, permissions);
-        }
-
-        @Override
-        public Mono<byte[]> readFile(String path) {
-            return local.readFile(path);
-        }
-
-        @Override
-        public Mono<SocketAddress> reachUnixSocket(String path) {
-            return local.reachUnixSocket(path);
-        }
-
-        @Override
-        public Mono<Void> close() {
-            return Mono.empty();
+        public Mono<String> copyFrom(Path local, String path) {
+            return Mono.error(new UnsupportedOperationException(name() + " cannot receive file copies"));
         }
     }
 }
