@@ -73,7 +73,8 @@ public final class TemplateBenchmark {
             long t0 = System.nanoTime();
             VmTemplate template = new TemplateMaker(launcher).create(folder.resolve("t"), spec.apply(1),
                     // bounded like the fleets' members: at load 35 the template's own boot missed the probes' 120 s
-                    BootProbe.all(kit.readyProbe(), BootProbe.qga()).withTimeout(READY_LIMIT)).block(LIMIT);
+                    BootProbe.all(kit.readyProbe().withTimeout(READY_LIMIT), BootProbe.qga().withTimeout(READY_LIMIT)))
+                    .block(LIMIT);
             long templateMillis = millis(System.nanoTime() - t0);
             say(progress, "bench template: template made in %d ms (%d KiB of device state)", templateMillis,
                     template.manifest().stateBytes() / 1024);

@@ -60,7 +60,7 @@ class TemplateIT {
         runBase = space.runBase();
         launcher = space.launcher();
         template = new TemplateMaker(launcher)
-                .create(scratch.resolve("t"), spec(1), BootProbe.all(kit.readyProbe(), BootProbe.qga()),
+                .create(scratch.resolve("t"), spec(1), BootProbe.all(kit.readyProbe().withTimeout(BOOT), BootProbe.qga().withTimeout(BOOT)),
                         vm -> vm.qga().flatMap(a -> a.exec("/bin/sh", "-c", "echo made-in-template > /tmp/mark")).then(),
                         Map.of("by", "TemplateIT"))
                 .block(BOOT);

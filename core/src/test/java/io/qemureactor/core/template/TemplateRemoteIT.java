@@ -62,7 +62,7 @@ class TemplateRemoteIT {
         runBase = space.runBase();
         launcher = space.launcher();
         template = new TemplateMaker(launcher)
-                .create(scratch.resolve("t"), spec(1), BootProbe.all(kit.readyProbe(), BootProbe.qga()))
+                .create(scratch.resolve("t"), spec(1), BootProbe.all(kit.readyProbe().withTimeout(BOOT), BootProbe.qga().withTimeout(BOOT)))
                 .block(BOOT);
     }
 

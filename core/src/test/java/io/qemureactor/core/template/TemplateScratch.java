@@ -5,6 +5,7 @@ import io.qemureactor.core.launch.QemuLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -22,7 +23,9 @@ record TemplateScratch(Path folder, Path runBase, QemuLauncher launcher) {
     static TemplateScratch create(String prefix) throws IOException {
         Path folder = Files.createTempDirectory(Path.of("/tmp"), prefix);
         Path runBase = Files.createDirectories(folder.resolve("run"));
-        return new TemplateScratch(folder, runBase, new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString())));
+        // generous bounds: on the shared 2-core machine at load 40 QEMU took over 30 s to open its monitor
+        return new TemplateScratch(folder, runBase, new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString())
+                .withQmpConnectTimeout(Duration.ofMinutes(2))));
     }
 
     void remove() throws IOException {
