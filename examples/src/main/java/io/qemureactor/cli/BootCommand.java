@@ -189,8 +189,12 @@ final class BootCommand implements Callable<Integer> {
     @Option(names = "--template", paramLabel = "DIR",
             description = "Start the VMs as clones of this template (made by 'template create'): restored, not booted; "
                     + "ready when each clone's agent answers and its clock is set. The template fixes the guest: "
-                    + "no --mode, --smp, --mem, --nics, --accel, --append, --kernel, --image, --function, --probe, --marker, --host(s).")
+                    + "no --mode, --smp, --mem, --nics, --accel, --append, --kernel, --image, --function, --probe, --marker. "
+                    + "With --host/--hosts the template is copied to each SSH host once (kept in the run dir's templates/).")
     Path template;
+
+    @CommandLine.Mixin
+    CloneIdentityOptions cloneIdentity = new CloneIdentityOptions();
 
     @Override
     public Integer call() {
@@ -402,12 +406,13 @@ final class BootCommand implements Callable<Integer> {
             throw CliFailure.usage("--identity and --known-hosts go with --host" + (hostsFile != null
                     ? " (a topology file names each host's identity and knownHosts)" : ""));
         }
+        cloneIdentity.check(template != null, count);
         if (template != null) {
             List<String> fixed = List.of("--mode", "--smp", "--mem", "--nics", "--accel", "--append", "--kernel", "--initrd",
-                    "--image", "--function", "--ready-line", "--probe", "--marker", "--host", "--hosts");
+                    "--image", "--function", "--ready-line", "--probe", "--marker");
             for (String option : fixed) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                    throw CliFailure.usage(option + " does not go with --template: the template fixes the guest and runs here");
+                    throw CliFailure.usage(option + " does not go with --template: the template fixes the guest");
                 }
             }
         }
@@ -443,7 +448,7 @@ final class BootCommand implements Callable<Integer> {
 
     private List<FleetMember> members(QemuLauncher launcher, BootFunction fn) {
         if (template != null) {
-            return TemplateCommand.clones(launcher, template, count, timeout);
+            return TemplateCommand.clones(launcher, template, count, id -> cloneIdentity.forClone(id, timeout));
         }
         BootSource source = bootSource();
         BootProbe probe = fn == null ? probe() : null;

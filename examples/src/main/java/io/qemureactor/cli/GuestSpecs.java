@@ -3,6 +3,8 @@ package io.qemureactor.cli;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.BootSource;
+import io.qemureactor.core.spec.UserNetwork;
+import io.qemureactor.core.spec.VirtioNic;
 import io.qemureactor.core.spec.VmSpec;
 import java.util.Map;
 
@@ -17,6 +19,7 @@ final class GuestSpecs {
     static final String SMP = "cli.smp";
     static final String MEM = "cli.mem";
     static final String APPEND = "cli.append";
+    static final String NICS = "cli.nics";
 
     private GuestSpecs() {
     }
@@ -40,9 +43,20 @@ final class GuestSpecs {
     }
 
     /** The options a template is made with, for its manifest. */
-    static Map<String, String> origin(GuestKit.Flavour flavour, int smp, int memoryMib, String append) {
+    static Map<String, String> origin(GuestKit.Flavour flavour, int smp, int memoryMib, String append, int nics) {
         return Map.of(MODE, flavour.name(), SMP, Integer.toString(smp), MEM, Integer.toString(memoryMib),
-                APPEND, append == null ? "" : append.strip());
+                APPEND, append == null ? "" : append.strip(), NICS, Integer.toString(nics));
+    }
+
+    /** {@code --nics N}: the management NIC (user networking, no forward), then N-1 more virtio-net NICs. */
+    static VmSpec.Builder withNics(VmSpec.Builder b, int nics) {
+        if (nics > 0) {
+            b.userNetwork(UserNetwork.noForward());
+            for (int i = 1; i < nics; i++) {
+                b.addVirtioNic(VirtioNic.create());
+            }
+        }
+        return b;
     }
 
     /** VM {@code id} as the template described by {@code origin} was made (fails in one line if it was not made by the CLI). */
@@ -52,7 +66,8 @@ final class GuestSpecs {
                     + " no boot options): restore it from Java with a spec");
         }
         GuestKit.Flavour flavour = GuestKit.Flavour.valueOf(origin.get(MODE));
-        return VmSpec.builder().id(id).smp(Integer.parseInt(origin.get(SMP))).memoryMib(Integer.parseInt(origin.get(MEM)))
-                .accelerator(accel).bootSource(source(kit, flavour, origin.getOrDefault(APPEND, ""))).build();
+        return withNics(VmSpec.builder().id(id).smp(Integer.parseInt(origin.get(SMP))).memoryMib(Integer.parseInt(origin.get(MEM)))
+                .accelerator(accel).bootSource(source(kit, flavour, origin.getOrDefault(APPEND, ""))),
+                Integer.parseInt(origin.getOrDefault(NICS, "0"))).build();
     }
 }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,8 +48,8 @@ final class TemplateCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a template command: create or delete");
     }
 
-    /** {@code boot --template DIR}'s members: clones 1..count of the template, ready within {@code timeout}. */
-    static List<FleetMember> clones(QemuLauncher launcher, Path dir, int count, Duration timeout) {
+    /** {@code boot --template DIR}'s members: clones 1..count of the template, each with its {@code options}. */
+    static List<FleetMember> clones(QemuLauncher launcher, Path dir, int count, IntFunction<CloneOptions> options) {
         VmTemplate template = open(dir);
         GuestKit kit = GuestKits.locate();
         TemplateRestorer restorer = new TemplateRestorer(launcher);
@@ -56,7 +57,7 @@ final class TemplateCommand implements Runnable {
         for (int id = 1; id <= count; id++) {
             VmSpec clone = GuestSpecs.fromOrigin(kit, id, template.manifest().accelerator(), template.manifest().origin(),
                     dir.toString());
-            members.add(restorer.member(template, clone, CloneOptions.defaults().withReadyTimeout(timeout)));
+            members.add(restorer.member(template, clone, options.apply(id)));
         }
         return members;
     }
@@ -101,6 +102,11 @@ final class TemplateCommand implements Runnable {
         @Option(names = "--append", paramLabel = "TEXT", description = "Extra kernel parameters for the test guest.")
         String append;
 
+        @Option(names = "--nics", paramLabel = "N", defaultValue = "0",
+                description = "virtio-net NICs (user networking, as boot --nics); each clone gets its own MACs "
+                        + "(set in the guest after the restore) (default: ${DEFAULT-VALUE}).")
+        int nics;
+
         @Option(names = "--setup", paramLabel = "CMD",
                 description = "A command run in the guest through its agent (/bin/sh -c CMD) before it is saved; "
                         + "every clone starts with its effects. A non-zero exit fails the command.")
@@ -118,14 +124,18 @@ final class TemplateCommand implements Runnable {
         public Integer call() {
             BootCommand.Mode m = mode == null ? BootCommand.Mode.DEFAULT : mode;
             if (m == BootCommand.Mode.KERNEL) {
-                throw CliFailure.usage("--mode kernel cannot be a template: its 9p root is the host's live file system");
+                throw CliFailure.usage("--mode kernel cannot be a template: its 9p root is the host's live file system, which a "
+                        + "saved guest cannot resume on safely (use --mode default or disk)");
             }
             GuestKit kit = GuestKits.locate();
             GuestKit.Flavour flavour = GuestKit.Flavour.valueOf(m.name());
+            if (nics < 0) {
+                throw CliFailure.usage("--nics must be 0 or more, got " + nics);
+            }
             VmSpec vm;
             try {
-                vm = VmSpec.builder().id(1).smp(smp).memoryMib(memoryMib).accelerator(accel)
-                        .bootSource(GuestSpecs.source(kit, flavour, append)).build();
+                vm = GuestSpecs.withNics(VmSpec.builder().id(1).smp(smp).memoryMib(memoryMib).accelerator(accel)
+                        .bootSource(GuestSpecs.source(kit, flavour, append)), nics).build();
             } catch (InvalidVmSpecException e) {
                 throw CliFailure.usage("invalid VM spec: " + String.join("; ", e.violations()));
             }
@@ -139,7 +149,7 @@ final class TemplateCommand implements Runnable {
             VmTemplate made;
             try {
                 made = new TemplateMaker(launcher).create(dir, vm, probe, v -> setup == null ? Mono.empty() : runSetup(v),
-                        GuestSpecs.origin(flavour, smp, memoryMib, append)).block();
+                        GuestSpecs.origin(flavour, smp, memoryMib, append, nics)).block();
             } catch (InvalidTemplateException e) {
                 throw CliFailure.usage(e.getMessage());
             } finally {

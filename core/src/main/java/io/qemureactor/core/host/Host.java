@@ -1,6 +1,7 @@
 package io.qemureactor.core.host;
 
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.nio.file.attribute.PosixFilePermission;
@@ -64,6 +65,16 @@ public interface Host {
      */
     default Mono<Boolean> isReadable(String path) {
         return exec(List.of("test", "-r", path)).map(CommandResult::succeeded);
+    }
+
+    /**
+     * Copies the local file {@code local} to {@code path} on this host (created or replaced, readable by its
+     * user only), streamed rather than held in memory, and completes with the SHA-256 (hex) of the bytes sent,
+     * so that the caller can check what arrived. Hosts that cannot receive files fail with
+     * {@link UnsupportedOperationException}; the local host has the file already.
+     */
+    default Mono<String> copyFrom(Path local, String path) {
+        return Mono.error(new UnsupportedOperationException(name() + " cannot receive file copies"));
     }
 
     /** Reads a whole (small) file. */

@@ -154,6 +154,12 @@ public final class SshHost implements Host {
                 : Mono.error(new HostException("cannot write " + path + " on " + name() + ": " + out.stderrLine())));
     }
 
+    /** Through an exec channel of its own ({@link SshFileCopy}): the command shell carries lines, not 256 MiB. */
+    @Override
+    public Mono<String> copyFrom(java.nio.file.Path local, String path) {
+        return SshFileCopy.copy(this, local, path);
+    }
+
     @Override
     public Mono<byte[]> readFile(String path) {
         return run(List.of("cat", path), null).flatMap(out -> out.exitCode == 0 ? Mono.just(out.stdout)

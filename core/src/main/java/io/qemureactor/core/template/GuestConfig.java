@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * What a guest sees of its QEMU, as argv: the spec rendered with what may differ between a template and
- * its clones made constant (the VM's name, its run folder and sockets, where the RAM file lives). A
+ * its clones made constant (the VM's name, its run folder and sockets, where the RAM file lives, the NICs'
+ * MACs: a clone's MAC is set inside the guest after the restore, see {@link NicIdentity}). A
  * clone's saved devices only load into a QEMU whose guest-visible configuration is the template's, so a
  * restore compares this argv with the one in the manifest, and says which argument differs.
  *
@@ -27,6 +28,8 @@ record GuestConfig(List<String> argv, String digest) {
     private static final String NAME = "template";
     private static final RunLayout LAYOUT = RunLayout.in(Path.of("/run/qemu-reactor-template"));
     private static final Path RAM = Path.of("/template/ram");
+    private static final java.util.regex.Pattern MAC = java.util.regex.Pattern.compile(
+            "\\bmac=[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}");
 
     GuestConfig {
         argv = List.copyOf(argv);
@@ -36,7 +39,7 @@ record GuestConfig(List<String> argv, String digest) {
         VmSpec canonical = spec.toBuilder().name(NAME).accelerator(accelerator)
                 .memoryBackend(MemoryBackend.ramFile(RAM, true)).build();
         List<String> full = QemuCommandLine.render(canonical, accelerator, LAYOUT, "qemu").argv();
-        return of(full.subList(1, full.size()));
+        return of(full.subList(1, full.size()).stream().map(a -> MAC.matcher(a).replaceAll("mac=*")).toList());
     }
 
     static GuestConfig of(List<String> argv) {

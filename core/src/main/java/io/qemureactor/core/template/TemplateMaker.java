@@ -67,6 +67,10 @@ public final class TemplateMaker {
         Objects.requireNonNull(origin, "origin");
         return Mono.defer(() -> {
             Path dir = MigrationFile.checked(folder.toAbsolutePath().normalize());
+            if (spec.bootSource() instanceof io.qemureactor.core.spec.BootSource.KernelBoot k && k.ninePRoot().isPresent()) {
+                return Mono.error(new InvalidTemplateException(spec.name() + " cannot be a template: its root is the host's"
+                        + " file system over 9p, live and shared, which a saved guest cannot resume on safely"));
+            }
             Host host = LocalHost.instance();
             String program = launcher.options().qemuBinary().orElse(spec.arch().qemuBinary());
             Mono<VmTemplate> made = launcher.resolveAccelerator(host, spec, program)
@@ -96,10 +100,18 @@ public final class TemplateMaker {
             Path state = dir.resolve(VmTemplate.STATE_FILE);
             TemplateManifest manifest = new TemplateManifest(program, version.toString(), accel, spec.memoryMib(),
                     spec.smp().vcpus(), config.argv(), config.digest(), Files.size(state), VmTemplate.sha256(state),
-                    Instant.now(), origin);
-            Files.write(dir.resolve(TemplateManifest.FILE), manifest.toJson());
-            return new VmTemplate(dir, manifest);
+                    Instant.now(), origin, macs(spec));
+            byte[] json = manifest.toJson();
+            Files.write(dir.resolve(TemplateManifest.FILE), json);
+            return new VmTemplate(dir, manifest, json);
         }).subscribeOn(Schedulers.boundedElastic()));
+    }
+
+    /** Each NIC's MAC by netdev id: clones have these until their identity fix-up gives them their own. */
+    private static Map<String, String> macs(VmSpec spec) {
+        Map<String, String> macs = new java.util.LinkedHashMap<>();
+        spec.nics().forEach(n -> macs.put(n.netdevId(), n.mac().toString()));
+        return macs;
     }
 
     /**

@@ -30,10 +30,13 @@ import java.util.Objects;
  * @param stateSha256  its SHA-256: a truncated or replaced state file is refused before a restore
  * @param createdAt    when it was saved
  * @param origin       free-form notes of whoever made it (the CLI keeps its boot options here)
+ * @param nicMacs      each NIC's MAC by netdev id, as the template's guest knows it (the guest-visible argv
+ *                     holds MACs as {@code mac=*}: a clone's own MACs are set in the guest after the restore)
  */
 public record TemplateManifest(String qemuProgram, String qemuVersion, Accelerator accelerator, int memoryMib,
                                int vcpus, List<String> guestArgv, String argvDigest, long stateBytes,
-                               String stateSha256, Instant createdAt, Map<String, String> origin) {
+                               String stateSha256, Instant createdAt, Map<String, String> origin,
+                               Map<String, String> nicMacs) {
 
     /** The file name of the manifest in a template folder. */
     public static final String FILE = "manifest.json";
@@ -49,6 +52,15 @@ public record TemplateManifest(String qemuProgram, String qemuVersion, Accelerat
         Objects.requireNonNull(stateSha256, "stateSha256");
         Objects.requireNonNull(createdAt, "createdAt");
         origin = Map.copyOf(origin);
+        nicMacs = Map.copyOf(nicMacs);
+    }
+
+    /** A manifest of a template without NICs. */
+    public TemplateManifest(String qemuProgram, String qemuVersion, Accelerator accelerator, int memoryMib, int vcpus,
+                            List<String> guestArgv, String argvDigest, long stateBytes, String stateSha256,
+                            Instant createdAt, Map<String, String> origin) {
+        this(qemuProgram, qemuVersion, accelerator, memoryMib, vcpus, guestArgv, argvDigest, stateBytes, stateSha256,
+                createdAt, origin, Map.of());
     }
 
     /** The RAM file's size in bytes. */
@@ -71,6 +83,10 @@ public record TemplateManifest(String qemuProgram, String qemuVersion, Accelerat
         o.put("createdAt", createdAt.toString());
         ObjectNode notes = o.putObject("origin");
         new java.util.TreeMap<>(origin).forEach(notes::put);
+        if (!nicMacs.isEmpty()) {
+            ObjectNode macs = o.putObject("nicMacs");
+            new java.util.TreeMap<>(nicMacs).forEach(macs::put);
+        }
         try {
             return MAPPER.writeValueAsBytes(o);
         } catch (IOException e) {
@@ -95,6 +111,8 @@ public record TemplateManifest(String qemuProgram, String qemuVersion, Accelerat
         required(o, "guestArgv", where).forEach(a -> argv.add(a.asText()));
         Map<String, String> origin = new LinkedHashMap<>();
         o.path("origin").fields().forEachRemaining(f -> origin.put(f.getKey(), f.getValue().asText()));
+        Map<String, String> macs = new LinkedHashMap<>();
+        o.path("nicMacs").fields().forEachRemaining(f -> macs.put(f.getKey(), f.getValue().asText()));
         Accelerator accel;
         try {
             accel = Accelerator.valueOf(required(o, "accelerator", where).asText().toUpperCase(Locale.ROOT));
@@ -104,7 +122,7 @@ public record TemplateManifest(String qemuProgram, String qemuVersion, Accelerat
         return new TemplateManifest(required(o, "qemuProgram", where).asText(), required(o, "qemuVersion", where).asText(),
                 accel, required(o, "memoryMib", where).asInt(), required(o, "vcpus", where).asInt(), argv,
                 required(o, "argvDigest", where).asText(), required(o, "stateBytes", where).asLong(),
-                required(o, "stateSha256", where).asText(), Instant.parse(required(o, "createdAt", where).asText()), origin);
+                required(o, "stateSha256", where).asText(), Instant.parse(required(o, "createdAt", where).asText()), origin, macs);
     }
 
     private static JsonNode required(JsonNode o, String field, String where) {

@@ -25,8 +25,17 @@ import reactor.core.publisher.Mono;
  * pid and folder registered with the host's reaper.
  *
  * <p>Before anything starts, the template must fit: the host's QEMU is the one that made it (same version
- * and package), and the spec renders to the template's guest-visible argv (only the name, run folder and
- * accelerator choice may differ); otherwise one {@link InvalidTemplateException} line says what differs.
+ * and package), and the spec renders to the template's guest-visible argv (only the name, run folder,
+ * accelerator choice and NIC MACs may differ); otherwise one {@link InvalidTemplateException} line says what
+ * differs.
+ *
+ * <p>On this machine a clone uses the template's folder. On an SSH host it uses a copy, made once per host and
+ * template and kept in {@code RUNBASE/templates/DIGEST} (see {@link #copies()}); a host that can take no copy
+ * must hold the template at its own path.
+ *
+ * <p>A clone's identity is its spec's and its options': its MACs (the guest resumes with the template's and
+ * is given the spec's through the agent, see {@code NicIdentity}), its hostname and addresses if the options
+ * give them.
  */
 public final class TemplateRestorer {
 
@@ -35,9 +44,24 @@ public final class TemplateRestorer {
     private final QemuLauncher launcher;
     /** One {@code --version} per host and program for the restorer's life: every clone of a fleet would ask again. */
     private final Map<String, Mono<QemuVersion>> versions = new ConcurrentHashMap<>();
+    private final TemplateCopies hostCopies;
 
     public TemplateRestorer(QemuLauncher launcher) {
         this.launcher = Objects.requireNonNull(launcher, "launcher");
+        this.hostCopies = new TemplateCopies(hostCacheFolder());
+    }
+
+    /**
+     * How many times this restorer copied a template to a host (SSH hosts; once per host and template, and not
+     * at all where a complete copy is already there).
+     */
+    public long copies() {
+        return hostCopies.copies();
+    }
+
+    /** Where copies of templates go on hosts other than this machine: {@code RUNBASE/templates}. */
+    public String hostCacheFolder() {
+        return launcher.options().runBase() + "/templates";
     }
 
     /** A clone on this machine with default options. */
@@ -51,7 +75,7 @@ public final class TemplateRestorer {
      */
     public Mono<RunningVm> restore(Host host, VmTemplate template, VmSpec spec, CloneOptions options) {
         Objects.requireNonNull(options, "options");
-        return restore(host, template, spec, readyProbe(options));
+        return restore(host, template, spec, readyProbe(options), options.addresses());
     }
 
     /**
@@ -62,7 +86,7 @@ public final class TemplateRestorer {
     public FleetMember member(VmTemplate template, VmSpec spec, CloneOptions options) {
         Objects.requireNonNull(template, "template");
         return FleetMember.of(spec, readyProbe(options))
-                .startedBy((host, placed, probe) -> restore(host, template, placed, probe));
+                .startedBy((host, placed, probe) -> restore(host, template, placed, probe, options.addresses()));
     }
 
     /** When a clone is ready: its agent answers, its clock is set (and its hostname, if {@code options} give one). */
@@ -76,6 +100,11 @@ public final class TemplateRestorer {
      * leaves the clone at the template's time.
      */
     public Mono<RunningVm> restore(Host host, VmTemplate template, VmSpec spec, BootProbe probe) {
+        return restore(host, template, spec, probe, Map.of());
+    }
+
+    private Mono<RunningVm> restore(Host host, VmTemplate template, VmSpec spec, BootProbe probe,
+                                    Map<String, String> addresses) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(template, "template");
         Objects.requireNonNull(spec, "spec");
@@ -83,23 +112,24 @@ public final class TemplateRestorer {
         return Mono.defer(() -> {
             TemplateManifest m = template.manifest();
             String where = spec.name() + ": template " + template.folder();
-            if (!(host instanceof LocalHost)) {
-                return Mono.error(new InvalidTemplateException(where + ": restoring on " + host.name()
-                        + " is not supported yet (templates are local to this machine)"));
-            }
             GuestConfig theirs = GuestConfig.of(m.guestArgv());
             GuestConfig ours = GuestConfig.of(spec, m.accelerator());
             var difference = theirs.difference(ours);
             if (difference.isPresent()) {
                 return Mono.error(new InvalidTemplateException(where + " was made from another spec: " + difference.get()));
             }
+            NicIdentity identity = NicIdentity.of(m.nicMacs(), spec, addresses);
             String program = launcher.options().qemuBinary().orElse(m.qemuProgram());
-            VmSpec clone = spec.toBuilder().accelerator(m.accelerator())
-                    .memoryBackend(MemoryBackend.ramFile(template.ramFile(), false)).build();
             return version(host, program).flatMap(v -> v.toString().equals(m.qemuVersion())
-                    ? launcher.restore(host, clone, probe, new StateLoad(template.stateFile()))
+                    ? hostCopies.folderOn(host, template, spec.name())
                     : Mono.error(new InvalidTemplateException(where + " was made by QEMU " + m.qemuVersion() + ", " + program
-                            + " on " + host.name() + " is " + v + ": make the template again with this QEMU")));
+                            + " on " + host.name() + " is " + v + ": make the template again with this QEMU")))
+                    .flatMap(folder -> {
+                        VmSpec clone = spec.toBuilder().accelerator(m.accelerator())
+                                .memoryBackend(MemoryBackend.ramFile(folder.resolve(VmTemplate.RAM_FILE), false)).build();
+                        return launcher.restore(host, clone, identity.after(probe),
+                                new StateLoad(folder.resolve(VmTemplate.STATE_FILE)));
+                    });
         });
     }
 

@@ -27,10 +27,14 @@ public final class VmTemplate {
 
     private final Path folder;
     private final TemplateManifest manifest;
+    private final byte[] manifestBytes;
+    private final String digest;
 
-    VmTemplate(Path folder, TemplateManifest manifest) {
+    VmTemplate(Path folder, TemplateManifest manifest, byte[] manifestBytes) {
         this.folder = Objects.requireNonNull(folder, "folder");
         this.manifest = Objects.requireNonNull(manifest, "manifest");
+        this.manifestBytes = manifestBytes.clone();
+        this.digest = sha256(manifestBytes);
     }
 
     /**
@@ -48,6 +52,19 @@ public final class VmTemplate {
 
     public TemplateManifest manifest() {
         return manifest;
+    }
+
+    /**
+     * The SHA-256 (hex) of the manifest file: it names this template's copy on the hosts it is copied to (the
+     * manifest holds the state's SHA-256 and the guest's argv digest, so another template has another digest).
+     */
+    public String digest() {
+        return digest;
+    }
+
+    /** The manifest file's bytes, as written (copied with the template to other hosts). */
+    byte[] manifestBytes() {
+        return manifestBytes.clone();
     }
 
     public Path ramFile() {
@@ -78,7 +95,8 @@ public final class VmTemplate {
             throw new InvalidTemplateException(where + ": no readable " + TemplateManifest.FILE + " (not a template, or"
                     + " its making did not finish)");
         }
-        TemplateManifest m = TemplateManifest.parse(Files.readAllBytes(manifestFile), where + "/" + TemplateManifest.FILE);
+        byte[] bytes = Files.readAllBytes(manifestFile);
+        TemplateManifest m = TemplateManifest.parse(bytes, where + "/" + TemplateManifest.FILE);
         checkSize(folder.resolve(RAM_FILE), m.ramBytes(), where);
         Path state = folder.resolve(STATE_FILE);
         checkSize(state, m.stateBytes(), where);
@@ -87,7 +105,7 @@ public final class VmTemplate {
             throw new InvalidTemplateException(where + ": " + STATE_FILE + " does not match the manifest (SHA-256 " + sha
                     + ", manifest " + m.stateSha256() + "): the file was replaced; make the template again");
         }
-        return new VmTemplate(folder, m);
+        return new VmTemplate(folder, m, bytes);
     }
 
     private static void checkSize(Path file, long expected, String where) throws IOException {
@@ -100,6 +118,14 @@ public final class VmTemplate {
         if (size != expected) {
             throw new InvalidTemplateException(where + ": " + file.getFileName() + " has " + size + " bytes, the manifest"
                     + " says " + expected + " (truncated or replaced): make the template again");
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

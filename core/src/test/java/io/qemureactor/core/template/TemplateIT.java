@@ -47,6 +47,7 @@ class TemplateIT {
     private static final Duration STOP = Duration.ofSeconds(120);
 
     private static final GuestKit kit = GuestKit.locate();
+    private static TemplateScratch space;
     private static Path scratch;
     private static Path runBase;
     private static QemuLauncher launcher;
@@ -54,11 +55,12 @@ class TemplateIT {
 
     @BeforeAll
     static void makeTemplate() throws IOException {
-        scratch = Files.createTempDirectory(Path.of("/tmp"), "qr-tpl-");
-        runBase = Files.createDirectories(scratch.resolve("run"));
-        launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
+        space = TemplateScratch.create("qr-tpl-");
+        scratch = space.folder();
+        runBase = space.runBase();
+        launcher = space.launcher();
         template = new TemplateMaker(launcher)
-                .create(scratch.resolve("t"), spec(1), BootProbe.all(kit.readyProbe(), BootProbe.qga()),
+                .create(scratch.resolve("t"), spec(1), BootProbe.all(kit.readyProbe().withTimeout(BOOT), BootProbe.qga().withTimeout(BOOT)),
                         vm -> vm.qga().flatMap(a -> a.exec("/bin/sh", "-c", "echo made-in-template > /tmp/mark")).then(),
                         Map.of("by", "TemplateIT"))
                 .block(BOOT);
@@ -66,10 +68,8 @@ class TemplateIT {
 
     @AfterAll
     static void removeScratch() throws IOException {
-        if (scratch != null) {
-            try (Stream<Path> files = Files.walk(scratch)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (space != null) {
+            space.remove();
         }
     }
 

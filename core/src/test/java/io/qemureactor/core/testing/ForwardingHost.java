@@ -6,6 +6,7 @@ import io.qemureactor.core.host.HostProcess;
 import io.qemureactor.core.host.InteractiveProcess;
 import io.qemureactor.core.host.Reaper;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Objects;
@@ -74,6 +75,11 @@ public class ForwardingHost implements Host {
     @Override
     public Mono<Boolean> isReadable(String path) {
         return delegate.isReadable(path);
+    }
+
+    @Override
+    public Mono<String> copyFrom(Path local, String path) {
+        return delegate.copyFrom(local, path);
     }
 
     @Override
