@@ -84,7 +84,7 @@ final class BootCommand implements Callable<Integer> {
     @Option(names = "--probe", paramLabel = "PROBE", converter = OptionValues.ProbeConverter.class,
             description = "When a VM is ready: serial (the marker line on the console) or qga (the guest agent "
                     + "answers) (default: serial, qga with --image).")
-    BootSpecs.ProbeKind probeKind;
+    BootSpecs.ReadySignal readySignal;
 
     @Option(names = "--marker", paramLabel = "REGEX",
             description = "The console line the serial probe waits for (default: the test guest's, '" + BootSpecs.DEFAULT_MARKER + "').")
@@ -310,7 +310,7 @@ final class BootCommand implements Callable<Integer> {
             if (function.isBlank()) {
                 throw CliFailure.usage("--function must not be empty");
             }
-            if (probeKind != null || marker != null) {
+            if (readySignal != null || marker != null) {
                 throw CliFailure.usage("--probe and --marker do not go with --function: --ready-line says when the function is up");
             }
         } else if (readyLine != null) {
@@ -319,7 +319,7 @@ final class BootCommand implements Callable<Integer> {
     }
 
     private BootSpecs specs() {
-        return new BootSpecs(guest, kernel, initrd, image, nics, probeKind, marker, timeout);
+        return new BootSpecs(guest, kernel, initrd, image, nics, readySignal, marker, timeout);
     }
 
     private BootFunction bootFunction() {

@@ -26,18 +26,18 @@ import java.util.regex.Pattern;
  * @param initrd {@code --initrd}, or null
  * @param image {@code --image}, or null
  * @param nics {@code --nics}
- * @param probeKind {@code --probe}, or null for the default
+ * @param readySignal {@code --probe}, or null for the default
  * @param marker {@code --marker}, or null for the default
  * @param timeout how long each VM may take to be ready
  */
-record BootSpecs(GuestOptions guest, Path kernel, Path initrd, Path image, int nics, ProbeKind probeKind, String marker,
+record BootSpecs(GuestOptions guest, Path kernel, Path initrd, Path image, int nics, ReadySignal readySignal, String marker,
                  Duration timeout) {
 
     /** The guest's line that says it is up, when the test guest kit is not there to say it. */
     static final String DEFAULT_MARKER = "qemu-reactor-guest: ready";
 
-    /** {@code --probe}: what says a VM is ready. */
-    enum ProbeKind { QGA, SERIAL }
+    /** What {@code --probe} waits for: the guest agent, or a marker line on the serial console. */
+    enum ReadySignal { QGA, SERIAL }
 
     /** VMs 1..{@code count}, each probed by {@link #probe()}, or running {@code fn} when it is not null. */
     List<FleetMember> members(QemuLauncher launcher, BootFunction fn, int count) {
@@ -88,8 +88,8 @@ record BootSpecs(GuestOptions guest, Path kernel, Path initrd, Path image, int n
 
     /** The agent for an image (a distribution runs one), else the console marker: the test guest's, or {@code --marker}. */
     BootProbe probe() {
-        ProbeKind kind = probeKind != null ? probeKind : image != null ? ProbeKind.QGA : ProbeKind.SERIAL;
-        if (kind == ProbeKind.QGA) {
+        ReadySignal kind = readySignal != null ? readySignal : image != null ? ReadySignal.QGA : ReadySignal.SERIAL;
+        if (kind == ReadySignal.QGA) {
             return BootProbe.qga().withTimeout(timeout);
         }
         String regex = marker != null ? marker

@@ -28,10 +28,10 @@ final class OptionValues {
     }
 
     /** {@code boot --probe}. */
-    static final class ProbeConverter implements CommandLine.ITypeConverter<BootSpecs.ProbeKind> {
+    static final class ProbeConverter implements CommandLine.ITypeConverter<BootSpecs.ReadySignal> {
         @Override
-        public BootSpecs.ProbeKind convert(String value) {
-            return parse(BootSpecs.ProbeKind.class, value, "qga or serial");
+        public BootSpecs.ReadySignal convert(String value) {
+            return parse(BootSpecs.ReadySignal.class, value, "qga or serial");
         }
     }
 
