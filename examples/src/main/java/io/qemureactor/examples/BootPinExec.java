@@ -11,7 +11,7 @@ import io.qemureactor.core.spec.VmSpec;
  * vCPUs, pin them, run a command in the guest through its agent; {@code launcher.using} stops the
  * VM whatever the steps do. One pipeline; {@code block()} only here, at the edge of the program.
  *
- * <p>Run: {@code java -cp examples/target/qemu-reactor.jar io.qemureactor.examples.BootPinExec}
+ * <p>Run: {@code java -cp examples/target/qemu-reactor-examples.jar io.qemureactor.examples.BootPinExec}
  */
 public final class BootPinExec {
 

@@ -14,7 +14,7 @@ import io.qemureactor.core.spec.Accelerator;
  * N kernel VMs running testpmd-io between their vhost-user NICs, 1000 packets sent in at the first port and
  * counted at the last; then everything is stopped. Prints the counts and each VM's packets in and out.
  *
- * <p>Run: {@code scripts/build-guest && java -cp examples/target/qemu-reactor.jar
+ * <p>Run: {@code scripts/build-guest && java -cp examples/target/qemu-reactor-examples.jar
  * io.qemureactor.examples.DatapathChain [N]} (default 2; needs {@code apt-get install dpdk-dev}).
  */
 public final class DatapathChain {

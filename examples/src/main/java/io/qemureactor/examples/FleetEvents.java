@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
  * VM is paused ({@code stop}) and resumed ({@code cont}), one after another; then shuts the fleet down.
  * Expect a {@code STOP} and a {@code RESUME} event from every VM. {@code block()} only here, at the edge.
  *
- * <p>Run: {@code java -cp examples/target/qemu-reactor.jar
+ * <p>Run: {@code java -cp examples/target/qemu-reactor-examples.jar
  * io.qemureactor.examples.FleetEvents [N]} (default 2).
  */
 public final class FleetEvents {

@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  * edge of the program. If any guest fails to boot, the fleet stops the others (all-or-nothing) and
  * the error says which and why.
  *
- * <p>Run: {@code java -cp examples/target/qemu-reactor.jar
+ * <p>Run: {@code java -cp examples/target/qemu-reactor-examples.jar
  * io.qemureactor.examples.FleetExec [N]} (default 3).
  */
 public final class FleetExec {

@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
  * function reports the {@code init=} it was booted with), then shuts the fleet down: QMP {@code quit},
  * since the init script runs no guest agent and ignores the ACPI button.
  *
- * <p>Run: {@code java -cp examples/target/qemu-reactor.jar
+ * <p>Run: {@code java -cp examples/target/qemu-reactor-examples.jar
  * io.qemureactor.examples.KernelVmFleet [N]} (default 2).
  */
 public final class KernelVmFleet {

@@ -28,7 +28,7 @@ import reactor.core.publisher.Mono;
  * </ol>
  * {@code block()} only here, at the edge.
  *
- * <p>Run: {@code java -cp examples/target/qemu-reactor.jar
+ * <p>Run: {@code java -cp examples/target/qemu-reactor-examples.jar
  * io.qemureactor.examples.KernelVmFunctionExample}
  */
 public final class KernelVmFunctionExample {

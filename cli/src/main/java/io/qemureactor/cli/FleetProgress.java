@@ -145,31 +145,11 @@ final class FleetProgress implements Consumer<FleetEvent> {
         if (error == null) {
             return "FAILED";
         }
-        Throwable cause = Errors.unwrap(error);
-        String why = withoutName(vm, host, Errors.oneLine(cause));
+        Throwable cause = FailureText.unwrap(error);
+        String why = FailureText.withoutName(vm, host, FailureText.oneLine(cause));
         if (cause instanceof CancellationException) {
             return "cancelled: " + why;
         }
-        return "FAILED: " + why + BootFunction.consoleSuffix(error);
-    }
-
-    /**
-     * The launcher's and the fleet's messages begin with the VM's name, and an SSH host's with the host,
-     * which the line already says.
-     */
-    static String withoutName(String vm, String host, String message) {
-        String m = message;
-        if (m.startsWith(vm + " on ")) {
-            int space = m.indexOf(' ', (vm + " on ").length());
-            if (space > 0) {
-                m = m.substring(space + 1);
-            }
-        } else if (m.startsWith(vm + ": ")) {
-            m = m.substring(vm.length() + 2);
-        }
-        if (m.startsWith(host + ": ")) {
-            m = m.substring(host.length() + 2);
-        }
-        return m;
+        return "FAILED: " + why + FailureText.consoleSuffix(error);
     }
 }

@@ -7,7 +7,6 @@ import io.qemureactor.core.fleet.FleetOptions;
 import io.qemureactor.core.fleet.FleetPolicy;
 import io.qemureactor.core.fleet.FleetResult;
 import io.qemureactor.core.fleet.HostCapacity;
-import io.qemureactor.core.fleet.MemberFailure;
 import io.qemureactor.core.fleet.Topology;
 import io.qemureactor.core.fleet.TopologyException;
 import io.qemureactor.core.function.InvalidFunctionConfigException;
@@ -16,37 +15,19 @@ import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.launch.LaunchOptions;
 import io.qemureactor.core.launch.QemuLauncher;
-import io.qemureactor.core.probe.BootProbe;
-import io.qemureactor.core.spec.Accelerator;
-import io.qemureactor.core.spec.BootSource;
-import io.qemureactor.core.spec.DiskCache;
-import io.qemureactor.core.spec.InvalidVmSpecException;
-import io.qemureactor.core.spec.UserNetwork;
-import io.qemureactor.core.spec.VirtioNic;
-import io.qemureactor.core.spec.VmSpec;
-import io.qemureactor.core.vm.GuestNic;
-import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.core.vm.ShutdownPolicy;
-import io.qemureactor.core.vm.VcpuThread;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -60,7 +41,8 @@ import reactor.core.publisher.Mono;
         sortOptions = false,
         description = {"Boot VMs and print what came up: host, pid, accelerator, boot time, vCPU threads, guest NICs.",
                 "Boots the test guest of docs/guest.md (or your --kernel/--initrd, or --image, or a network function "
-                        + "with --mode kernel --function) --count times as one fleet, concurrently, here, on --host or "
+                        + "with --mode kernel --function) --count times as one fleet, concurrently, here, on --host (the boot "
+                        + "files must exist there) or "
                         + "across the hosts of a --hosts topology; prints each VM's progress, then a table, then shuts "
                         + "the VMs down (with --keep it leaves them running and says how to reach them).",
                 "Exit 0 when every VM came up (and, without --keep, went down); 2 on any failure, as one line on "
@@ -68,16 +50,7 @@ import reactor.core.publisher.Mono;
                         + "end). Ctrl-C tears down what was started."})
 final class BootCommand implements Callable<Integer> {
 
-    /** The guest's line that says it is up, when the test guest kit is not there to say it. */
-    static final String DEFAULT_MARKER = "qemu-reactor-guest: ready";
     static final int MAX_COUNT = 255;
-    /** Bound on looking up a booted VM's vCPU threads and guest NICs. */
-    static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
-
-    enum Mode { DEFAULT, DISK, KERNEL }
-
-    /** What {@code --probe} waits for: the guest agent, or a marker line on the serial console. */
-    enum ReadySignal { QGA, SERIAL }
 
     @Spec
     CommandSpec spec;
@@ -100,55 +73,32 @@ final class BootCommand implements Callable<Integer> {
                     + "hosts. Not with --host.")
     Path hostsFile;
 
-    @Option(names = "--mode", paramLabel = "MODE", converter = ModeConverter.class,
-            description = "The test guest's flavour: default (initramfs only), disk (ext4 root on virtio-blk), "
-                    + "kernel (the host's / over 9p) (default: default).")
-    Mode mode;
-
-    @Option(names = "--accel", paramLabel = "ACCEL", defaultValue = "auto", converter = AccelConverter.class,
-            description = "auto, kvm or tcg; auto takes KVM only where it really runs a guest (default: ${DEFAULT-VALUE}).")
-    Accelerator accel;
-
-    @Option(names = "--smp", paramLabel = "N", defaultValue = "1", description = "vCPUs per VM (default: ${DEFAULT-VALUE}).")
-    int smp;
-
-    @Option(names = "--mem", paramLabel = "MiB", defaultValue = "256", description = "Memory per VM (default: ${DEFAULT-VALUE}).")
-    int memoryMib;
+    @Mixin
+    GuestOptions guest;
 
     @Option(names = "--nics", paramLabel = "N", defaultValue = "0",
             description = "Guest NICs on QEMU user networking: the first is the management NIC, the others extra "
                     + "virtio NICs; mapped to guest names through the agent (default: ${DEFAULT-VALUE}).")
     int nics;
 
-    @Option(names = "--probe", paramLabel = "PROBE", converter = ProbeConverter.class,
+    @Option(names = "--probe", paramLabel = "PROBE", converter = OptionValues.ProbeConverter.class,
             description = "When a VM is ready: serial (the marker line on the console) or qga (the guest agent "
                     + "answers) (default: serial, qga with --image).")
-    ReadySignal readySignal;
+    BootSpecs.ReadySignal readySignal;
 
     @Option(names = "--marker", paramLabel = "REGEX",
-            description = "The console line the serial probe waits for (default: the test guest's, '" + DEFAULT_MARKER + "').")
+            description = "The console line the serial probe waits for (default: the test guest's, '" + BootSpecs.DEFAULT_MARKER + "').")
     String marker;
 
     @Option(names = "--timeout", paramLabel = "DUR", defaultValue = "120s", converter = DurationConverter.class,
             description = "How long each VM may take to be ready (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--run-dir", paramLabel = "DIR",
-            description = "Where the VMs' run folders (sockets, logs) go, on the host that runs them "
-                    + "(default: /tmp/qemu-reactor-USER).")
-    String runDir;
+    @Mixin
+    RunDirOption runDir;
 
-    @Option(names = "--host", paramLabel = "ssh://USER@HOST[:PORT]",
-            description = "Boot on this host over SSH instead of here; its host key must be in --known-hosts, "
-                    + "and the boot files must exist there.")
-    String hostUri;
-
-    @Option(names = "--identity", paramLabel = "FILE", description = "The SSH private key for --host.")
-    Path identity;
-
-    @Option(names = "--known-hosts", paramLabel = "FILE",
-            description = "The known_hosts file --host's key is checked against (default: ~/.ssh/known_hosts).")
-    Path knownHosts;
+    @Mixin
+    HostOptions host;
 
     @Option(names = "--keep", description = "Leave the VMs running and print how to reach them.")
     boolean keep;
@@ -165,10 +115,6 @@ final class BootCommand implements Callable<Integer> {
 
     @Option(names = "--initrd", paramLabel = "FILE", description = "The initrd for --kernel.")
     Path initrd;
-
-    @Option(names = "--append", paramLabel = "TEXT",
-            description = "Extra kernel parameters (with --kernel, or added to the test guest's).")
-    String append;
 
     @Option(names = "--function", paramLabel = "CMD",
             description = "With --mode kernel: the network function each VM runs, one string run by /bin/sh -c "
@@ -193,7 +139,7 @@ final class BootCommand implements Callable<Integer> {
                     + "With --host/--hosts the template is copied to each SSH host once (kept in the run dir's templates/).")
     Path template;
 
-    @CommandLine.Mixin
+    @Mixin
     CloneIdentityOptions cloneIdentity = new CloneIdentityOptions();
 
     @Override
@@ -202,13 +148,10 @@ final class BootCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Hosts hosts = hosts();
         try {
-            LaunchOptions options = LaunchOptions.defaults();
-            if (runDir != null) {
-                options = options.withRunBase(runBase(hosts));
-            }
-            QemuLauncher launcher = new QemuLauncher(options);
+            QemuLauncher launcher = new QemuLauncher(launchOptions(hosts));
             BootFunction fn = function == null ? null : bootFunction();
-            List<FleetMember> members = members(launcher, fn);
+            List<FleetMember> members = template != null ? TemplateCommand.clones(launcher, template, count, id -> cloneIdentity.forClone(id, timeout))
+                    : specs().members(launcher, fn, count);
             FleetOptions fleetOptions = FleetOptions.defaults()
                     .withConcurrency(concurrency == null ? 0 : concurrency)
                     .withPolicy(bestEffort ? FleetPolicy.BEST_EFFORT : FleetPolicy.ALL_OR_NOTHING)
@@ -239,12 +182,12 @@ final class BootCommand implements Callable<Integer> {
         try {
             result = run.boot();
         } catch (FleetBootException e) {
-            throw CliFailure.usage(describe(e));
+            throw CliFailure.usage(FailureText.fleetBoot(e));
         }
         long wall = Duration.ofNanos(System.nanoTime() - started).toMillis();
         BootReport report;
         try {
-            report = report(run, result, members, fleetHosts, wall);
+            report = BootFacts.report(run, result, members, fleetHosts, wall);
         } catch (RuntimeException | Error e) {
             run.interrupt(); // whatever went wrong after the boot, the VMs must not outlive the command
             throw e;
@@ -298,78 +241,7 @@ final class BootCommand implements Callable<Integer> {
         }
     }
 
-    /** What came up (vCPU threads, guest NICs) and what did not. */
-    private BootReport report(BootRun run, FleetResult result, List<FleetMember> members, List<FleetHost> fleetHosts,
-                              long wall) {
-        List<BootReport.Vm> vms = run.await(Flux.fromIterable(result.running())
-                .concatMap(vm -> describe(vm, result.hostOf(vm.name()).orElse(vm.host().name())))
-                .collectList());
-        Map<String, Integer> ids = new HashMap<>();
-        members.forEach(m -> ids.put(m.name(), m.spec().id()));
-        List<BootReport.Failed> failed = result.failed().stream()
-                .map(f -> new BootReport.Failed(ids.getOrDefault(f.vmName(), 0), f.vmName(), f.host(),
-                        FleetProgress.withoutName(f.vmName(), f.host(), f.reason())
-                                + BootFunction.consoleSuffix(f.cause())))
-                .sorted(Comparator.comparingInt(BootReport.Failed::id))
-                .toList();
-        return new BootReport(wall, fleetHosts.stream().map(FleetHost::name).toList(), vms, failed);
-    }
-
-    /** {@code vmN on HOST: why}, with the VM and host said once (the launcher's messages often say them already). */
-    static String line(MemberFailure f) {
-        return f.reason().startsWith(f.vmName() + " on ") ? f.reason()
-                : f.vmName() + " on " + f.host() + ": " + FleetProgress.withoutName(f.vmName(), f.host(), f.reason());
-    }
-
-    /**
-     * An all-or-nothing boot that failed, in one line: the VM that failed first and why, then what that
-     * did to the others (cancelled, never launched, stopped).
-     */
-    static String describe(FleetBootException e) {
-        List<MemberFailure> failures = e.failures();
-        if (failures.isEmpty()) {
-            return Errors.oneLine(e);
-        }
-        MemberFailure first = failures.get(0);
-        StringBuilder b = new StringBuilder(line(first));
-        b.append(BootFunction.consoleSuffix(first.cause()));
-        List<String> others = failures.subList(1, failures.size()).stream().map(MemberFailure::vmName).toList();
-        if (!others.isEmpty() || !e.stopped().isEmpty()) {
-            b.append(" (all-or-nothing");
-            if (!others.isEmpty()) {
-                b.append("; not up: ").append(String.join(", ", others));
-            }
-            if (!e.stopped().isEmpty()) {
-                b.append("; stopped: ").append(String.join(", ", e.stopped()));
-            }
-            b.append(')');
-        }
-        return b.toString().strip().replaceAll("\\s*\\R\\s*", " ");
-    }
-
-    /** The table's facts of one VM: vCPU threads from QMP, guest NICs from the agent when it has both. */
-    private Mono<BootReport.Vm> describe(RunningVm vm, String host) {
-        Mono<List<VcpuThread>> vcpus = vm.vcpuThreads().timeout(LOOKUP_TIMEOUT).onErrorReturn(List.of());
-        return Mono.zip(vcpus, guestNics(vm))
-                .map(t -> BootReport.Vm.of(vm, host, t.getT1(), t.getT2().nics(), t.getT2().error()));
-    }
-
-    private record Nics(List<GuestNic> nics, Optional<String> error) {
-    }
-
-    private static Mono<Nics> guestNics(RunningVm vm) {
-        if (vm.spec().nics().isEmpty()) {
-            return Mono.just(new Nics(List.of(), Optional.empty()));
-        }
-        if (!vm.spec().qgaIsaSerial() && !vm.spec().qgaVirtioSerial()) {
-            return Mono.just(new Nics(List.of(), Optional.of("the VM has no guest agent channel")));
-        }
-        return vm.guestInterfaces().timeout(LOOKUP_TIMEOUT)
-                .map(list -> new Nics(list, Optional.empty()))
-                .onErrorResume(e -> Mono.just(new Nics(List.of(), Optional.of(Errors.oneLine(Errors.unwrap(e))))));
-    }
-
-    // ---- options to specs ----
+    // ---- options ----
 
     private void checkOptions() {
         if (count < 1 || count > MAX_COUNT) {
@@ -387,25 +259,8 @@ final class BootCommand implements Callable<Integer> {
         if (timeout.isNegative() || timeout.isZero()) {
             throw CliFailure.usage("--timeout must be positive");
         }
-        if (kernel != null && image != null) {
-            throw CliFailure.usage("--kernel and --image exclude each other: boot a kernel or a disk image");
-        }
-        if (mode != null && (kernel != null || image != null)) {
-            throw CliFailure.usage("--mode picks a flavour of the test guest; it does not go with --kernel or --image");
-        }
-        if (initrd != null && kernel == null) {
-            throw CliFailure.usage("--initrd needs --kernel");
-        }
-        if (append != null && image != null) {
-            throw CliFailure.usage("--append needs a kernel: the firmware boots --image with its own command line");
-        }
-        if (hostsFile != null && hostUri != null) {
-            throw CliFailure.usage("--hosts and --host exclude each other: put the SSH host into the topology file");
-        }
-        if (hostUri == null && (identity != null || knownHosts != null)) {
-            throw CliFailure.usage("--identity and --known-hosts go with --host" + (hostsFile != null
-                    ? " (a topology file names each host's identity and knownHosts)" : ""));
-        }
+        checkBootSource();
+        checkHosts();
         cloneIdentity.check(template != null, count);
         if (template != null) {
             List<String> fixed = List.of("--mode", "--smp", "--mem", "--nics", "--accel", "--append", "--kernel", "--initrd",
@@ -416,8 +271,45 @@ final class BootCommand implements Callable<Integer> {
                 }
             }
         }
+        checkFunction();
+        if (marker != null) {
+            try {
+                Pattern.compile(marker);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw CliFailure.usage("--marker is not a regular expression: " + e.getDescription());
+            }
+        }
+    }
+
+    /** One of the test guest (in a --mode), --kernel or --image, with the options that go with it. */
+    private void checkBootSource() {
+        if (kernel != null && image != null) {
+            throw CliFailure.usage("--kernel and --image exclude each other: boot a kernel or a disk image");
+        }
+        if (guest.mode != null && (kernel != null || image != null)) {
+            throw CliFailure.usage("--mode picks a flavour of the test guest; it does not go with --kernel or --image");
+        }
+        if (initrd != null && kernel == null) {
+            throw CliFailure.usage("--initrd needs --kernel");
+        }
+        if (guest.append != null && image != null) {
+            throw CliFailure.usage("--append needs a kernel: the firmware boots --image with its own command line");
+        }
+    }
+
+    private void checkHosts() {
+        if (hostsFile != null && host.given()) {
+            throw CliFailure.usage("--hosts and --host exclude each other: put the SSH host into the topology file");
+        }
+        if (!host.given() && host.hasKeys()) {
+            throw CliFailure.usage("--identity and --known-hosts go with --host" + (hostsFile != null
+                    ? " (a topology file names each host's identity and knownHosts)" : ""));
+        }
+    }
+
+    private void checkFunction() {
         if (function != null) {
-            if (mode != Mode.KERNEL) {
+            if (guest.mode != GuestKit.Flavour.KERNEL) {
                 throw CliFailure.usage("--function needs --mode kernel: the function runs as init of a kernel VM");
             }
             if (function.isBlank()) {
@@ -429,13 +321,10 @@ final class BootCommand implements Callable<Integer> {
         } else if (readyLine != null) {
             throw CliFailure.usage("--ready-line goes with --function");
         }
-        if (marker != null) {
-            try {
-                Pattern.compile(marker);
-            } catch (java.util.regex.PatternSyntaxException e) {
-                throw CliFailure.usage("--marker is not a regular expression: " + e.getDescription());
-            }
-        }
+    }
+
+    private BootSpecs specs() {
+        return new BootSpecs(guest, kernel, initrd, image, nics, readySignal, marker, timeout);
     }
 
     private BootFunction bootFunction() {
@@ -446,75 +335,10 @@ final class BootCommand implements Callable<Integer> {
         }
     }
 
-    private List<FleetMember> members(QemuLauncher launcher, BootFunction fn) {
-        if (template != null) {
-            return TemplateCommand.clones(launcher, template, count, id -> cloneIdentity.forClone(id, timeout));
-        }
-        BootSource source = bootSource();
-        BootProbe probe = fn == null ? probe() : null;
-        List<FleetMember> members = new ArrayList<>();
-        for (int id = 1; id <= count; id++) {
-            VmSpec.Builder b = VmSpec.builder().id(id).smp(smp).memoryMib(memoryMib).accelerator(accel).bootSource(source);
-            if (image != null) {
-                // a distribution's qemu-ga listens on the virtio-serial port by default
-                b.qgaIsaSerial(false).qgaVirtioSerial(true);
-            }
-            if (nics > 0) {
-                b.userNetwork(UserNetwork.noForward());
-                for (int i = 1; i < nics; i++) {
-                    b.addVirtioNic(VirtioNic.create());
-                }
-            }
-            try {
-                members.add(fn == null ? FleetMember.of(b.build(), probe) : fn.member(launcher, b));
-            } catch (InvalidVmSpecException e) {
-                throw CliFailure.usage("invalid VM spec: " + String.join("; ", e.violations()));
-            } catch (InvalidFunctionConfigException e) {
-                throw CliFailure.usage("--function: " + e.getMessage());
-            }
-        }
-        return members;
-    }
-
-    private BootSource bootSource() {
-        String extra = append == null ? "" : append.strip();
-        if (image != null) {
-            Path path = image.toAbsolutePath().normalize();
-            String format = path.getFileName() != null && path.getFileName().toString().endsWith(".qcow2") ? "qcow2" : "raw";
-            return BootSource.diskImage(path, format, DiskCache.NONE).withSnapshot();
-        }
-        if (kernel != null) {
-            return BootSource.kernel(kernel.toAbsolutePath().normalize(),
-                    initrd == null ? null : initrd.toAbsolutePath().normalize(), extra);
-        }
-        GuestKit.Flavour flavour = GuestKit.Flavour.valueOf((mode == null ? Mode.DEFAULT : mode).name());
-        // with --function, KernelVm puts its own init script in place of the kit's
-        return GuestSpecs.source(kit(), flavour, extra);
-    }
-
-    private GuestKit kit() {
-        return GuestKits.locate();
-    }
-
-    private BootProbe probe() {
-        ReadySignal kind = readySignal != null ? readySignal : image != null ? ReadySignal.QGA : ReadySignal.SERIAL;
-        if (kind == ReadySignal.QGA) {
-            return BootProbe.qga().withTimeout(timeout);
-        }
-        String regex = marker != null ? marker : Pattern.quote(kernel == null && image == null ? kit().marker() : DEFAULT_MARKER);
-        return BootProbe.serialMarker(regex).withTimeout(timeout);
-    }
-
-    private String runBase(Hosts hosts) {
+    private LaunchOptions launchOptions(Hosts hosts) {
         boolean remote = hosts.fleetHosts().stream().anyMatch(h -> !(h.host() instanceof LocalHost));
-        if (!remote) {
-            return Path.of(runDir).toAbsolutePath().normalize().toString();
-        }
-        if (!runDir.startsWith("/")) {
-            throw CliFailure.usage("--run-dir must be an absolute path on " + (hostUri != null ? hostUri : "every host of " + hostsFile)
-                    + ", got " + runDir);
-        }
-        return runDir;
+        return remote ? runDir.launchOptionsOnRemote(host.given() ? host.uri : "every host of " + hostsFile)
+                : runDir.launchOptions();
     }
 
     /** The fleet's hosts and how to close them (their SSH sessions). */
@@ -534,45 +358,10 @@ final class BootCommand implements Callable<Integer> {
             }
             return new Hosts(topology.fleetHosts(), topology.close());
         }
-        if (hostUri == null) {
+        if (!host.given()) {
             return new Hosts(List.of(FleetHost.local()), Mono.empty());
         }
-        Host host = sshHost();
-        return new Hosts(List.of(FleetHost.of(host.name(), host, HostCapacity.unlimited())), host.close());
-    }
-
-    private Host sshHost() {
-        return RemoteHost.open(hostUri, identity, knownHosts);
-    }
-
-    // ---- converters: lower-case option values ----
-
-    static final class ModeConverter implements CommandLine.ITypeConverter<Mode> {
-        @Override
-        public Mode convert(String value) {
-            return parse(Mode.class, value, "default, disk or kernel");
-        }
-    }
-
-    static final class ProbeConverter implements CommandLine.ITypeConverter<ReadySignal> {
-        @Override
-        public ReadySignal convert(String value) {
-            return parse(ReadySignal.class, value, "qga or serial");
-        }
-    }
-
-    static final class AccelConverter implements CommandLine.ITypeConverter<Accelerator> {
-        @Override
-        public Accelerator convert(String value) {
-            return parse(Accelerator.class, value, "auto, kvm or tcg");
-        }
-    }
-
-    private static <E extends Enum<E>> E parse(Class<E> type, String value, String expected) {
-        try {
-            return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not one of " + expected);
-        }
+        Host ssh = host.open();
+        return new Hosts(List.of(FleetHost.of(ssh.name(), ssh, HostCapacity.unlimited())), ssh.close());
     }
 }

@@ -6,11 +6,8 @@ import io.qemureactor.core.function.KernelVmFunction;
 import io.qemureactor.core.probe.ReadinessRule;
 import io.qemureactor.core.function.KernelVm;
 import io.qemureactor.core.launch.QemuLauncher;
-import io.qemureactor.core.launch.VmLaunchException;
 import io.qemureactor.core.spec.VmSpec;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -48,32 +45,6 @@ final class BootFunction {
         Pattern success = Pattern.compile("^(?!" + Pattern.quote(InitScript.startingLine(NAME)) + ").*"
                 + rule.success().pattern());
         return new ReadinessRule(success, rule.failures());
-    }
-
-    /** {@code " (console: <exit line>)"} for a failure whose console says the function exited; else empty. */
-    static String consoleSuffix(Throwable failure) {
-        return exitLine(failure).map(line -> " (console: " + line + ")").orElse("");
-    }
-
-    /**
-     * The init script's line that says the function exited ({@code qemu-reactor-init: function exited with
-     * status 3, powering off}), from a failed launch's console tail.
-     */
-    private static Optional<String> exitLine(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof VmLaunchException launch) {
-                List<String> tail = launch.consoleTail();
-                for (int i = tail.size() - 1; i >= 0; i--) {
-                    String line = tail.get(i).strip();
-                    int at = line.indexOf("qemu-reactor-init: " + NAME + " exited with status");
-                    if (at >= 0) {
-                        return Optional.of(line.substring(at));
-                    }
-                }
-                return Optional.empty();
-            }
-        }
-        return Optional.empty();
     }
 
     /**

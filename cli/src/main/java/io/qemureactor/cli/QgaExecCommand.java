@@ -14,8 +14,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Mono;
 
@@ -48,30 +46,20 @@ final class QgaExecCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    SocketOption socket;
-
-    @Option(names = "--timeout", paramLabel = "DUR", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Bound on connecting, on the resync and on the command, each (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    @Parameters(index = "0", paramLabel = "COMMAND", description = "The agent command, e.g. guest-info.")
-    String command;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "ARGS_JSON", description = "Its arguments as a JSON object.")
-    String arguments;
+    ExecOptions exec;
 
     @Override
     public Integer call() {
-        JsonNode args = Json.argumentsOrNull(arguments);
-        PeerAddress address = socket.address();
+        JsonNode args = exec.argumentsOrNull();
+        PeerAddress address = exec.socket.address();
         QmpConnectOptions options = QmpConnectOptions.defaults()
-                .withConnectTimeout(timeout)
-                .withSyncTimeout(timeout)
-                .withCommandTimeout(timeout);
-        boolean noReply = NO_REPLY_ON_SUCCESS.contains(command);
+                .withConnectTimeout(exec.timeout)
+                .withSyncTimeout(exec.timeout)
+                .withCommandTimeout(exec.timeout);
+        boolean noReply = NO_REPLY_ON_SUCCESS.contains(exec.command);
         Optional<JsonNode> result = Mono.usingWhen(
                         QgaClient.connect(address, options),
-                        client -> synced(client, address).then(noReply ? withoutReply(client, args) : client.execute(command, args)),
+                        client -> synced(client, address).then(noReply ? withoutReply(client, args) : client.execute(exec.command, args)),
                         QgaClient::close)
                 .blockOptional();
         if (result.isPresent()) {
@@ -84,7 +72,7 @@ final class QgaExecCommand implements Callable<Integer> {
     /** The resync, with a message that says the agent is not answering rather than naming the protocol step. */
     private Mono<Void> synced(QgaClient client, PeerAddress address) {
         return client.sync().onErrorMap(QmpTimeoutException.class, e -> CliFailure.usage(
-                "the guest agent at " + address + " did not answer within " + human(timeout)
+                "the guest agent at " + address + " did not answer within " + human(exec.timeout)
                         + " (is qemu-ga running in the guest?)"));
     }
 
@@ -93,8 +81,8 @@ final class QgaExecCommand implements Callable<Integer> {
      * no reply, or the connection closing (the guest powered off and QEMU exited), is success.
      */
     private Mono<JsonNode> withoutReply(QgaClient client, JsonNode args) {
-        Duration grace = timeout.compareTo(NO_REPLY_GRACE) < 0 ? timeout : NO_REPLY_GRACE;
-        return client.execute(QmpCommand.of(command, args).withTimeout(grace))
+        Duration grace = exec.timeout.compareTo(NO_REPLY_GRACE) < 0 ? exec.timeout : NO_REPLY_GRACE;
+        return client.execute(QmpCommand.of(exec.command, args).withTimeout(grace))
                 .onErrorResume(e -> e instanceof QmpTimeoutException || e instanceof QmpConnectionClosedException,
                         e -> Mono.empty());
     }

@@ -5,11 +5,11 @@ import io.qemureactor.bench.RemoteBootBenchmark;
 import io.qemureactor.bench.ScaleBenchmark;
 import io.qemureactor.core.host.Host;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,7 +20,10 @@ import picocli.CommandLine.Spec;
         description = {"N test guests (default flavour, 1 vCPU, 256 MiB, TCG) booted to their marker three ways:",
                 "a qemu-reactor fleet, QEMU started directly (the limit), the seed's sequential 1 s polling;",
                 "then M -machine none QEMUs launched and queried at once, raw vs the engine (threads, heap).",
-                "Prints Markdown tables; see docs/BENCHMARKS.md."})
+                "Prints Markdown tables; see docs/BENCHMARKS.md.",
+                "With --host: the fleet here and on this SSH host in alternating rounds instead of against the raw and "
+                        + "seed baselines, what SSH costs. Point it at an sshd on this machine (127.0.0.1) to measure the "
+                        + "engine's remote path alone; the guest kit must exist there. The scale case is not run."})
 final class BenchBootCommand implements Callable<Integer> {
 
     @Spec
@@ -46,34 +49,18 @@ final class BenchBootCommand implements Callable<Integer> {
     @Option(names = "--no-seed", description = "Skip the seed's sequential method (it takes N x ~3 s per round).")
     boolean noSeed;
 
-    @Option(names = "--host", paramLabel = "ssh://USER@HOST[:PORT]",
-            description = {"Boot the fleet here and on this SSH host in alternating rounds instead of against the raw and seed "
-                    + "baselines: what SSH costs. Point it at an sshd on this machine (127.0.0.1) to measure the engine's remote "
-                    + "path alone; the guest kit must exist there. The scale case is not run."})
-    String hostUri;
-
-    @Option(names = "--identity", paramLabel = "FILE", description = "The SSH private key for --host.")
-    Path identity;
-
-    @Option(names = "--known-hosts", paramLabel = "FILE",
-            description = "The known_hosts file --host's key is checked against (default: ~/.ssh/known_hosts).")
-    Path knownHosts;
+    @Mixin
+    HostOptions host;
 
     @Override
     public Integer call() throws Exception {
-        if (hostUri != null) {
+        if (host.given()) {
             return overSsh();
         }
         List<Integer> sizes = scale.stream().filter(m -> m != 0).toList();
         List<Integer> ns = counts.stream().filter(n -> n != 0).toList();
-        BootBenchmark boot;
-        ScaleBenchmark scaleCase;
-        try {
-            boot = ns.isEmpty() ? null : new BootBenchmark(ns, rounds, !noSeed, warmUpBoots);
-            scaleCase = new ScaleBenchmark(sizes);
-        } catch (IllegalArgumentException e) {
-            throw CliFailure.usage(e.getMessage());
-        }
+        BootBenchmark boot = ns.isEmpty() ? null : CliFailure.usageIfIllegal(() -> new BootBenchmark(ns, rounds, !noSeed, warmUpBoots));
+        ScaleBenchmark scaleCase = CliFailure.usageIfIllegal(() -> new ScaleBenchmark(sizes));
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         List<BootBenchmark.Row> rows = boot == null ? List.of() : boot.run(GuestKits.locate(), err);
@@ -91,18 +78,13 @@ final class BenchBootCommand implements Callable<Integer> {
     /** {@code --host}: the fleet here against the fleet over SSH (no raw or seed baseline, no scale case). */
     private int overSsh() throws Exception {
         List<Integer> ns = counts.stream().filter(n -> n != 0).toList();
-        RemoteBootBenchmark bench;
+        RemoteBootBenchmark bench = CliFailure.usageIfIllegal(() -> new RemoteBootBenchmark(ns, rounds, warmUpBoots));
+        Host ssh = host.open();
         try {
-            bench = new RemoteBootBenchmark(ns, rounds, warmUpBoots);
-        } catch (IllegalArgumentException e) {
-            throw CliFailure.usage(e.getMessage());
-        }
-        Host host = RemoteHost.open(hostUri, identity, knownHosts);
-        try {
-            List<RemoteBootBenchmark.Row> rows = bench.run(GuestKits.locate(), host, spec.commandLine().getErr());
-            RemoteBootBenchmark.print(rows, host.name(), spec.commandLine().getOut());
+            List<RemoteBootBenchmark.Row> rows = bench.run(GuestKits.locate(), ssh, spec.commandLine().getErr());
+            RemoteBootBenchmark.print(rows, ssh.name(), spec.commandLine().getOut());
         } finally {
-            host.close().block(Duration.ofSeconds(30));
+            ssh.close().block(Duration.ofSeconds(30));
         }
         return 0;
     }

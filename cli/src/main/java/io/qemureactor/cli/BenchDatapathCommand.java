@@ -40,14 +40,8 @@ final class BenchDatapathCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DatapathBenchmark bench;
-        GuestKit kit;
-        try {
-            bench = new DatapathBenchmark(vms, warmUp, window, timeout);
-        } catch (IllegalArgumentException e) {
-            throw CliFailure.usage(e.getMessage());
-        }
-        kit = GuestKits.locate();
+        DatapathBenchmark bench = CliFailure.usageIfIllegal(() -> new DatapathBenchmark(vms, warmUp, window, timeout));
+        GuestKit kit = GuestKits.locate();
         PrintWriter err = spec.commandLine().getErr();
         // each table as soon as it is measured: a later failure does not lose the earlier figures
         DatapathBenchmark.printRates(bench.rates(kit, err), spec.commandLine().getOut());

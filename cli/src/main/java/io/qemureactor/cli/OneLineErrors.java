@@ -18,7 +18,7 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler, Com
     @Override
     public int handleExecutionException(Exception ex, CommandLine cli, CommandLine.ParseResult parseResult) {
         PrintWriter err = cli.getErr();
-        Throwable cause = Errors.unwrap(ex);
+        Throwable cause = FailureText.unwrap(ex);
         if (cause instanceof CliFailure failure) {
             err.println(failure.getMessage());
             err.flush();
@@ -29,7 +29,7 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler, Com
             err.flush();
             return REFUSED;
         }
-        err.println("error: " + Errors.oneLine(cause));
+        err.println("error: " + FailureText.oneLine(cause));
         err.flush();
         return USAGE;
     }

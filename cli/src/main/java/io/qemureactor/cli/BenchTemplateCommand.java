@@ -29,12 +29,7 @@ final class BenchTemplateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        TemplateBenchmark bench;
-        try {
-            bench = new TemplateBenchmark(rounds, Arrays.stream(sizes).toArray());
-        } catch (IllegalArgumentException e) {
-            throw CliFailure.usage(e.getMessage());
-        }
+        TemplateBenchmark bench = CliFailure.usageIfIllegal(() -> new TemplateBenchmark(rounds, Arrays.stream(sizes).toArray()));
         TemplateBenchmark.Result result = bench.run(GuestKits.locate(), spec.commandLine().getErr());
         TemplateBenchmark.print(result, spec.commandLine().getOut());
         return 0;

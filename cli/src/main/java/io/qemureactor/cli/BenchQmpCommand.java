@@ -5,11 +5,11 @@ import io.qemureactor.bench.QmpBenchmark;
 import io.qemureactor.bench.RemoteQmpBenchmark;
 import io.qemureactor.core.host.SshHost;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,7 +18,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "qmp",
         mixinStandardHelpOptions = true,
         description = {"QMP round trips, pipelining and connect cost against one -machine none QEMU:",
-                "qemu-reactor side by side with a plain blocking socket (the floor) and the seed's socat per command."})
+                "qemu-reactor side by side with a plain blocking socket (the floor) and the seed's socat per command.",
+                "With --host: the client on the monitor's socket here against the same client through this SSH host's "
+                        + "forward of it, and the seed's ssh + socat per command. The host must be this machine (an sshd on "
+                        + "127.0.0.1)."})
 final class BenchQmpCommand implements Callable<Integer> {
 
     @Spec
@@ -36,29 +39,15 @@ final class BenchQmpCommand implements Callable<Integer> {
             description = "Minimum warm-up per case before measuring, e.g. 3s, 500ms (default: ${DEFAULT-VALUE}).")
     Duration warmUp;
 
-    @Option(names = "--host", paramLabel = "ssh://USER@HOST[:PORT]",
-            description = {"Compare the client on the monitor's socket here with the same client through this SSH host's "
-                    + "forward of it, and the seed's ssh + socat per command. The host must be this machine (an sshd on 127.0.0.1)."})
-    String hostUri;
-
-    @Option(names = "--identity", paramLabel = "FILE", description = "The SSH private key for --host.")
-    Path identity;
-
-    @Option(names = "--known-hosts", paramLabel = "FILE",
-            description = "The known_hosts file --host's key is checked against (default: ~/.ssh/known_hosts).")
-    Path knownHosts;
+    @Mixin
+    HostOptions host;
 
     @Override
     public Integer call() throws Exception {
-        if (hostUri != null) {
+        if (host.given()) {
             return overSsh();
         }
-        QmpBenchmark bench;
-        try {
-            bench = new QmpBenchmark(ops, rounds, warmUp);
-        } catch (IllegalArgumentException e) {
-            throw CliFailure.usage(e.getMessage());
-        }
+        QmpBenchmark bench = CliFailure.usageIfIllegal(() -> new QmpBenchmark(ops, rounds, warmUp));
         PrintWriter err = spec.commandLine().getErr();
         List<QmpBenchmark.Row> rows = bench.run(err);
         BenchTable.printQmp(rows, spec.commandLine().getOut());
@@ -66,18 +55,13 @@ final class BenchQmpCommand implements Callable<Integer> {
     }
 
     private int overSsh() throws Exception {
-        RemoteQmpBenchmark bench;
+        RemoteQmpBenchmark bench = CliFailure.usageIfIllegal(() -> new RemoteQmpBenchmark(ops, rounds, warmUp));
+        SshHost ssh = host.open();
         try {
-            bench = new RemoteQmpBenchmark(ops, rounds, warmUp);
-        } catch (IllegalArgumentException e) {
-            throw CliFailure.usage(e.getMessage());
-        }
-        SshHost host = RemoteHost.open(hostUri, identity, knownHosts);
-        try {
-            List<RemoteQmpBenchmark.Row> rows = bench.run(host, spec.commandLine().getErr());
-            RemoteQmpBenchmark.print(rows, host.name(), spec.commandLine().getOut());
+            List<RemoteQmpBenchmark.Row> rows = bench.run(ssh, spec.commandLine().getErr());
+            RemoteQmpBenchmark.print(rows, ssh.name(), spec.commandLine().getOut());
         } finally {
-            host.close().block(Duration.ofSeconds(30));
+            ssh.close().block(Duration.ofSeconds(30));
         }
         return 0;
     }

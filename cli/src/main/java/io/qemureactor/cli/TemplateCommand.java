@@ -2,10 +2,8 @@ package io.qemureactor.cli;
 
 import io.qemureactor.core.fleet.FleetMember;
 import io.qemureactor.core.guest.GuestKit;
-import io.qemureactor.core.launch.LaunchOptions;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.probe.BootProbe;
-import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.InvalidVmSpecException;
 import io.qemureactor.core.spec.VmSpec;
 import io.qemureactor.core.template.CloneOptions;
@@ -23,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import reactor.core.publisher.Mono;
@@ -76,7 +75,8 @@ final class TemplateCommand implements Runnable {
             sortOptions = false,
             description = {"Boots the test guest (docs/guest.md) once and saves it as a template in DIR (created; must not "
                     + "exist or be empty): its RAM (a file of --mem MiB), its device state and a manifest.",
-                    "Clones: qemu-reactor boot --template DIR --count N."})
+                    "The clones use the same --accel, --smp, --mem and --append: qemu-reactor boot --template DIR --count N.",
+                    "--mode is default or disk (a kernel VM's root is the host's live file system)."})
     static final class Create implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -85,22 +85,8 @@ final class TemplateCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "DIR", description = "The template's folder (letters, digits, . _ + - / only).")
         Path dir;
 
-        @Option(names = "--mode", paramLabel = "MODE", converter = BootCommand.ModeConverter.class,
-                description = "The test guest's flavour: default or disk (default: default).")
-        BootCommand.Mode mode;
-
-        @Option(names = "--accel", paramLabel = "ACCEL", defaultValue = "auto", converter = BootCommand.AccelConverter.class,
-                description = "auto, kvm or tcg (default: ${DEFAULT-VALUE}); recorded: the clones use the same.")
-        Accelerator accel;
-
-        @Option(names = "--smp", paramLabel = "N", defaultValue = "1", description = "vCPUs (default: ${DEFAULT-VALUE}).")
-        int smp;
-
-        @Option(names = "--mem", paramLabel = "MiB", defaultValue = "256", description = "Memory (default: ${DEFAULT-VALUE}).")
-        int memoryMib;
-
-        @Option(names = "--append", paramLabel = "TEXT", description = "Extra kernel parameters for the test guest.")
-        String append;
+        @Mixin
+        GuestOptions guest;
 
         @Option(names = "--nics", paramLabel = "N", defaultValue = "0",
                 description = "virtio-net NICs (user networking, as boot --nics); each clone gets its own MACs "
@@ -116,40 +102,33 @@ final class TemplateCommand implements Runnable {
                 description = "How long the guest may take to boot (default: ${DEFAULT-VALUE}).")
         Duration timeout;
 
-        @Option(names = "--run-dir", paramLabel = "DIR", description = "Where the template VM's run folder goes "
-                + "(default: /tmp/qemu-reactor-USER).")
-        Path runDir;
+        @Mixin
+        RunDirOption runDir;
 
         @Override
         public Integer call() {
-            BootCommand.Mode m = mode == null ? BootCommand.Mode.DEFAULT : mode;
-            if (m == BootCommand.Mode.KERNEL) {
+            GuestKit.Flavour flavour = guest.flavour();
+            if (flavour == GuestKit.Flavour.KERNEL) {
                 throw CliFailure.usage("--mode kernel cannot be a template: its 9p root is the host's live file system, which a "
                         + "saved guest cannot resume on safely (use --mode default or disk)");
             }
-            GuestKit kit = GuestKits.locate();
-            GuestKit.Flavour flavour = GuestKit.Flavour.valueOf(m.name());
             if (nics < 0) {
                 throw CliFailure.usage("--nics must be 0 or more, got " + nics);
             }
+            GuestKit kit = GuestKits.locate();
             VmSpec vm;
             try {
-                vm = GuestSpecs.withNics(VmSpec.builder().id(1).smp(smp).memoryMib(memoryMib).accelerator(accel)
-                        .bootSource(GuestSpecs.source(kit, flavour, append)), nics).build();
+                vm = GuestSpecs.withNics(guest.builder(1, GuestSpecs.source(kit, flavour, guest.append)), nics).build();
             } catch (InvalidVmSpecException e) {
-                throw CliFailure.usage("invalid VM spec: " + String.join("; ", e.violations()));
+                throw FailureText.invalidSpec(e);
             }
-            LaunchOptions options = LaunchOptions.defaults();
-            if (runDir != null) {
-                options = options.withRunBase(runDir.toAbsolutePath().normalize().toString());
-            }
-            QemuLauncher launcher = new QemuLauncher(options);
+            QemuLauncher launcher = new QemuLauncher(runDir.launchOptions());
             BootProbe probe = BootProbe.all(kit.readyProbe(), BootProbe.qga()).withTimeout(timeout);
             long started = System.nanoTime();
             VmTemplate made;
             try {
                 made = new TemplateMaker(launcher).create(dir, vm, probe, v -> setup == null ? Mono.empty() : runSetup(v),
-                        GuestSpecs.origin(flavour, smp, memoryMib, append, nics)).block();
+                        GuestSpecs.origin(flavour, guest.smp, guest.memoryMib, guest.append, nics)).block();
             } catch (InvalidTemplateException e) {
                 throw CliFailure.usage(e.getMessage());
             } finally {

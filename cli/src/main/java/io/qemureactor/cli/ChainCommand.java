@@ -24,8 +24,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -74,7 +74,7 @@ final class ChainCommand implements Callable<Integer> {
                     + "(default: " + Chain.DEFAULT_RATE + ", lossless on a 2-core TCG machine).")
     Long rate;
 
-    @Option(names = "--accel", paramLabel = "ACCEL", defaultValue = "auto", converter = BootCommand.AccelConverter.class,
+    @Option(names = "--accel", paramLabel = "ACCEL", defaultValue = "auto", converter = OptionValues.AccelConverter.class,
             description = "auto, kvm or tcg (default: ${DEFAULT-VALUE}).")
     Accelerator accel;
 
@@ -82,9 +82,8 @@ final class ChainCommand implements Callable<Integer> {
             description = "How long each VM may take until its function forwards (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--run-dir", paramLabel = "DIR",
-            description = "Where the run folders (sockets, logs) go (default: /tmp/qemu-reactor-USER).")
-    String runDir;
+    @Mixin
+    RunDirOption runDir;
 
     @Option(names = "--testpmd", paramLabel = "FILE",
             description = "The host's dpdk-testpmd for the generator and the switch (default: /usr/bin/dpdk-testpmd, "
@@ -102,17 +101,14 @@ final class ChainCommand implements Callable<Integer> {
             throw CliFailure.usage("--packets and --rate must be positive");
         }
         GuestKit kit = GuestKits.locate();
-        LaunchOptions options = LaunchOptions.defaults();
-        if (runDir != null) {
-            options = options.withRunBase(Path.of(runDir).toAbsolutePath().toString());
-        }
+        LaunchOptions options = runDir.launchOptions();
         QemuLauncher launcher = new QemuLauncher(options);
         ChainReport report;
         try {
             report = runWithTeardownOnExit(Chain.run(launcher, LocalHost.instance(), kit, chainSpec, packets, pps),
                     Path.of(options.runBase()));
         } catch (FleetBootException e) {
-            throw CliFailure.usage(BootCommand.describe(e)); // the VM that failed first, with its console's last line
+            throw CliFailure.usage(FailureText.fleetBoot(e)); // the VM that failed first, with its console's last line
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -125,12 +121,7 @@ final class ChainCommand implements Callable<Integer> {
     }
 
     private ChainSpec chainSpec() {
-        ChainFunction fn;
-        try {
-            fn = ChainFunction.parse(function);
-        } catch (IllegalArgumentException e) {
-            throw CliFailure.usage(e.getMessage());
-        }
+        ChainFunction fn = CliFailure.usageIfIllegal(() -> ChainFunction.parse(function));
         if (vms < 1 || vms > ChainSpec.MAX_VMS) {
             throw CliFailure.usage("--vms " + vms + " must be 1 to " + ChainSpec.MAX_VMS);
         }

@@ -4,18 +4,40 @@ import io.qemureactor.core.host.SshHost;
 import io.qemureactor.core.host.SshTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
-/** {@code --host ssh://…}, {@code --identity}, {@code --known-hosts} turned into an {@link SshHost}, checked first. */
-final class RemoteHost {
+/**
+ * {@code --host ssh://…}, {@code --identity}, {@code --known-hosts}: the SSH host a command runs on (what it
+ * runs there is the command's to say, in its description), checked before connecting.
+ */
+final class HostOptions {
 
-    private RemoteHost() {
+    @Option(names = "--host", paramLabel = "ssh://USER@HOST[:PORT]",
+            description = "Run over SSH on this host (see the command's description); its host key must be in --known-hosts.")
+    String uri;
+
+    @Option(names = "--identity", paramLabel = "FILE", description = "The SSH private key for --host.")
+    Path identity;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE",
+            description = "The known_hosts file --host's key is checked against (default: ~/.ssh/known_hosts).")
+    Path knownHosts;
+
+    /** Whether {@code --host} was given. */
+    boolean given() {
+        return uri != null;
+    }
+
+    /** Whether {@code --identity} or {@code --known-hosts} was given. */
+    boolean hasKeys() {
+        return identity != null || knownHosts != null;
     }
 
     /** The host, or a usage error naming the option that is wrong; the host key is always verified. */
-    static SshHost open(String hostUri, Path identity, Path knownHosts) {
+    SshHost open() {
         SshTarget target;
         try {
-            target = SshTarget.parse(hostUri);
+            target = SshTarget.parse(uri);
         } catch (IllegalArgumentException e) {
             throw CliFailure.usage("--host: " + e.getMessage());
         }
@@ -31,7 +53,7 @@ final class RemoteHost {
             }
             target = target.withKnownHosts(knownHosts);
         } else if (!Files.isReadable(target.knownHosts())) {
-            throw CliFailure.usage("--host " + hostUri + ": " + target.knownHosts() + " does not exist, so its host key cannot be "
+            throw CliFailure.usage("--host " + uri + ": " + target.knownHosts() + " does not exist, so its host key cannot be "
                     + "verified: add it (ssh-keyscan -p " + target.port() + " " + target.host() + " >> "
                     + target.knownHosts() + ") or pass --known-hosts FILE");
         }

@@ -24,12 +24,7 @@ final class BenchAgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AgentReadyBenchmark bench;
-        try {
-            bench = new AgentReadyBenchmark(rounds);
-        } catch (IllegalArgumentException e) {
-            throw CliFailure.usage(e.getMessage());
-        }
+        AgentReadyBenchmark bench = CliFailure.usageIfIllegal(() -> new AgentReadyBenchmark(rounds));
         List<AgentReadyBenchmark.Row> rows = bench.run(GuestKits.locate(), spec.commandLine().getErr());
         AgentReadyBenchmark.print(rows, spec.commandLine().getOut());
         return 0;

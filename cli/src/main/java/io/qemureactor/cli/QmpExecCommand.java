@@ -3,13 +3,10 @@ package io.qemureactor.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.qemureactor.qmp.QmpClient;
 import io.qemureactor.qmp.QmpConnectOptions;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Mono;
 
@@ -25,25 +22,15 @@ final class QmpExecCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    SocketOption socket;
-
-    @Option(names = "--timeout", paramLabel = "DUR", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Bound on connecting and on the command (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    @Parameters(index = "0", paramLabel = "COMMAND", description = "The QMP command, e.g. query-status.")
-    String command;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "ARGS_JSON", description = "Its arguments as a JSON object.")
-    String arguments;
+    ExecOptions exec;
 
     @Override
     public Integer call() {
-        JsonNode args = Json.argumentsOrNull(arguments);
-        QmpConnectOptions options = QmpConnectOptions.defaults().withConnectTimeout(timeout).withCommandTimeout(timeout);
+        JsonNode args = exec.argumentsOrNull();
+        QmpConnectOptions options = QmpConnectOptions.defaults().withConnectTimeout(exec.timeout).withCommandTimeout(exec.timeout);
         JsonNode result = Mono.usingWhen(
-                        QmpClient.connect(socket.address(), options),
-                        client -> client.execute(command, args),
+                        QmpClient.connect(exec.socket.address(), options),
+                        client -> client.execute(exec.command, args),
                         QmpClient::close)
                 .block();
         spec.commandLine().getOut().println(Json.write(result));
