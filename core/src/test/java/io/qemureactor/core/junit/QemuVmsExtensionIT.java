@@ -348,8 +348,8 @@ class QemuVmsExtensionIT {
         static final GuestKit kit = GuestKit.locate();
         static final VmSpec spec = guest(7);
 
-        // docs/junit.md's example, verbatim (DocSnippetsTest)
-        @BootVm
+        // docs/junit.md's and docs/templates.md's example, verbatim (DocSnippetsTest)
+        @BootVm   // a fresh VM for every test: what one test does to it, the next one does not see
         static final VmDeclaration dut = VmDeclaration.of(spec, BootProbe.all(kit.readyProbe(), BootProbe.qga()))
                 .resetToTemplateBeforeEachTest();
 

@@ -149,18 +149,19 @@ class TemplateIT {
         QemuLauncher launcher = QemuLauncher.withDefaults();
         GuestKit kit = GuestKit.locate();
         VmSpec spec = kit.spec(1, Flavour.DEFAULT).accelerator(Accelerator.TCG).build();
-
-        VmTemplate template = new TemplateMaker(launcher)
-                .create(Path.of("/tmp/qr-templates/guest"), spec, BootProbe.all(kit.readyProbe(), BootProbe.qga()))
-                .block();                                             // booted, saved, its QEMU stopped
-
+        TemplateMaker maker = new TemplateMaker(launcher);
         TemplateRestorer restorer = new TemplateRestorer(launcher);
-        Flux.range(2, 2)                                              // two clones, ids 2 and 3
-                .flatMap(id -> restorer.restore(template, kit.spec(id, Flavour.DEFAULT).accelerator(Accelerator.TCG).build()))
-                .flatMap(vm -> vm.qga().flatMap(agent -> agent.exec("/bin/uname", "-r"))
-                        .doOnNext(result -> System.out.println(vm.name() + ": " + result.stdout().strip()))
-                        .then(vm.shutdown()))
-                .then(template.delete())
+
+        Mono.usingWhen(
+                maker.create(Path.of("/tmp/qr-templates/guest"), spec, BootProbe.all(kit.readyProbe(), BootProbe.qga())),
+                template -> Flux.range(2, 2)                          // two clones, ids 2 and 3
+                        .flatMap(id -> Mono.usingWhen(
+                                restorer.restore(template, kit.spec(id, Flavour.DEFAULT).accelerator(Accelerator.TCG).build()),
+                                vm -> vm.qga().flatMap(agent -> agent.exec("/bin/uname", "-r"))
+                                        .doOnNext(result -> System.out.println(vm.name() + ": " + result.stdout().strip())),
+                                RunningVm::shutdown))                 // each clone stops, whatever its step did
+                        .then(),
+                VmTemplate::delete)                                   // and the template's files go, whatever happened
                 .block();
         // --- docs/templates.md: end ---
         assertThat(Path.of("/tmp/qr-templates/guest")).doesNotExist();

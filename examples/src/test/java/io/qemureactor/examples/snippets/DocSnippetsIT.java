@@ -7,6 +7,7 @@ import io.qemureactor.core.fleet.FleetMember;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.spec.Accelerator;
+import io.qemureactor.core.vswitch.PortCounters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
@@ -28,14 +31,22 @@ class DocSnippetsIT {
 
     @Test
     void readmesJUnitExampleBootsItsVmAndPasses() {
-        EngineTestKit.engine("junit-jupiter").selectors(selectClass(DutTest.class)).execute()
-                .testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        assertPassesOneTest(DutTest.class);
     }
 
     @Test
     void junitDocsExampleBootsThreeVmsAndPasses() {
-        EngineTestKit.engine("junit-jupiter").selectors(selectClass(TwoGuestsTest.class)).execute()
-                .testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        assertPassesOneTest(TwoGuestsTest.class);
+    }
+
+    /** Runs the class as a user's build would; a failure shows the test's own exception, not only a count. */
+    private static void assertPassesOneTest(Class<?> testClass) {
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute();
+        List<Throwable> failures = results.allEvents().failed().stream()
+                .flatMap(e -> e.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable).stream())
+                .toList();
+        assertThat(failures).as("what failed inside %s", testClass.getSimpleName()).isEmpty();
+        results.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
     }
 
     @Test
@@ -59,5 +70,39 @@ class DocSnippetsIT {
         List<String> kernels = FleetDocSnippet.run();
 
         assertThat(kernels).hasSize(3).allSatisfy(k -> assertThat(k).startsWith("6."));
+    }
+
+    @Test
+    void commandLineDocRendersTheSpecIntoArgv(@TempDir Path dir) {
+        List<String> argv = CommandLineDocSnippet.argv(dir.resolve("vm1"));
+
+        assertThat(argv.get(0)).isEqualTo("qemu-system-x86_64");
+        assertThat(argv).contains("-nodefaults", "-smp").anySatisfy(a -> assertThat(a).contains("/run/vpp/sock-1-1"));
+    }
+
+    @Test
+    void networkFunctionsDocGeneratesVppFilesAndItsInitScript() {
+        NetworkFunctionsDocSnippet.Generated generated = NetworkFunctionsDocSnippet.vppFiles();
+
+        assertThat(generated.files()).isNotEmpty();
+        assertThat(generated.init()).isEqualTo(Path.of("/tmp/qr/vnf1/init.sh"));
+        assertThat(generated.files()).anySatisfy(f -> assertThat(f.relativePath()).isEqualTo(Path.of("init.sh")));
+    }
+
+    @Test
+    void networkFunctionsDocBootsAKernelVmReadsItsOutputAndStopsIt() {
+        String line = NetworkFunctionsDocSnippet.kernelVm();
+
+        assertThat(line).contains("Press enter to exit");
+    }
+
+    @Test
+    void datapathDocStartsTheSwitchCountsAndStopsIt(@TempDir Path dir) throws Exception {
+        List<PortCounters> counters = VSwitchDocSnippet.run(dir.toString());
+
+        assertThat(counters).extracting(PortCounters::port).containsExactly(0, 1);
+        try (var left = Files.list(dir)) {
+            assertThat(left).as("the switch's run folder is removed when stop() completes").isEmpty();
+        }
     }
 }
