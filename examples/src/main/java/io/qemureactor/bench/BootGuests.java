@@ -4,7 +4,7 @@ import io.qemureactor.core.cmdline.QemuCommandLine;
 import io.qemureactor.core.cmdline.RunLayout;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.spec.Accelerator;
-import io.qemureactor.core.spec.SerialConsole;
+import io.qemureactor.core.spec.ConsoleSpec;
 import io.qemureactor.core.spec.VmSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,7 +68,7 @@ final class BootGuests {
 
     /** The seed's argv: the same spec with the console in a log file ({@code -chardev file,...}), which it polls. */
     List<String> logFileConsoleArgv(int id, Path runFolder, Path consoleLog) {
-        VmSpec spec = spec(id).toBuilder().serialConsole(SerialConsole.logFile(consoleLog)).build();
+        VmSpec spec = spec(id).toBuilder().serialConsole(ConsoleSpec.logFile(consoleLog)).build();
         return QemuCommandLine.render(spec, Accelerator.TCG, RunLayout.in(runFolder), QEMU).checkUnixSocketPaths().argv();
     }
 

@@ -76,7 +76,8 @@ final class BootCommand implements Callable<Integer> {
 
     enum Mode { DEFAULT, DISK, KERNEL }
 
-    enum ProbeKind { QGA, SERIAL }
+    /** What {@code --probe} waits for: the guest agent, or a marker line on the serial console. */
+    enum ReadySignal { QGA, SERIAL }
 
     @Spec
     CommandSpec spec;
@@ -122,7 +123,7 @@ final class BootCommand implements Callable<Integer> {
     @Option(names = "--probe", paramLabel = "PROBE", converter = ProbeConverter.class,
             description = "When a VM is ready: serial (the marker line on the console) or qga (the guest agent "
                     + "answers) (default: serial, qga with --image).")
-    ProbeKind probeKind;
+    ReadySignal readySignal;
 
     @Option(names = "--marker", paramLabel = "REGEX",
             description = "The console line the serial probe waits for (default: the test guest's, '" + DEFAULT_MARKER + "').")
@@ -417,7 +418,7 @@ final class BootCommand implements Callable<Integer> {
             if (function.isBlank()) {
                 throw CliFailure.usage("--function must not be empty");
             }
-            if (probeKind != null || marker != null) {
+            if (readySignal != null || marker != null) {
                 throw CliFailure.usage("--probe and --marker do not go with --function: --ready-line says when the function is up");
             }
         } else if (readyLine != null) {
@@ -491,8 +492,8 @@ final class BootCommand implements Callable<Integer> {
     }
 
     private BootProbe probe() {
-        ProbeKind kind = probeKind != null ? probeKind : image != null ? ProbeKind.QGA : ProbeKind.SERIAL;
-        if (kind == ProbeKind.QGA) {
+        ReadySignal kind = readySignal != null ? readySignal : image != null ? ReadySignal.QGA : ReadySignal.SERIAL;
+        if (kind == ReadySignal.QGA) {
             return BootProbe.qga().withTimeout(timeout);
         }
         String regex = marker != null ? marker : Pattern.quote(kernel == null && image == null ? kit().marker() : DEFAULT_MARKER);
@@ -548,10 +549,10 @@ final class BootCommand implements Callable<Integer> {
         }
     }
 
-    static final class ProbeConverter implements CommandLine.ITypeConverter<ProbeKind> {
+    static final class ProbeConverter implements CommandLine.ITypeConverter<ReadySignal> {
         @Override
-        public ProbeKind convert(String value) {
-            return parse(ProbeKind.class, value, "qga or serial");
+        public ReadySignal convert(String value) {
+            return parse(ReadySignal.class, value, "qga or serial");
         }
     }
 

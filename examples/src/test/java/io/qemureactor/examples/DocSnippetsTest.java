@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 class DocSnippetsTest {
 
     /** The documents whose every Java block is checked (the others follow; see docs/README's note). */
-    static final List<String> CHECKED = List.of("README.md", "docs/fleet.md", "docs/guest.md", "docs/junit.md",
-            "docs/command-line.md", "docs/datapath.md", "docs/network-functions.md", "docs/templates.md");
+    static final List<String> CHECKED = List.of("README.md", "docs/errors.md", "docs/fleet.md", "docs/guest.md",
+            "docs/junit.md", "docs/command-line.md", "docs/datapath.md", "docs/network-functions.md", "docs/templates.md");
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final List<Path> SOURCES = List.of(

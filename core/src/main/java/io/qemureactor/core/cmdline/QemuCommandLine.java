@@ -1,20 +1,22 @@
 package io.qemureactor.core.cmdline;
 
-import io.qemureactor.transport.PeerAddress;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.BootSource;
+import io.qemureactor.core.spec.ConsoleSpec;
+import io.qemureactor.core.spec.DevicePlan;
 import io.qemureactor.core.spec.MemoryBackend;
 import io.qemureactor.core.spec.NicAssignment;
-import io.qemureactor.core.spec.SerialConsole;
 import io.qemureactor.core.spec.Smp;
 import io.qemureactor.core.spec.UserNetwork;
 import io.qemureactor.core.spec.VhostUserMode;
 import io.qemureactor.core.spec.VhostUserNic;
-import io.qemureactor.core.spec.VirtioNic;
 import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.transport.PeerAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -123,13 +125,13 @@ public final class QemuCommandLine {
 
     /** The serial console socket, for a socket console. */
     public Optional<Path> consoleSocket() {
-        return spec.serialConsole() instanceof SerialConsole.UnixSocket
+        return spec.serialConsole() instanceof ConsoleSpec.UnixSocket
                 ? Optional.of(layout.consoleSocket()) : Optional.empty();
     }
 
     /** The serial console file, for a log-file console. */
     public Optional<Path> consoleLog() {
-        return spec.serialConsole() instanceof SerialConsole.LogFile f
+        return spec.serialConsole() instanceof ConsoleSpec.LogFile f
                 ? Optional.of(f.path().orElse(layout.consoleLog())) : Optional.empty();
     }
 
@@ -201,18 +203,25 @@ public final class QemuCommandLine {
         return sb.toString();
     }
 
-    /** One rendering pass; the order of the sections matches the PCI placement in VmSpec's validation. */
+    /**
+     * One rendering pass. Every PCI device's ids, MAC and slot come from the spec's {@link DevicePlan}, and the
+     * devices are taken from the plan in its order ({@link #next}): a renderer that emitted them in another
+     * order than the one the spec's validation placed them in would fail here, not boot a different VM.
+     */
     private static final class Renderer {
         private final VmSpec spec;
         private final Accelerator accel;
         private final RunLayout layout;
         private final List<String> a;
+        /** The plan's devices not rendered yet, in QEMU's creation order. */
+        private final Deque<DevicePlan.Device> pending;
 
         Renderer(VmSpec spec, Accelerator accel, RunLayout layout, List<String> a) {
             this.spec = spec;
             this.accel = accel;
             this.layout = layout;
             this.a = a;
+            this.pending = new ArrayDeque<>(spec.devicePlan().devices());
         }
 
         void render() {
@@ -225,7 +234,30 @@ public final class QemuCommandLine {
             console();
             guestAgent();
             vhostUser();
+            // the disk's virtio-blk comes from -drive, rendered above, but QEMU creates it after every -device
+            if (spec.bootSource() instanceof BootSource.DiskImage) {
+                next(DevicePlan.Role.DISK);
+            }
+            if (!pending.isEmpty()) {
+                throw new IllegalStateException(spec.name() + ": the command line did not render the planned "
+                        + pending.peek().field());
+            }
             a.addAll(spec.extraArgs());
+        }
+
+        /** The plan's next device, which must be a {@code role}: the renderer emits devices in the plan's order. */
+        private DevicePlan.Device next(DevicePlan.Role role) {
+            DevicePlan.Device d = pending.poll();
+            if (d == null || d.role() != role) {
+                throw new IllegalStateException(spec.name() + ": the command line renders a " + role
+                        + " where the device plan has " + (d == null ? "nothing" : d.field() + " (" + d.role() + ")"));
+            }
+            return d;
+        }
+
+        /** The NIC of the plan's next device, which must be a {@code role}. */
+        private NicAssignment nextNic(DevicePlan.Role role) {
+            return next(role).nic().orElseThrow();
         }
 
         private void opt(String option, Object value) {
@@ -275,21 +307,19 @@ public final class QemuCommandLine {
 
         private void networks() {
             Optional<UserNetwork> user = spec.userNetwork();
-            List<NicAssignment> mgmt = spec.nics(NicAssignment.NicKind.USER_MANAGEMENT);
             if (user.isPresent()) {
                 UserNetwork u = user.get();
-                QemuOptionValue netdev = QemuOptionValue.of("user").raw("id=mgmt");
+                NicAssignment mgmt = nextNic(DevicePlan.Role.MANAGEMENT_NIC);
+                QemuOptionValue netdev = QemuOptionValue.of("user").raw("id=" + mgmt.netdevId());
                 if (u.sshHostPort().isPresent()) {
                     netdev.raw("hostfwd=tcp:" + u.hostBindAddress().orElse("") + ":" + u.sshHostPort().getAsInt()
                             + "-:22");
                 }
                 opt("-netdev", netdev);
-                opt("-device", "virtio-net-pci,netdev=mgmt,mac=" + mgmt.get(0).mac());
+                opt("-device", "virtio-net-pci,netdev=" + mgmt.netdevId() + ",mac=" + mgmt.mac());
             }
-            List<NicAssignment> extra = spec.nics(NicAssignment.NicKind.USER_VIRTIO);
-            List<VirtioNic> nics = spec.virtioNics();
-            for (int i = 0; i < nics.size(); i++) {
-                NicAssignment nic = extra.get(i);
+            for (int i = 0; i < spec.virtioNics().size(); i++) {
+                NicAssignment nic = nextNic(DevicePlan.Role.VIRTIO_NIC);
                 opt("-netdev", "user,id=" + nic.netdevId());
                 opt("-device", "virtio-net-pci,netdev=" + nic.netdevId() + ",mac=" + nic.mac()
                         + pciAddr(nic.pciSlot()));
@@ -314,6 +344,7 @@ public final class QemuCommandLine {
         private void kernel(BootSource.KernelBoot k) {
             {
                 k.ninePRoot().ifPresent(root -> {
+                    next(DevicePlan.Role.NINE_P_ROOT);
                     opt("-fsdev", QemuOptionValue.of("local").raw("id=root9p").with("path", root.hostPath())
                             .raw("security_model=none").raw("multidevs=remap"));
                     opt("-device", "virtio-9p-pci,fsdev=root9p,mount_tag=" + root.mountTag());
@@ -323,7 +354,7 @@ public final class QemuCommandLine {
                 List<String> append = new ArrayList<>();
                 k.ninePRoot().ifPresent(root -> append.add(
                         "ro rootfstype=9p rootflags=trans=virtio root=" + root.mountTag()));
-                if (!(spec.serialConsole() instanceof SerialConsole.None)) {
+                if (!(spec.serialConsole() instanceof ConsoleSpec.None)) {
                     append.add("console=" + spec.arch().consoleDevice());
                 }
                 if (!k.append().isEmpty()) {
@@ -337,14 +368,14 @@ public final class QemuCommandLine {
         }
 
         private void console() {
-            SerialConsole console = spec.serialConsole();
-            if (console instanceof SerialConsole.UnixSocket) {
+            ConsoleSpec console = spec.serialConsole();
+            if (console instanceof ConsoleSpec.UnixSocket) {
                 // logfile: QEMU keeps the whole console in a file too, also what the guest printed while
                 // no client was connected, for diagnostics after a failed boot
                 opt("-chardev", QemuOptionValue.of("socket").raw("id=console").with("path", layout.consoleSocket())
                         .raw("server=on").raw("wait=off").with("logfile", layout.consoleLog()));
                 opt("-serial", "chardev:console");
-            } else if (console instanceof SerialConsole.LogFile f) {
+            } else if (console instanceof ConsoleSpec.LogFile f) {
                 opt("-chardev", QemuOptionValue.of("file").raw("id=console")
                         .with("path", f.path().orElse(layout.consoleLog())));
                 opt("-serial", "chardev:console");
@@ -358,6 +389,7 @@ public final class QemuCommandLine {
                 opt("-device", "isa-serial,chardev=qga0");
             }
             if (spec.qgaVirtioSerial()) {
+                next(DevicePlan.Role.VIRTIO_SERIAL);
                 opt("-device", "virtio-serial-pci");
                 opt("-chardev", QemuOptionValue.of("socket").raw("id=qga1").with("path", layout.qgaVirtioSocket())
                         .raw("server=on").raw("wait=off"));
@@ -367,10 +399,9 @@ public final class QemuCommandLine {
 
         private void vhostUser() {
             List<VhostUserNic> nics = spec.vhostUserNics();
-            List<NicAssignment> assigned = spec.nics(NicAssignment.NicKind.VHOST_USER);
             for (int i = 0; i < nics.size(); i++) {
                 VhostUserNic nic = nics.get(i);
-                NicAssignment as = assigned.get(i);
+                NicAssignment as = nextNic(DevicePlan.Role.VHOST_USER_NIC);
                 int n = i + 1;
                 QemuOptionValue chardev = QemuOptionValue.of("socket").raw("id=char" + n).with("path", nic.socket());
                 if (nic.mode() == VhostUserMode.SERVER) {
@@ -400,11 +431,7 @@ public final class QemuCommandLine {
             return accel == Accelerator.TCG ? 0 : nic.vectors();
         }
 
-        /**
-         * {@code ,addr=<slot>.0} with the slot in hex, which is how QEMU parses it. The seed printed the
-         * slot in decimal, which is the same for slots up to 9 but put its fifth vhost-user NIC
-         * ({@code addr=10.0}) in slot 16.
-         */
+        /** {@code ,addr=<slot>.0} with the slot in hex, which is how QEMU parses it (docs/command-line.md, D13). */
         private static String pciAddr(OptionalInt slot) {
             return slot.isPresent() ? ",addr=" + Integer.toHexString(slot.getAsInt()) + ".0" : "";
         }

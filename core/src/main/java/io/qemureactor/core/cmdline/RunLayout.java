@@ -4,9 +4,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The files one VM owns in its run folder. The seed scattered them over {@code /var/run} and
- * {@code /tmp} with the VM id in each name, which needed root and collided between test runs; one
- * folder per VM needs neither and is removed as a whole.
+ * The files one VM owns in its run folder: one folder per VM, which needs no root and is removed as a whole
+ * (where the seed put them instead: docs/command-line.md, D4).
  */
 public record RunLayout(Path runFolder) {
 

@@ -1,5 +1,6 @@
 package io.qemureactor.core.cmdline;
 
+import io.qemureactor.core.ConfigurationException;
 import java.nio.file.Path;
 
 /**
@@ -7,11 +8,12 @@ import java.nio.file.Path;
  * QEMU would fail with a terse error, or a vhost-user back-end would silently truncate the path, so
  * we refuse before launching and say how to fix it.
  */
-public final class UnixSocketPathTooLongException extends IllegalArgumentException {
+public final class UnixSocketPathTooLongException extends ConfigurationException {
 
     private final Path path;
     private final int length;
 
+    /** The {@code role}'s socket (QMP, QGA, ...) at {@code path} is {@code length} bytes, above {@code max}. */
     public UnixSocketPathTooLongException(String role, Path path, int length, int max) {
         super(role + " socket path " + path + " is " + length + " bytes long, but Linux allows at most " + max
                 + " (sun_path is " + (max + 1) + " bytes with the NUL): use a shorter run folder, e.g."
@@ -20,10 +22,12 @@ public final class UnixSocketPathTooLongException extends IllegalArgumentExcepti
         this.length = length;
     }
 
+    /** The path that is too long. */
     public Path path() {
         return path;
     }
 
+    /** Its length in UTF-8 bytes. */
     public int length() {
         return length;
     }

@@ -1,5 +1,6 @@
 package io.qemureactor.core.fleet;
 
+import io.qemureactor.core.OperationFailedException;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -8,11 +9,12 @@ import java.util.stream.Collectors;
  * The message names each VM that failed and why, then the ones that were cancelled or never
  * launched because of it; {@link #failures()} has them all, in member order.
  */
-public class FleetBootException extends RuntimeException {
+public class FleetBootException extends OperationFailedException {
 
     private final List<MemberFailure> failures;
     private final List<String> stopped;
 
+    /** {@code summary}, then each of {@code failures} and the VMs {@code stopped} because of them; the cause is the first failure's. */
     public FleetBootException(String summary, List<MemberFailure> failures, List<String> stopped) {
         super(summary + describe(failures, stopped), failures.stream().findFirst().map(MemberFailure::cause).orElse(null));
         this.failures = List.copyOf(failures);

@@ -1,5 +1,6 @@
 package io.qemureactor.core.fleet;
 
+import io.qemureactor.core.OperationFailedException;
 import java.util.List;
 
 /**
@@ -7,15 +8,17 @@ import java.util.List;
  * members with one name, a host that is not in the fleet). Raised before anything is launched;
  * nothing stays reserved. {@link #reasons()} has one line per member that does not fit.
  */
-public class FleetCapacityException extends RuntimeException {
+public class FleetCapacityException extends OperationFailedException {
 
     private final List<String> reasons;
 
+    /** One of {@code reasons} per member that does not fit. */
     public FleetCapacityException(List<String> reasons) {
         super("fleet does not fit, nothing was launched: " + String.join("; ", reasons));
         this.reasons = List.copyOf(reasons);
     }
 
+    /** One line per member that does not fit. */
     public List<String> reasons() {
         return reasons;
     }

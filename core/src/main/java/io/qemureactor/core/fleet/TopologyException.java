@@ -1,12 +1,16 @@
 package io.qemureactor.core.fleet;
 
-/** A topology file that cannot be used; the message names the file and the field, e.g. {@code hosts[1].cpus}. */
-public class TopologyException extends RuntimeException {
+import io.qemureactor.core.ConfigurationException;
 
+/** A topology file that cannot be used; the message names the file and the field, e.g. {@code hosts[1].cpus}. */
+public class TopologyException extends ConfigurationException {
+
+    /** A message naming the file and field. */
     public TopologyException(String message) {
         super(message);
     }
 
+    /** As {@link #TopologyException(String)}, keeping the {@code cause} (e.g. a JSON parse error). */
     public TopologyException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -1,15 +1,17 @@
 package io.qemureactor.core.function;
 
+import io.qemureactor.core.ConfigurationException;
+
 /**
  * A network-function configuration that cannot be generated. The message starts with the parameter it
  * concerns ({@code nics[1]: ...}, {@code smp: ...}) so the caller knows what to fix; it is thrown while
- * building, before anything is written to a host, unlike the seed whose templates silently kept
- * placeholders and whose shell lines broke at run time.
+ * building, before anything is written to a host (what the seed did instead: docs/network-functions.md, F2/F3).
  */
-public class InvalidFunctionConfigException extends IllegalArgumentException {
+public class InvalidFunctionConfigException extends ConfigurationException {
 
     private final String parameter;
 
+    /** The {@code parameter} at fault and what is wrong with it; the message is {@code parameter: problem}. */
     public InvalidFunctionConfigException(String parameter, String problem) {
         super(parameter + ": " + problem);
         this.parameter = parameter;

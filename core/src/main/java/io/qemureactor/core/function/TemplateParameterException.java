@@ -8,8 +8,7 @@ import java.util.TreeSet;
 /**
  * A template was rendered with parameters that do not fit it: some of its placeholders got no value,
  * or values were given for names it does not have (usually a typo, which would otherwise leave the
- * real placeholder empty). Python's {@code string.Template.safe_substitute}, which the seed used,
- * silently left {@code $name} in the output instead; VPP then rejected the line at run time.
+ * real placeholder empty). The seed's templates kept such placeholders: docs/network-functions.md, F2.
  */
 public final class TemplateParameterException extends InvalidFunctionConfigException {
 

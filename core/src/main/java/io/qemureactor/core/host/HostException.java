@@ -1,12 +1,16 @@
 package io.qemureactor.core.host;
 
-/** Something went wrong talking to a host: it cannot be reached, refused us, or a file operation failed. */
-public class HostException extends RuntimeException {
+import io.qemureactor.core.OperationFailedException;
 
+/** Something went wrong talking to a host: it cannot be reached, refused us, or a file operation failed. */
+public class HostException extends OperationFailedException {
+
+    /** A message naming the host and what failed. */
     public HostException(String message) {
         super(message);
     }
 
+    /** As {@link #HostException(String)}, keeping the {@code cause}. */
     public HostException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -10,8 +10,8 @@ import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.launch.RunFolderPreparer;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.BootSource;
+import io.qemureactor.core.spec.ConsoleSpec;
 import io.qemureactor.core.spec.HugepageSize;
-import io.qemureactor.core.spec.SerialConsole;
 import io.qemureactor.core.spec.VmSpec;
 import io.qemureactor.core.vm.RunningVm;
 import java.nio.charset.StandardCharsets;
@@ -166,9 +166,9 @@ public record KernelVm(KernelVmFunction function, int hugepages, String kernelAr
             throw new InvalidFunctionConfigException("bootSource", "a kernel VM boots a kernel (kernel + initrd), not a "
                     + base.bootSource().getClass().getSimpleName());
         }
-        if (!(base.serialConsole() instanceof SerialConsole.UnixSocket)) {
+        if (!(base.serialConsole() instanceof ConsoleSpec.UnixSocket)) {
             throw new InvalidFunctionConfigException("serialConsole", "the readiness probe reads the console: "
-                    + "it must be SerialConsole.unixSocket(), not " + base.serialConsole().getClass().getSimpleName());
+                    + "it must be ConsoleSpec.unixSocket(), not " + base.serialConsole().getClass().getSimpleName());
         }
         long hugeMib = (long) hugepages * HugepageSize.SIZE_2M.mib();
         if (hugepages > 0 && hugeMib + MIN_FREE_MEMORY_MIB > base.memoryMib()) {

@@ -1,5 +1,6 @@
 package io.qemureactor.core.launch;
 
+import io.qemureactor.core.OperationFailedException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -9,13 +10,14 @@ import java.util.OptionalInt;
  * last lines of QEMU's output and of the serial console are attached for diagnosis (as
  * testcontainers attaches a container's log tail to its start failure).
  */
-public class VmLaunchException extends RuntimeException {
+public class VmLaunchException extends OperationFailedException {
 
     private final String vmName;
     private final OptionalInt exitStatus;
     private final List<String> qemuOutputTail;
     private final List<String> consoleTail;
 
+    /** {@code vmName} did not come up: {@code message} is one line, {@code cause} what ended the launch, the rest is for diagnosis. */
     public VmLaunchException(String vmName, String message, Throwable cause, OptionalInt exitStatus,
                              List<String> qemuOutputTail, List<String> consoleTail) {
         super(message, cause);
@@ -25,6 +27,7 @@ public class VmLaunchException extends RuntimeException {
         this.consoleTail = List.copyOf(consoleTail);
     }
 
+    /** The VM that did not come up. */
     public String vmName() {
         return vmName;
     }

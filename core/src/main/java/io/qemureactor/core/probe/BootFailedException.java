@@ -1,12 +1,16 @@
 package io.qemureactor.core.probe;
 
-/** A boot probe saw that the VM will never be ready (a failure line, the agent's socket gone...). */
-public class BootFailedException extends RuntimeException {
+import io.qemureactor.core.OperationFailedException;
 
+/** A boot probe saw that the VM will never be ready (a failure line, the agent's socket gone...). */
+public class BootFailedException extends OperationFailedException {
+
+    /** A message saying why the VM will not become ready. */
     public BootFailedException(String message) {
         super(message);
     }
 
+    /** As {@link #BootFailedException(String)}, keeping the {@code cause}. */
     public BootFailedException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -19,7 +19,7 @@ final class SerialProbe implements BootProbe {
     public Mono<Void> await(BootContext context) {
         if (context.console().isEmpty()) {
             return Mono.error(new BootFailedException(context.vmName()
-                    + " has no socket serial console: the serial probe needs SerialConsole.unixSocket()"));
+                    + " has no socket serial console: the serial probe needs ConsoleSpec.unixSocket()"));
         }
         return context.console().get().lines()
                 .filter(line -> rule.test(line) != ReadinessRule.Verdict.UNDECIDED)

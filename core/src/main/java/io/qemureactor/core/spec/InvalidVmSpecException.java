@@ -1,5 +1,6 @@
 package io.qemureactor.core.spec;
 
+import io.qemureactor.core.ConfigurationException;
 import java.util.List;
 
 /**
@@ -7,10 +8,11 @@ import java.util.List;
  * with the field it concerns (e.g. {@code vhostUser[0].queues: ...}) and saying how to fix it, so one
  * attempt reports everything.
  */
-public final class InvalidVmSpecException extends IllegalArgumentException {
+public final class InvalidVmSpecException extends ConfigurationException {
 
     private final List<String> violations;
 
+    /** An exception for the spec of {@code vmName} listing every one of its {@code violations}. */
     public InvalidVmSpecException(String vmName, List<String> violations) {
         super(format(vmName, violations));
         this.violations = List.copyOf(violations);

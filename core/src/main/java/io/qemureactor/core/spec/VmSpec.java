@@ -3,13 +3,10 @@ package io.qemureactor.core.spec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.regex.Pattern;
 
 /**
  * Everything needed to start one QEMU VM, independent of the host it runs on and of the run folder
@@ -18,27 +15,20 @@ import java.util.regex.Pattern;
  *
  * <p>The spec keeps what was asked for (e.g. a NIC without a MAC) and, in {@link #nics()}, what the
  * guest will get after the seed's defaults are applied (the MAC {@code 52:54:00:00:<id>:<nic>}, the PCI
- * slot {@code nic+5}), so the command line and the launcher agree on them.
+ * slot {@code nic+5}): its {@link #devicePlan()}, computed once, from which both the validation and the
+ * command line take every device's place, id and MAC, so they and the launcher agree on them. The checks
+ * themselves are {@code VmSpecValidator}'s.
  */
 public final class VmSpec {
 
     /** The smallest guest RAM we accept: a modern kernel with virtio and 9p does not boot in less. */
     public static final int MIN_MEMORY_MIB = 128;
+    /** The largest guest RAM we accept: 1 TiB. */
     public static final int MAX_MEMORY_MIB = 1024 * 1024;
+    /** The most vCPUs ({@code sockets*cores*threads}) a spec may ask for. */
     public static final int MAX_VCPUS = 255;
+    /** The most queue pairs of one vhost-user NIC. */
     public static final int MAX_VHOST_USER_QUEUES = 64;
-    /** The seed's management NIC octet: {@code 52:54:00:00:<vm>:ff}. */
-    public static final int MANAGEMENT_NIC_OCTET = 0xff;
-    /** First MAC octet of the extra virtio NICs, clear of the vhost-user NICs (1, 2, ...). */
-    public static final int VIRTIO_NIC_OCTET_BASE = 0x80;
-    /** vhost-user NIC n (1-based) sits in PCI slot n + 5, where the seed's guest configs look for it. */
-    public static final int VHOST_USER_SLOT_OFFSET = 5;
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-    private static final Pattern CPU_MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+=,-]*");
-    private static final Pattern DISK_FORMAT = Pattern.compile("[a-z0-9]+");
-    private static final Pattern MOUNT_TAG = Pattern.compile("[A-Za-z0-9_-]{1,31}");
-    private static final Pattern BIND_ADDRESS = Pattern.compile("[A-Za-z0-9.]+");
 
     private final int id;
     private final String name;
@@ -52,13 +42,14 @@ public final class VmSpec {
     private final Optional<UserNetwork> userNetwork;
     private final List<VirtioNic> virtioNics;
     private final List<VhostUserNic> vhostUserNics;
-    private final SerialConsole serialConsole;
+    private final ConsoleSpec serialConsole;
     private final boolean qgaIsaSerial;
     private final boolean qgaVirtioSerial;
     private final List<String> extraArgs;
-    private final List<NicAssignment> nics;
+    private final DevicePlan devicePlan;
 
-    private VmSpec(Builder b, List<NicAssignment> nics) {
+    /** The builder's values as they are: {@link Builder#build()} checks them before the spec is handed out. */
+    private VmSpec(Builder b) {
         this.id = b.id;
         this.name = b.name != null ? b.name : "vm" + b.id;
         this.arch = b.arch;
@@ -74,10 +65,12 @@ public final class VmSpec {
         this.serialConsole = b.serialConsole;
         this.qgaIsaSerial = b.qgaIsaSerial;
         this.qgaVirtioSerial = b.qgaVirtioSerial;
-        this.extraArgs = List.copyOf(b.extraArgs);
-        this.nics = List.copyOf(nics);
+        // not List.copyOf: a null argument must reach the validation as a problem, not as an NPE here
+        this.extraArgs = Collections.unmodifiableList(new ArrayList<>(b.extraArgs));
+        this.devicePlan = DevicePlan.of(this);
     }
 
+    /** A builder with the defaults listed on {@link Builder}. */
     public static Builder builder() {
         return new Builder();
     }
@@ -105,18 +98,22 @@ public final class VmSpec {
         return name;
     }
 
+    /** The guest architecture; X86_64 unless set. */
     public Arch arch() {
         return arch;
     }
 
+    /** The vCPU topology. */
     public Smp smp() {
         return smp;
     }
 
+    /** Guest RAM in MiB. */
     public int memoryMib() {
         return memoryMib;
     }
 
+    /** What backs guest RAM (memfd unless set). */
     public MemoryBackend memoryBackend() {
         return memoryBackend;
     }
@@ -131,23 +128,28 @@ public final class VmSpec {
         return cpuModel;
     }
 
+    /** What the guest boots: a disk image or a kernel. */
     public BootSource bootSource() {
         return bootSource;
     }
 
+    /** The user-mode management network, if any. */
     public Optional<UserNetwork> userNetwork() {
         return userNetwork;
     }
 
+    /** The extra virtio NICs as asked for; {@link #nics()} has them with their MACs. */
     public List<VirtioNic> virtioNics() {
         return virtioNics;
     }
 
+    /** The vhost-user NICs as asked for; {@link #nics()} has them with their MACs and slots. */
     public List<VhostUserNic> vhostUserNics() {
         return vhostUserNics;
     }
 
-    public SerialConsole serialConsole() {
+    /** Where the guest's first serial port (the kernel console) goes. */
+    public ConsoleSpec serialConsole() {
         return serialConsole;
     }
 
@@ -168,21 +170,27 @@ public final class VmSpec {
 
     /**
      * Every NIC with its netdev id, MAC and PCI slot after defaults: the management NIC first, then
-     * the extra virtio NICs, then the vhost-user NICs, in the order they were added.
+     * the extra virtio NICs, then the vhost-user NICs, in the order they were added (the
+     * {@linkplain #devicePlan() device plan}'s NICs).
      */
     public List<NicAssignment> nics() {
-        return nics;
+        return devicePlan.nics();
     }
 
     /** The NIC assignments of one kind, in order. */
     public List<NicAssignment> nics(NicAssignment.NicKind kind) {
-        return nics.stream().filter(n -> n.kind() == kind).toList();
+        return devicePlan.nics(kind);
+    }
+
+    /** The spec's PCI devices in QEMU's creation order with their slots, ids and MACs, which the command line renders. */
+    public DevicePlan devicePlan() {
+        return devicePlan;
     }
 
     @Override
     public String toString() {
         return "VmSpec[" + name + " (id " + id + "), " + arch + ", " + smp.vcpus() + " vCPU, " + memoryMib
-                + " MiB, " + bootSource.getClass().getSimpleName() + ", " + nics.size() + " NIC(s)]";
+                + " MiB, " + bootSource.getClass().getSimpleName() + ", " + nics().size() + " NIC(s)]";
     }
 
     /**
@@ -203,7 +211,7 @@ public final class VmSpec {
         private UserNetwork userNetwork;
         private final List<VirtioNic> virtioNics = new ArrayList<>();
         private final List<VhostUserNic> vhostUserNics = new ArrayList<>();
-        private SerialConsole serialConsole = SerialConsole.unixSocket();
+        private ConsoleSpec serialConsole = ConsoleSpec.unixSocket();
         private boolean qgaIsaSerial = true;
         private boolean qgaVirtioSerial;
         private final List<String> extraArgs = new ArrayList<>();
@@ -211,21 +219,25 @@ public final class VmSpec {
         private Builder() {
         }
 
+        /** The seed's {@code qemu_id}, 1..255 (required). */
         public Builder id(int vmId) {
             this.id = vmId;
             return this;
         }
 
+        /** The VM's name; {@code vm<id>} if not set. */
         public Builder name(String vmName) {
             this.name = vmName;
             return this;
         }
 
+        /** The guest architecture. */
         public Builder arch(Arch value) {
             this.arch = value;
             return this;
         }
 
+        /** The vCPU topology. */
         public Builder smp(Smp value) {
             this.smp = value;
             return this;
@@ -236,16 +248,19 @@ public final class VmSpec {
             return smp(Smp.cores(cores));
         }
 
+        /** Guest RAM in MiB, {@value VmSpec#MIN_MEMORY_MIB} or more. */
         public Builder memoryMib(int mib) {
             this.memoryMib = mib;
             return this;
         }
 
+        /** What backs guest RAM. */
         public Builder memoryBackend(MemoryBackend value) {
             this.memoryBackend = value;
             return this;
         }
 
+        /** AUTO (KVM only where it really runs a guest), KVM or TCG. */
         public Builder accelerator(Accelerator value) {
             this.accelerator = value;
             return this;
@@ -257,6 +272,7 @@ public final class VmSpec {
             return this;
         }
 
+        /** What the guest boots (required). */
         public Builder bootSource(BootSource value) {
             this.bootSource = value;
             return this;
@@ -267,35 +283,42 @@ public final class VmSpec {
             return bootSource(BootSource.diskImage(image));
         }
 
+        /** Boot a kernel directly, like the seed's kernel VM. */
         public Builder kernel(BootSource.KernelBoot kernel) {
             return bootSource(kernel);
         }
 
+        /** A user-mode management NIC. */
         public Builder userNetwork(UserNetwork value) {
             this.userNetwork = value;
             return this;
         }
 
+        /** Adds an extra virtio NIC after the ones added before. */
         public Builder addVirtioNic(VirtioNic nic) {
             this.virtioNics.add(nic);
             return this;
         }
 
+        /** Adds a vhost-user NIC after the ones added before. */
         public Builder addVhostUserNic(VhostUserNic nic) {
             this.vhostUserNics.add(nic);
             return this;
         }
 
-        public Builder serialConsole(SerialConsole value) {
+        /** Where the guest's serial console goes. */
+        public Builder serialConsole(ConsoleSpec value) {
             this.serialConsole = value;
             return this;
         }
 
+        /** Whether QGA gets the second ISA UART (the seed's channel). */
         public Builder qgaIsaSerial(boolean on) {
             this.qgaIsaSerial = on;
             return this;
         }
 
+        /** Whether QGA gets a virtio-serial port. */
         public Builder qgaVirtioSerial(boolean on) {
             this.qgaVirtioSerial = on;
             return this;
@@ -318,228 +341,16 @@ public final class VmSpec {
          * @throws InvalidVmSpecException listing every problem, each prefixed by its field
          */
         public VmSpec build() {
-            List<String> v = new ArrayList<>();
-            validateIdentity(v);
-            validateCpuAndMemory(v);
-            validateBootSource(v);
-            List<NicAssignment> nics = validateNics(v);
-            validateConsoleAndAgent(v);
-            validatePciSlots(v);
-            for (int i = 0; i < extraArgs.size(); i++) {
-                if (extraArgs.get(i) == null) {
-                    v.add("extraArgs[" + i + "]: must not be null");
-                }
+            VmSpec candidate = new VmSpec(this);
+            List<String> problems = VmSpecValidator.problems(candidate);
+            if (!problems.isEmpty()) {
+                throw new InvalidVmSpecException(candidate.name(), problems);
             }
-            if (!v.isEmpty()) {
-                throw new InvalidVmSpecException(name != null ? name : "vm" + id, v);
-            }
-            return new VmSpec(this, nics);
-        }
-
-        private void validateIdentity(List<String> v) {
-            if (id < 1 || id > 255) {
-                v.add("id: " + id + " is outside 1..255 (it is one MAC octet); set id(1..255)");
-            }
-            if (name != null && !NAME.matcher(name).matches()) {
-                v.add("name: '" + name + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter"
-                        + " or digit");
-            }
-            if (arch == null) {
-                v.add("arch: required (X86_64 or AARCH64)");
-            }
-            if (accelerator == null) {
-                v.add("accelerator: required (AUTO, KVM or TCG)");
-            }
-        }
-
-        private void validateCpuAndMemory(List<String> v) {
-            if (smp == null) {
-                v.add("smp: required, e.g. smp(1)");
-            } else {
-                if (smp.sockets() < 1) {
-                    v.add("smp.sockets: " + smp.sockets() + " must be >= 1");
-                }
-                if (smp.cores() < 1) {
-                    v.add("smp.cores: " + smp.cores() + " must be >= 1");
-                }
-                if (smp.threads() < 1) {
-                    v.add("smp.threads: " + smp.threads() + " must be >= 1");
-                }
-                long vcpus = (long) smp.sockets() * smp.cores() * smp.threads();
-                if (smp.sockets() >= 1 && smp.cores() >= 1 && smp.threads() >= 1 && vcpus > MAX_VCPUS) {
-                    v.add("smp: sockets*cores*threads = " + vcpus + " exceeds " + MAX_VCPUS);
-                }
-            }
-            if (cpuModel != null && !CPU_MODEL.matcher(cpuModel).matches()) {
-                v.add("cpuModel: '" + cpuModel + "' is not a QEMU CPU model (letters, digits, '.', '_', '-',"
-                        + " with optional ',feature' parts)");
-            }
-            if (memoryMib < MIN_MEMORY_MIB) {
-                v.add("memoryMib: " + memoryMib + " is below the minimum of " + MIN_MEMORY_MIB);
-            } else if (memoryMib > MAX_MEMORY_MIB) {
-                v.add("memoryMib: " + memoryMib + " is above the maximum of " + MAX_MEMORY_MIB);
-            }
-            if (memoryBackend == null) {
-                v.add("memoryBackend: required (plain(), memfd() or hugepages(mount, size))");
-            } else if (memoryBackend instanceof MemoryBackend.HugepageFile h) {
-                if (memoryMib % h.pageSize().mib() != 0) {
-                    v.add("memoryMib: " + memoryMib + " is not a multiple of the " + h.pageSize()
-                            + " huge page size; use a multiple of " + h.pageSize().mib());
-                }
-                requireAbsolute(v, "memoryBackend.mountPath", h.mountPath());
-            } else if (memoryBackend instanceof MemoryBackend.RamFile f) {
-                requireAbsolute(v, "memoryBackend.path", f.path());
-            }
-        }
-
-        private void validateBootSource(List<String> v) {
-            if (bootSource == null) {
-                v.add("bootSource: required (diskImage(...) or kernel(...))");
-            } else if (bootSource instanceof BootSource.DiskImage d) {
-                requireAbsolute(v, "bootSource.path", d.path());
-                if (!DISK_FORMAT.matcher(d.format()).matches()) {
-                    v.add("bootSource.format: '" + d.format() + "' is not a QEMU image format name (raw, qcow2, ...)");
-                }
-            } else if (bootSource instanceof BootSource.KernelBoot k) {
-                requireAbsolute(v, "bootSource.kernel", k.kernel());
-                k.initrd().ifPresent(p -> requireAbsolute(v, "bootSource.initrd", p));
-                if (k.append().chars().anyMatch(c -> c == '\n' || c == '\r' || c == 0)) {
-                    v.add("bootSource.append: must be one line (no newline or NUL)");
-                }
-                k.ninePRoot().ifPresent(r -> {
-                    requireAbsolute(v, "bootSource.ninePRoot.hostPath", r.hostPath());
-                    requireAbsolute(v, "bootSource.ninePRoot.initPath", r.initPath());
-                    if (!MOUNT_TAG.matcher(r.mountTag()).matches()) {
-                        v.add("bootSource.ninePRoot.mountTag: '" + r.mountTag()
-                                + "' must be 1-31 letters, digits, '_' or '-'");
-                    }
-                });
-            }
-        }
-
-        private List<NicAssignment> validateNics(List<String> v) {
-            List<NicAssignment> out = new ArrayList<>();
-            Map<MacAddress, String> macOwners = new HashMap<>();
-            int vmOctet = id >= 1 && id <= 255 ? id : 0;
-            if (userNetwork != null) {
-                userNetwork.sshHostPort().ifPresent(p -> {
-                    if (p < 1 || p > 65535) {
-                        v.add("userNetwork.sshHostPort: " + p + " is not a TCP port (1..65535)");
-                    }
-                });
-                userNetwork.hostBindAddress().ifPresent(a -> {
-                    if (!BIND_ADDRESS.matcher(a).matches()) {
-                        v.add("userNetwork.hostBindAddress: '" + a + "' must be an IPv4 address or host name");
-                    }
-                });
-                MacAddress mac = mac(v, macOwners, "userNetwork.mac", userNetwork.mac(),
-                        () -> MacAddress.seedDefault(vmOctet, MANAGEMENT_NIC_OCTET));
-                if (mac != null) {
-                    out.add(new NicAssignment("mgmt", NicAssignment.NicKind.USER_MANAGEMENT, mac,
-                            OptionalInt.empty(), Optional.empty()));
-                }
-            }
-            for (int i = 0; i < virtioNics.size(); i++) {
-                VirtioNic nic = virtioNics.get(i);
-                String field = "virtioNics[" + i + "]";
-                int octet = VIRTIO_NIC_OCTET_BASE + i;
-                MacAddress mac = mac(v, macOwners, field + ".mac", nic.mac(),
-                        () -> MacAddress.seedDefault(vmOctet, octet));
-                if (mac != null) {
-                    out.add(new NicAssignment("net" + i, NicAssignment.NicKind.USER_VIRTIO, mac, nic.pciSlot(),
-                            Optional.empty()));
-                }
-            }
-            for (int i = 0; i < vhostUserNics.size(); i++) {
-                VhostUserNic nic = vhostUserNics.get(i);
-                String field = "vhostUser[" + i + "]";
-                int n = i + 1;
-                requireAbsolute(v, field + ".socket", nic.socket());
-                if (nic.queues() < 1 || nic.queues() > MAX_VHOST_USER_QUEUES) {
-                    v.add(field + ".queues: " + nic.queues() + " must be 1.." + MAX_VHOST_USER_QUEUES);
-                }
-                nic.queueSize().ifPresent(size -> {
-                    if (size < 256 || size > 1024 || Integer.bitCount(size) != 1) {
-                        v.add(field + ".queueSize: " + size + " must be 256, 512 or 1024 (QEMU's ring sizes)");
-                    }
-                });
-                MacAddress mac = mac(v, macOwners, field + ".mac", nic.mac(), () -> MacAddress.seedDefault(vmOctet, n));
-                OptionalInt slot = vhostUserSlot(nic, n);
-                if (mac != null) {
-                    out.add(new NicAssignment("vhost" + n, NicAssignment.NicKind.VHOST_USER, mac, slot,
-                            Optional.of(nic.socket())));
-                }
-            }
-            if (!vhostUserNics.isEmpty() && memoryBackend != null && !memoryBackend.shared()) {
-                v.add("memoryBackend: vhost-user NICs need shared guest memory: use memfd or hugepages");
-            }
-            return out;
-        }
-
-        private void validateConsoleAndAgent(List<String> v) {
-            if (serialConsole == null) {
-                v.add("serialConsole: required (unixSocket(), logFile() or none())");
-            } else if (serialConsole instanceof SerialConsole.LogFile f) {
-                f.path().ifPresent(p -> requireAbsolute(v, "serialConsole.path", p));
-            }
-            if (qgaIsaSerial && arch != null && !arch.hasIsaBus()) {
-                v.add("qgaIsaSerial: " + arch + "'s " + arch.machineType()
-                        + " machine has no ISA bus; use qgaIsaSerial(false).qgaVirtioSerial(true)");
-            }
-        }
-
-        /** Mirrors the device order of QemuCommandLine; see {@link PciSlotPlan}. */
-        private void validatePciSlots(List<String> v) {
-            PciSlotPlan plan = new PciSlotPlan(arch != null ? arch : Arch.X86_64);
-            if (userNetwork != null) {
-                plan.add("userNetwork", OptionalInt.empty());
-            }
-            for (int i = 0; i < virtioNics.size(); i++) {
-                plan.add("virtioNics[" + i + "]", virtioNics.get(i).pciSlot());
-            }
-            if (bootSource instanceof BootSource.KernelBoot k && k.ninePRoot().isPresent()) {
-                plan.add("bootSource.ninePRoot", OptionalInt.empty());
-            }
-            if (qgaVirtioSerial) {
-                plan.add("qgaVirtioSerial", OptionalInt.empty());
-            }
-            for (int i = 0; i < vhostUserNics.size(); i++) {
-                VhostUserNic nic = vhostUserNics.get(i);
-                plan.add("vhostUser[" + i + "]", vhostUserSlot(nic, i + 1));
-            }
-            if (bootSource instanceof BootSource.DiskImage) {
-                plan.add("bootSource", OptionalInt.empty());
-            }
-            v.addAll(plan.violations());
-        }
-
-        private static MacAddress mac(List<String> v, Map<MacAddress, String> owners, String field,
-                Optional<String> given, java.util.function.Supplier<MacAddress> fallback) {
-            MacAddress mac;
-            try {
-                mac = given.isPresent() ? MacAddress.parse(given.get()) : fallback.get();
-            } catch (IllegalArgumentException e) {
-                v.add(field + ": " + e.getMessage());
-                return null;
-            }
-            String owner = owners.putIfAbsent(mac, field);
-            if (owner != null) {
-                v.add(field + ": " + mac + " is already used by " + owner.replace(".mac", "")
-                        + "; every NIC needs its own MAC");
-                return null;
-            }
-            return mac;
-        }
-
-        private static void requireAbsolute(List<String> v, String field, Path path) {
-            if (path == null) {
-                v.add(field + ": required");
-            } else if (!path.isAbsolute()) {
-                v.add(field + ": '" + path + "' must be an absolute path (QEMU may run in another directory)");
-            }
+            return candidate;
         }
     }
 
+    /** Specs are equal when every value asked for is. */
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -561,10 +372,5 @@ public final class VmSpec {
     public int hashCode() {
         return Objects.hash(id, name, arch, smp, memoryMib, memoryBackend, accelerator, cpuModel, bootSource,
                 userNetwork, virtioNics, vhostUserNics, serialConsole, qgaIsaSerial, qgaVirtioSerial, extraArgs);
-    }
-
-    /** The PCI slot of the {@code n}-th vhost-user NIC (from 1): its own, else the seed's n + 5. */
-    private static OptionalInt vhostUserSlot(VhostUserNic nic, int n) {
-        return nic.pciSlot().isPresent() ? nic.pciSlot() : OptionalInt.of(n + VHOST_USER_SLOT_OFFSET);
     }
 }

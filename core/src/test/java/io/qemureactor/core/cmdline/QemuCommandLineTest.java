@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.Arch;
 import io.qemureactor.core.spec.BootSource;
+import io.qemureactor.core.spec.ConsoleSpec;
 import io.qemureactor.core.spec.MemoryBackend;
-import io.qemureactor.core.spec.SerialConsole;
 import io.qemureactor.core.spec.UserNetwork;
 import io.qemureactor.core.spec.VhostUserNic;
 import io.qemureactor.core.spec.VirtioNic;
@@ -116,7 +116,7 @@ class QemuCommandLineTest {
     @Test
     void kernelWithoutNinePOrConsole() {
         BootSource.KernelBoot k = BootSource.kernel(Path.of("/boot/bzImage"), null, "panic=-1");
-        List<String> a = argv(VmSpec.builder().id(5).kernel(k).serialConsole(SerialConsole.none()).build());
+        List<String> a = argv(VmSpec.builder().id(5).kernel(k).serialConsole(ConsoleSpec.none()).build());
         assertThat(a).doesNotContain("-fsdev", "-initrd", "-serial");
         assertThat(valueOf(a, "-append")).isEqualTo("panic=-1");
     }
@@ -135,14 +135,14 @@ class QemuCommandLineTest {
 
     @Test
     void consoleVariants() {
-        assertThat(argv(disk().serialConsole(SerialConsole.logFile()).build()))
+        assertThat(argv(disk().serialConsole(ConsoleSpec.logFile()).build()))
                 .containsSubsequence("-chardev", "file,id=console,path=/tmp/qr/vm5/console.log",
                         "-serial", "chardev:console");
         QemuCommandLine file = QemuCommandLine.render(
-                disk().serialConsole(SerialConsole.logFile(Path.of("/var/log/vm5.log"))).build(), Accelerator.TCG, RUN);
+                disk().serialConsole(ConsoleSpec.logFile(Path.of("/var/log/vm5.log"))).build(), Accelerator.TCG, RUN);
         assertThat(file.consoleLog()).contains(Path.of("/var/log/vm5.log"));
         assertThat(file.consoleSocket()).isEmpty();
-        assertThat(argv(disk().serialConsole(SerialConsole.none()).build())).doesNotContain("-serial");
+        assertThat(argv(disk().serialConsole(ConsoleSpec.none()).build())).doesNotContain("-serial");
     }
 
     @Test

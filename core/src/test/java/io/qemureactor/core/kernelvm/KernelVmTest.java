@@ -7,7 +7,7 @@ import io.qemureactor.core.function.InvalidFunctionConfigException;
 import io.qemureactor.core.function.KernelVmFunction;
 import io.qemureactor.core.function.VppRunningConfig;
 import io.qemureactor.core.spec.BootSource;
-import io.qemureactor.core.spec.SerialConsole;
+import io.qemureactor.core.spec.ConsoleSpec;
 import io.qemureactor.core.spec.VmSpec;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -62,7 +62,7 @@ class KernelVmTest {
         assertThatThrownBy(() -> KernelVm.of(KernelVmFunction.command("/bin/true")).launchSpec(disk, "/tmp/qr"))
                 .isInstanceOf(InvalidFunctionConfigException.class)
                 .hasMessage("bootSource: a kernel VM boots a kernel (kernel + initrd), not a DiskImage");
-        VmSpec logFile = base(256).serialConsole(SerialConsole.logFile()).build();
+        VmSpec logFile = base(256).serialConsole(ConsoleSpec.logFile()).build();
         assertThatThrownBy(() -> KernelVm.of(KernelVmFunction.command("/bin/true")).launchSpec(logFile, "/tmp/qr"))
                 .isInstanceOf(InvalidFunctionConfigException.class)
                 .hasMessageStartingWith("serialConsole: ");

@@ -32,7 +32,7 @@ class VmSpecTest {
         assertThat(spec.memoryBackend()).isEqualTo(MemoryBackend.memfd());
         assertThat(spec.accelerator()).isEqualTo(Accelerator.AUTO);
         assertThat(spec.cpuModel()).isEmpty();
-        assertThat(spec.serialConsole()).isEqualTo(SerialConsole.unixSocket());
+        assertThat(spec.serialConsole()).isEqualTo(ConsoleSpec.unixSocket());
         assertThat(spec.qgaIsaSerial()).isTrue();
         assertThat(spec.qgaVirtioSerial()).isFalse();
         assertThat(spec.nics()).isEmpty();
@@ -214,7 +214,7 @@ class VmSpecTest {
         assertThat(e).hasMessageStartingWith("invalid VM spec 'x': 4 problems")
                 .hasMessageContaining("\n  - id: 300").hasMessageContaining("\n  - memoryMib: 64")
                 .hasMessageContaining("\n  - smp.cores: 0").hasMessageContaining("\n  - bootSource: required");
-        assertThat(e).isInstanceOf(IllegalArgumentException.class);
+        assertThat(e).isInstanceOf(io.qemureactor.core.ConfigurationException.class);
     }
 
     @Test
