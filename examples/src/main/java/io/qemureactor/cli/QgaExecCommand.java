@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpTimeoutException;
 import io.qemureactor.qga.QgaClient;
-import io.qemureactor.qga.QgaCommand;
-import io.qemureactor.qga.QgaOptions;
+import io.qemureactor.qmp.QmpCommand;
+import io.qemureactor.qmp.QmpConnectOptions;
 import io.qemureactor.transport.PeerAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -64,7 +64,7 @@ final class QgaExecCommand implements Callable<Integer> {
     public Integer call() {
         JsonNode args = Json.argumentsOrNull(arguments);
         PeerAddress address = socket.address();
-        QgaOptions options = QgaOptions.defaults()
+        QmpConnectOptions options = QmpConnectOptions.defaults()
                 .withConnectTimeout(timeout)
                 .withSyncTimeout(timeout)
                 .withCommandTimeout(timeout);
@@ -94,7 +94,7 @@ final class QgaExecCommand implements Callable<Integer> {
      */
     private Mono<JsonNode> withoutReply(QgaClient client, JsonNode args) {
         Duration grace = timeout.compareTo(NO_REPLY_GRACE) < 0 ? timeout : NO_REPLY_GRACE;
-        return client.execute(QgaCommand.of(command, args).withTimeout(grace))
+        return client.execute(QmpCommand.of(command, args).withTimeout(grace))
                 .onErrorResume(e -> e instanceof QmpTimeoutException || e instanceof QmpConnectionClosedException,
                         e -> Mono.empty());
     }

@@ -6,29 +6,41 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+import io.qemureactor.exceptions.QmpException;
 import io.qemureactor.transport.ConnectPolicy;
-import io.qemureactor.transport.Connector;
 import io.qemureactor.transport.PeerAddress;
 import io.qemureactor.transport.QmpResources;
+import io.qemureactor.transport.internal.ChannelSession;
+import io.qemureactor.transport.internal.Connector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-/** {@link SerialConsole} on a Netty channel: a line decoder and a replaying sink. */
+/**
+ * {@link SerialConsole} on a Netty channel: a line decoder and a replaying sink, on the session
+ * core the QMP and QGA clients share. The peer closing the socket is the console's normal end (the
+ * VM ended); an I/O error ends it with a {@code QmpConnectionClosedException} naming the socket.
+ */
 final class NettySerialConsole implements SerialConsole {
 
+    private static final Logger log = LoggerFactory.getLogger(NettySerialConsole.class);
+
     /**
-     * A console line longer than this is not buffered without bound: the decoder fails on it, and
-     * the console is closed (see exceptionCaught).
+     * A console line longer than this is not buffered without bound: the decoder drops it up to
+     * its line end, and the console goes on with the next line (see exceptionCaught).
      */
-    private static final int MAX_LINE = 16 * 1024;
+    static final int MAX_LINE = 16 * 1024;
 
     private final PeerAddress address;
+    private final ChannelSession session;
     private final Channel channel;
     private final Sinks.Many<String> lines = Sinks.many().replay().limit(HISTORY);
     private final Deque<String> tail = new ArrayDeque<>();
@@ -36,6 +48,7 @@ final class NettySerialConsole implements SerialConsole {
     private NettySerialConsole(PeerAddress address, Channel channel) {
         this.address = address;
         this.channel = channel;
+        this.session = new ChannelSession(channel, address, true);
         channel.pipeline()
                 .addLast(new LineBasedFrameDecoder(MAX_LINE, true, false))
                 .addLast(new SimpleChannelInboundHandler<ByteBuf>() {
@@ -47,13 +60,23 @@ final class NettySerialConsole implements SerialConsole {
                     @Override
                     public void channelInactive(ChannelHandlerContext ctx) {
                         // only the event loop emits, so the sink is never used concurrently
-                        lines.tryEmitComplete();
+                        QmpException error = session.ended();
+                        if (error == null) {
+                            lines.tryEmitComplete();
+                        } else {
+                            lines.tryEmitError(error);
+                        }
                         ctx.fireChannelInactive();
                     }
 
                     @Override
                     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        ctx.close();
+                        if (cause instanceof TooLongFrameException) {
+                            // the decoder has dropped the line (failFast=false: up to its end) and goes on
+                            log.warn("{}: skipped a console line longer than {} bytes", address, MAX_LINE);
+                            return;
+                        }
+                        session.failIo(cause);
                     }
                 });
     }
@@ -100,19 +123,19 @@ final class NettySerialConsole implements SerialConsole {
                     if (f.isSuccess()) {
                         sink.success();
                     } else {
-                        sink.error(f.cause());
+                        sink.error(session.closedError("writing to the console"));
                     }
                 }));
     }
 
     @Override
     public Mono<Void> onClose() {
-        return Mono.create(sink -> channel.closeFuture().addListener(f -> sink.success()));
+        return session.onClose();
     }
 
     @Override
     public Mono<Void> close() {
-        return Mono.create(sink -> channel.close().addListener(f -> sink.success()));
+        return session.close();
     }
 
     @Override

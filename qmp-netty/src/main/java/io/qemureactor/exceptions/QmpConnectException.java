@@ -7,14 +7,26 @@ package io.qemureactor.exceptions;
  */
 public class QmpConnectException extends QmpException {
 
+    /** The peer address as text. */
     private final String peer;
 
+    /**
+     * A failed connect.
+     *
+     * @param peer the peer address as text
+     * @param message what failed, naming the peer
+     * @param cause the last connect error, or null
+     */
     public QmpConnectException(String peer, String message, Throwable cause) {
         super(message, cause);
         this.peer = peer;
     }
 
-    /** The peer address as text. */
+    /**
+     * The peer that could not be reached.
+     *
+     * @return the address as text, e.g. {@code unix:/run/vm1/qmp.sock}
+     */
     public String peer() {
         return peer;
     }

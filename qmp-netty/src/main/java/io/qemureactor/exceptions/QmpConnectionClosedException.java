@@ -9,14 +9,26 @@ package io.qemureactor.exceptions;
  */
 public class QmpConnectionClosedException extends QmpException {
 
+    /** The peer address as text. */
     private final String peer;
 
+    /**
+     * A closed connection; {@link QmpExceptions#closed} builds one with the usual message.
+     *
+     * @param peer the peer address as text
+     * @param message what was pending, naming the peer
+     * @param cause the I/O error that closed the connection, or null
+     */
     public QmpConnectionClosedException(String peer, String message, Throwable cause) {
         super(message, cause);
         this.peer = peer;
     }
 
-    /** The peer address as text, e.g. {@code unix:/run/vm1/qmp.sock} or {@code tcp:127.0.0.1:4444}. */
+    /**
+     * The peer whose connection closed.
+     *
+     * @return the address as text, e.g. {@code unix:/run/vm1/qmp.sock} or {@code tcp:127.0.0.1:4444}
+     */
     public String peer() {
         return peer;
     }

@@ -11,10 +11,21 @@ package io.qemureactor.exceptions;
  */
 public class QmpException extends RuntimeException {
 
+    /**
+     * An error without a cause.
+     *
+     * @param message what went wrong, naming the peer where there is one
+     */
     public QmpException(String message) {
         super(message);
     }
 
+    /**
+     * An error with a cause.
+     *
+     * @param message what went wrong, naming the peer where there is one
+     * @param cause the underlying error, or null
+     */
     public QmpException(String message, Throwable cause) {
         super(message, cause);
     }

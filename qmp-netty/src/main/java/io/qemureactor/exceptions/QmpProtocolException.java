@@ -8,10 +8,21 @@ package io.qemureactor.exceptions;
  */
 public class QmpProtocolException extends QmpException {
 
+    /**
+     * A protocol error without a cause.
+     *
+     * @param message what the peer sent wrong
+     */
     public QmpProtocolException(String message) {
         super(message);
     }
 
+    /**
+     * A protocol error with a cause.
+     *
+     * @param message what the peer sent wrong
+     * @param cause the parser's or decoder's error
+     */
     public QmpProtocolException(String message, Throwable cause) {
         super(message, cause);
     }

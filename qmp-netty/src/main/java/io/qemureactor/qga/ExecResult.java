@@ -16,7 +16,11 @@ import java.util.Optional;
  */
 public record ExecResult(int exitCode, int signal, String stdout, String stderr, boolean truncated) {
 
-    /** True for exit code 0 without a signal. */
+    /**
+     * Whether the program succeeded.
+     *
+     * @return true for exit code 0 without a signal
+     */
     public boolean succeeded() {
         return exitCode == 0 && signal == 0;
     }

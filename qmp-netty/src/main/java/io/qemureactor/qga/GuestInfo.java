@@ -12,6 +12,12 @@ import java.util.List;
  */
 public record GuestInfo(String version, List<SupportedCommand> commands) {
 
+    /**
+     * Keeps an unmodifiable copy of the command list.
+     *
+     * @param version the agent's version
+     * @param commands the commands the agent knows
+     */
     public GuestInfo {
         commands = List.copyOf(commands);
     }
@@ -26,7 +32,13 @@ public record GuestInfo(String version, List<SupportedCommand> commands) {
     public record SupportedCommand(String name, boolean enabled, boolean successResponse) {
     }
 
-    /** True if the agent has {@code command} and it is enabled. */
+    /**
+     * Whether the agent can run a command (older agents lack some; an agent's configuration
+     * can block others).
+     *
+     * @param command the command name, e.g. {@code guest-exec}
+     * @return true if the agent has {@code command} and it is enabled
+     */
     public boolean supports(String command) {
         return commands.stream().anyMatch(c -> c.name().equals(command) && c.enabled());
     }

@@ -15,6 +15,13 @@ import java.util.Locale;
  */
 public record GuestNetworkInterface(String name, String macAddress, List<GuestIpAddress> ipAddresses) {
 
+    /**
+     * Keeps an unmodifiable copy of the addresses.
+     *
+     * @param name the guest's interface name
+     * @param macAddress the MAC address, lower case, or empty
+     * @param ipAddresses the configured addresses
+     */
     public GuestNetworkInterface {
         ipAddresses = List.copyOf(ipAddresses);
     }

@@ -6,19 +6,20 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
-import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpException;
 import io.qemureactor.exceptions.QmpExceptions;
 import io.qemureactor.exceptions.QmpProtocolException;
 import io.qemureactor.exceptions.QmpTimeoutException;
-import io.qemureactor.transport.Connector;
-import io.qemureactor.transport.Json;
-import io.qemureactor.transport.JsonFrameDecoder;
-import io.qemureactor.transport.JsonFraming;
-import io.qemureactor.transport.JsonSession;
+import io.qemureactor.qmp.QmpCommand;
+import io.qemureactor.qmp.QmpConnectOptions;
+import io.qemureactor.transport.internal.ChannelSession;
+import io.qemureactor.transport.internal.Connector;
+import io.qemureactor.transport.internal.Json;
+import io.qemureactor.transport.internal.JsonFrameDecoder;
+import io.qemureactor.transport.internal.JsonFraming;
+import io.qemureactor.transport.internal.JsonSession;
 import io.qemureactor.transport.PeerAddress;
 import io.qemureactor.transport.QmpResources;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -34,7 +35,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
-import reactor.core.publisher.Sinks;
 
 /**
  * {@link QgaClient} on one Netty channel.
@@ -52,20 +52,18 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
     /** How often {@link #awaitReady} repeats its resync until the agent answers one. */
     static final Duration READY_RESEND = Duration.ofMillis(50);
 
+    private final ChannelSession session;
     private final Channel channel;
     private final PeerAddress address;
-    private final QgaOptions options;
+    private final QmpConnectOptions options;
     private final QmpResources resources;
     private final CommandQueue queue = new CommandQueue();
-    private final Sinks.Empty<Void> closeSink = Sinks.empty();
 
     private volatile boolean inSync;
     private volatile ReplyWaiter waiter;
-    private volatile boolean closed;
-    private volatile boolean closeRequested;
-    private volatile Throwable ioCause;
 
-    private ReactorNettyQgaClient(Channel channel, PeerAddress address, QgaOptions options) {
+    private ReactorNettyQgaClient(Channel channel, PeerAddress address, QmpConnectOptions options) {
+        this.session = new ChannelSession(channel, address, false);
         this.channel = channel;
         this.address = address;
         this.options = options;
@@ -73,7 +71,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
     }
 
     /** Connects to the socket; the agent itself is contacted by the first command. */
-    static Mono<QgaClient> connect(PeerAddress address, QgaOptions options) {
+    static Mono<QgaClient> connect(PeerAddress address, QmpConnectOptions options) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         return Connector.<ReactorNettyQgaClient>connect(address, options.resources(), options.connectPolicy(),
@@ -82,9 +80,10 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
     }
 
     /** Installs the codec and this client's handler on a channel that is not reading yet. */
-    static ReactorNettyQgaClient attach(Channel channel, PeerAddress address, QgaOptions options) {
+    static ReactorNettyQgaClient attach(Channel channel, PeerAddress address, QmpConnectOptions options) {
         ReactorNettyQgaClient client = new ReactorNettyQgaClient(channel, address, options);
-        JsonFraming.install(channel.pipeline(), options.maxMessageBytes(), "qga-client", client);
+        JsonFraming.install(channel.pipeline(), options.maxMessageBytes(), "qga-client", client,
+                options.wireTrace() ? address : null);
         return client;
     }
 
@@ -95,11 +94,11 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
 
     @Override
     public Mono<JsonNode> execute(String command, JsonNode arguments) {
-        return execute(QgaCommand.of(command, arguments));
+        return execute(QmpCommand.of(command, arguments));
     }
 
     @Override
-    public <T> Mono<T> execute(QgaCommand<T> command) {
+    public <T> Mono<T> execute(QmpCommand<T> command) {
         Duration timeout = command.timeout().orElse(options.commandTimeout());
         return queue.submit(() -> syncIfNeeded().then(call(command, timeout)))
                 .flatMap(r -> Mono.justOrEmpty(command.decode(r)));
@@ -115,7 +114,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
         Objects.requireNonNull(timeout, "timeout");
         return Mono.defer(() -> {
             AtomicReference<Throwable> lastError = new AtomicReference<>();
-            QgaCommand<Void> ping = QgaCommands.ping();
+            QmpCommand<Void> ping = QgaCommands.ping();
             // Announced until answered, then an exact resync: see resyncUntilAnswered
             Mono<Void> attempt = queue.submit(() -> resyncUntilAnswered()
                             .then(resync())
@@ -144,21 +143,17 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
 
     @Override
     public boolean isOpen() {
-        return channel.isActive();
+        return session.isOpen();
     }
 
     @Override
     public Mono<Void> onClose() {
-        return closeSink.asMono();
+        return session.onClose();
     }
 
     @Override
     public Mono<Void> close() {
-        return Mono.defer(() -> {
-            closeRequested = true;
-            channel.close();
-            return closeSink.asMono().onErrorResume(e -> Mono.empty());
-        });
+        return session.close();
     }
 
     // ---- exchanges (each runs as the only one in flight) ----
@@ -173,7 +168,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
         long id = ThreadLocalRandom.current().nextLong(1, Integer.MAX_VALUE);
         JsonNode request = QgaCommands.syncDelimited(id);
         Predicate<JsonNode> ourReply = m -> m.path("return").canConvertToLong() && m.path("return").asLong() == id;
-        return exchange("guest-sync-delimited", timeout, ourReply, () -> {
+        return exchange("guest-sync-delimited", timeout, ourReply, false, () -> {
             JsonFraming.frameDecoder(channel.pipeline()).discardUntilSentinel();
             channel.write(Unpooled.wrappedBuffer(new byte[] {JsonFrameDecoder.SENTINEL}));
             return channel.writeAndFlush(request);
@@ -202,9 +197,9 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
         // Cleared on the event loop as the answer arrives, before the next exchange writes: a
         // resend already queued behind it then writes nothing into the next exchange's stream.
         AtomicBoolean resending = new AtomicBoolean(true);
-        Mono<JsonNode> answered = exchange("guest-sync-delimited", options.syncTimeout(), ours, send)
+        Mono<JsonNode> answered = exchange("guest-sync-delimited", options.syncTimeout(), ours, false, send)
                 .doFinally(signal -> resending.set(false));
-        Flux<Long> resends = Flux.defer(() -> Flux.interval(READY_RESEND, resources.timer().scheduler()))
+        Flux<Long> resends = Flux.defer(() -> Flux.interval(READY_RESEND, resources.timerScheduler()))
                 .doOnNext(tick -> resend(() -> {
                     if (resending.get()) {
                         send.get();
@@ -223,7 +218,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
         }
     }
 
-    private Mono<JsonNode> call(QgaCommand<?> command, Duration timeout) {
+    private Mono<JsonNode> call(QmpCommand<?> command, Duration timeout) {
         ObjectNode request = Json.object().put("execute", command.name());
         if (command.arguments() != null) {
             request.set("arguments", command.arguments());
@@ -231,21 +226,29 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
         if (!command.repliesOnSuccess()) {
             return writeOnly(command.name(), request);
         }
-        return exchange(command.name(), timeout, m -> true, () -> channel.writeAndFlush(request))
+        if (command.closesConnection()) {
+            session.expectEnd();
+        }
+        return exchange(command.name(), timeout, m -> true, command.closesConnection(), () -> channel.writeAndFlush(request))
                 .flatMap(reply -> reply.has("error")
                         ? Mono.error(QmpExceptions.commandFailed(command.name(), reply.get("error")))
                         : Mono.just(reply.path("return")));
     }
 
-    /** Writes a request and waits for the first message {@code accepts} takes. */
-    private Mono<JsonNode> exchange(String what, Duration timeout, Predicate<JsonNode> accepts,
+    /**
+     * Writes a request and waits for the first message {@code accepts} takes.
+     *
+     * @param endIsAnswer the connection closing is this request's answer (a command expecting
+     *     {@code Reply.OR_CLOSE}): it completes with an empty object then
+     */
+    private Mono<JsonNode> exchange(String what, Duration timeout, Predicate<JsonNode> accepts, boolean endIsAnswer,
             Supplier<ChannelFuture> write) {
         Mono<JsonNode> reply = Mono.create(sink -> {
-            if (closed) {
-                sink.error(closedError("sending " + what));
+            if (session.hasEnded()) {
+                sink.error(session.closedError("sending " + what));
                 return;
             }
-            ReplyWaiter w = new ReplyWaiter(what, accepts, sink);
+            ReplyWaiter w = new ReplyWaiter(what, accepts, endIsAnswer, sink);
             inSync = false; // until this exchange's reply arrives, the stream position is unknown
             waiter = w;
             sink.onDispose(() -> {
@@ -255,7 +258,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
             });
             onEventLoop(what, sink, () -> write.get().addListener(f -> {
                 if (!f.isSuccess()) {
-                    w.fail(closedError("sending " + what));
+                    w.fail(session.closedError("sending " + what));
                 }
             }));
         });
@@ -270,8 +273,8 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
     /** For commands without a reply on success: done when written; the next command resyncs. */
     private Mono<JsonNode> writeOnly(String what, JsonNode request) {
         return Mono.create(sink -> {
-            if (closed) {
-                sink.error(closedError("sending " + what));
+            if (session.hasEnded()) {
+                sink.error(session.closedError("sending " + what));
                 return;
             }
             // an error reply may still come: resynchronising discards it
@@ -280,7 +283,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
                 if (f.isSuccess()) {
                     sink.success();
                 } else {
-                    sink.error(closedError("sending " + what));
+                    sink.error(session.closedError("sending " + what));
                 }
             }));
         });
@@ -296,7 +299,7 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
                 loop.execute(task);
             }
         } catch (RuntimeException e) { // loop shut down
-            sink.error(closedError("sending " + what));
+            sink.error(session.closedError("sending " + what));
         }
     }
 
@@ -332,32 +335,19 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
             }
             return;
         }
-        ioCause = cause;
-        if (cause instanceof IOException) {
-            log.debug("{}: I/O error: {}", address, cause.toString());
-        } else {
-            log.warn("{}: unexpected error, closing", address, cause);
-        }
-        channel.close();
+        session.failIo(cause);
     }
 
     @Override
     public void onClosed() {
-        closed = true;
         ReplyWaiter w = waiter;
         waiter = null;
-        if (w != null) {
-            w.fail(closedError("waiting for the reply to " + w.what));
+        if (w != null && w.endIsAnswer) {
+            w.sink.success(Json.object());
+        } else if (w != null) {
+            w.fail(session.closedError("waiting for the reply to " + w.what));
         }
-        if (closeRequested) {
-            closeSink.tryEmitEmpty();
-        } else {
-            closeSink.tryEmitError(closedError(null));
-        }
-    }
-
-    private QmpConnectionClosedException closedError(String what) {
-        return QmpExceptions.closed(address.toString(), what, ioCause);
+        session.ended();
     }
 
     /** The one exchange in flight. */
@@ -365,11 +355,13 @@ final class ReactorNettyQgaClient implements QgaClient, JsonSession {
 
         final String what;
         final Predicate<JsonNode> accepts;
+        final boolean endIsAnswer;
         final MonoSink<JsonNode> sink;
 
-        ReplyWaiter(String what, Predicate<JsonNode> accepts, MonoSink<JsonNode> sink) {
+        ReplyWaiter(String what, Predicate<JsonNode> accepts, boolean endIsAnswer, MonoSink<JsonNode> sink) {
             this.what = what;
             this.accepts = accepts;
+            this.endIsAnswer = endIsAnswer;
             this.sink = sink;
         }
 

@@ -11,7 +11,11 @@ public enum ShutdownMode {
     /** Reboot. */
     REBOOT;
 
-    /** The wire value, e.g. {@code powerdown}. */
+    /**
+     * The value of {@code guest-shutdown}'s {@code mode} argument.
+     *
+     * @return the lower-case name, e.g. {@code powerdown}
+     */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

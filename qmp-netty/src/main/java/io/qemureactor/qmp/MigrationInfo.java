@@ -12,7 +12,11 @@ import java.util.Optional;
  */
 public record MigrationInfo(String status, Optional<String> errorDesc) {
 
-    /** True once the migration ended, well or not. */
+    /**
+     * Whether the migration is over.
+     *
+     * @return true once it ended, well or not ({@code completed}, {@code failed}, {@code cancelled})
+     */
     public boolean finished() {
         return "completed".equals(status) || "failed".equals(status) || "cancelled".equals(status);
     }

@@ -31,44 +31,102 @@ public interface QmpClient {
      * Connects, reads the greeting (skipping anything before the object with the {@code QMP}
      * key) and negotiates capabilities. While the socket does not exist yet or refuses, retries
      * with backoff, bounded by the connect timeout and the liveness check of {@code options}.
+     * Lazy: nothing happens until subscription; cancelling closes a half-open connection.
+     *
+     * @param address the monitor's socket
+     * @param options connect policy, timeouts, resources; see {@link QmpConnectOptions}
+     * @return the ready client; fails with {@code QmpTimeoutException} when the connect timeout
+     *     runs out (its cause is the last connect error), {@code QmpConnectException} when the
+     *     liveness check says QEMU is dead, or {@code QmpCommandException} if QEMU refuses
+     *     {@code qmp_capabilities}
      */
     static Mono<QmpClient> connect(PeerAddress address, QmpConnectOptions options) {
         return ReactorNettyQmpClient.connect(address, options);
     }
 
-    /** {@link #connect(PeerAddress, QmpConnectOptions)} with {@link QmpConnectOptions#defaults()}. */
+    /**
+     * {@link #connect(PeerAddress, QmpConnectOptions)} with {@link QmpConnectOptions#defaults()}.
+     *
+     * @param address the monitor's socket
+     * @return the ready client
+     */
     static Mono<QmpClient> connect(PeerAddress address) {
         return connect(address, QmpConnectOptions.defaults());
     }
 
-    /** The socket this client talks to. */
+    /**
+     * The socket this client talks to, as named in its errors and logs.
+     *
+     * @return the address given to {@code connect}
+     */
     PeerAddress address();
 
-    /** The greeting QEMU sent. */
+    /**
+     * The greeting QEMU sent.
+     *
+     * @return the greeting (always there once {@code connect} emitted the client)
+     * @throws IllegalStateException on a client that has not received it (only possible in tests)
+     */
     QmpGreeting greeting();
 
-    /** QEMU's version, from the greeting. */
+    /**
+     * QEMU's version, from the greeting (no round trip).
+     *
+     * @return the version
+     */
     default QmpVersion version() {
         return greeting().version();
     }
 
-    /** True if out-of-band execution was asked for, offered and enabled. */
+    /**
+     * Whether commands may run out of band.
+     *
+     * @return true if out-of-band execution was asked for ({@link QmpConnectOptions#withOob}),
+     *     offered by the greeting and enabled
+     */
     boolean oobEnabled();
 
-    /** Runs a command without arguments; emits its raw {@code return} value. */
+    /**
+     * Runs a command without arguments.
+     *
+     * @param command the command name, e.g. {@code query-status}
+     * @return its raw {@code return} value; fails with {@code QmpCommandException} when QEMU
+     *     answers with an error
+     */
     default Mono<JsonNode> execute(String command) {
         return execute(command, null);
     }
 
-    /** Runs a command; {@code arguments} (an object) may be null. Emits the raw {@code return} value. */
+    /**
+     * Runs a command with the options' default reply timeout.
+     *
+     * @param command the command name
+     * @param arguments the {@code arguments} object, or null for none
+     * @return its raw {@code return} value; fails with {@code QmpCommandException} when QEMU
+     *     answers with an error, {@code QmpTimeoutException} when no reply came in time (the
+     *     session stays usable), {@code QmpConnectionClosedException} when the connection closed
+     */
     Mono<JsonNode> execute(String command, JsonNode arguments);
 
-    /** Runs a command with its own reply timeout. */
+    /**
+     * Runs a command with its own reply timeout.
+     *
+     * @param command the command name
+     * @param arguments the {@code arguments} object, or null for none
+     * @param timeout how long to wait for the reply once the command is sent
+     * @return its raw {@code return} value; errors as {@link #execute(String, JsonNode)}
+     */
     Mono<JsonNode> execute(String command, JsonNode arguments, Duration timeout);
 
     /**
-     * Runs a typed command; emits its decoded result, or completes empty for {@code Void}
-     * commands. {@code execute(QmpCommands.quit())} completes when QEMU answers or closes.
+     * Runs a typed command. {@code execute(QmpCommands.quit())} completes when QEMU answers or
+     * closes the connection (its {@link QmpCommand.Reply#OR_CLOSE}); a command with
+     * {@link QmpCommand.Reply#ONLY_ON_ERROR} completes when written.
+     *
+     * @param command the command, with its decoder and optional own timeout
+     * @param <T> the decoded result type
+     * @return the decoded result, or empty for {@code Void} commands; errors as
+     *     {@link #execute(String, JsonNode)}, and whatever the decoder throws
      */
     <T> Mono<T> execute(QmpCommand<T> command);
 
@@ -81,8 +139,9 @@ public interface QmpClient {
      * falls further behind loses its <em>oldest</em> buffered events (a warning is logged);
      * it never slows the connection, the replies, or the other subscribers.
      *
-     * <p>Completes when the session ends normally ({@code quit}, {@link #close()}); errors with
-     * {@code QmpConnectionClosedException} or {@code QmpProtocolException} when it ends otherwise.
+     * @return the events; completes when the session ends normally ({@code quit},
+     *     {@link #close()}), errors with {@code QmpConnectionClosedException} or
+     *     {@code QmpProtocolException} when it ends otherwise
      */
     Flux<QmpEvent> events();
 
@@ -90,27 +149,47 @@ public interface QmpClient {
      * Subscribes to {@link #events()} first, then to {@code trigger} (e.g. the command that
      * causes the event), and emits the first event that matches, once the trigger has
      * completed too. So an event can never be missed by arriving before the wait begins.
-     * Fails if the trigger fails or the session ends first. Add a {@code timeout} as needed.
+     * Add a {@code timeout} as needed: there is none of its own.
+     *
+     * @param match which event to wait for
+     * @param trigger what causes it, e.g. {@code execute(QmpCommands.stop())}
+     * @return the first matching event; fails if the trigger fails or the session ends first
      */
     Mono<QmpEvent> awaitEvent(Predicate<? super QmpEvent> match, Publisher<?> trigger);
 
-    /** {@link #awaitEvent(Predicate, Publisher)} for an event name. */
+    /**
+     * {@link #awaitEvent(Predicate, Publisher)} for an event name.
+     *
+     * @param eventName e.g. {@code STOP}
+     * @param trigger what causes it
+     * @return the first event of that name
+     */
     default Mono<QmpEvent> awaitEvent(String eventName, Publisher<?> trigger) {
         return awaitEvent(e -> e.is(eventName), trigger);
     }
 
-    /** True until the connection closed. */
+    /**
+     * Whether the connection is up.
+     *
+     * @return true until the connection closed, for whatever reason
+     */
     boolean isOpen();
 
     /**
-     * Completes when the connection has closed normally (after {@code quit} or {@link #close()});
-     * errors with the reason when it closed otherwise (QEMU died, protocol error).
+     * The end of the session.
+     *
+     * @return completes when the connection has closed normally (after {@code quit} or
+     *     {@link #close()}); errors with the reason when it closed otherwise (QEMU died:
+     *     {@code QmpConnectionClosedException} naming the socket; a protocol error:
+     *     {@code QmpProtocolException})
      */
     Mono<Void> onClose();
 
     /**
      * Closes the connection; pending commands fail with {@code QmpConnectionClosedException}.
-     * Idempotent; completes when the socket is closed.
+     * Idempotent.
+     *
+     * @return completes when the socket is closed
      */
     Mono<Void> close();
 }

@@ -13,11 +13,23 @@ import java.util.List;
  */
 public record QmpGreeting(QmpVersion version, List<String> capabilities) {
 
+    /**
+     * Keeps an unmodifiable copy of the capabilities.
+     *
+     * @param version the QEMU version
+     * @param capabilities what the server offers
+     */
     public QmpGreeting {
         capabilities = List.copyOf(capabilities);
     }
 
-    /** Reads the value of the {@code QMP} member. */
+    /**
+     * Reads the greeting.
+     *
+     * @param qmp the value of the greeting's {@code QMP} member
+     * @return the greeting
+     * @throws QmpProtocolException if it is not an object or has no version
+     */
     public static QmpGreeting from(JsonNode qmp) {
         if (qmp == null || !qmp.isObject()) {
             throw new QmpProtocolException("malformed QMP greeting: " + qmp);
@@ -27,7 +39,12 @@ public record QmpGreeting(QmpVersion version, List<String> capabilities) {
         return new QmpGreeting(QmpVersion.from(qmp.get("version")), caps);
     }
 
-    /** True if the server offers {@code capability}. */
+    /**
+     * Whether the server offers a capability, which {@code qmp_capabilities} may then enable.
+     *
+     * @param capability e.g. {@code oob}
+     * @return true if the greeting lists it
+     */
     public boolean offers(String capability) {
         return capabilities.contains(capability);
     }

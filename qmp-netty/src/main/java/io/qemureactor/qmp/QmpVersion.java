@@ -14,7 +14,14 @@ public record QmpVersion(int major, int minor, int micro, String pkg) implements
     private static final Comparator<QmpVersion> ORDER = Comparator.comparingInt(QmpVersion::major)
             .thenComparingInt(QmpVersion::minor).thenComparingInt(QmpVersion::micro);
 
-    /** Reads the {@code VersionInfo} object. */
+    /**
+     * Reads QMP's {@code VersionInfo} object (the greeting's {@code version}, or the return value
+     * of {@code query-version}).
+     *
+     * @param version the object
+     * @return the version
+     * @throws QmpProtocolException if the object has no {@code qemu.major}
+     */
     public static QmpVersion from(JsonNode version) {
         JsonNode qemu = version == null ? null : version.get("qemu");
         if (qemu == null || !qemu.has("major")) {
@@ -24,7 +31,14 @@ public record QmpVersion(int major, int minor, int micro, String pkg) implements
                 version.path("package").asText(""));
     }
 
-    /** True if this version is {@code major.minor.micro} or newer. */
+    /**
+     * Compares with a minimum version, for features that need a given QEMU.
+     *
+     * @param major the minimum's major number
+     * @param minor the minimum's minor number
+     * @param micro the minimum's micro number
+     * @return true if this version is {@code major.minor.micro} or newer
+     */
     public boolean isAtLeast(int major, int minor, int micro) {
         return compareTo(new QmpVersion(major, minor, micro, "")) >= 0;
     }
@@ -34,7 +48,7 @@ public record QmpVersion(int major, int minor, int micro, String pkg) implements
         return ORDER.compare(this, other);
     }
 
-    /** {@code 7.2.0}. */
+    /** {@return the numbers without the package, e.g. {@code 7.2.0}} */
     @Override
     public String toString() {
         return major + "." + minor + "." + micro;

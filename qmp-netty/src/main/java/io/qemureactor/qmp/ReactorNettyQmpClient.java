@@ -4,16 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpException;
 import io.qemureactor.exceptions.QmpExceptions;
-import io.qemureactor.transport.Connector;
-import io.qemureactor.transport.Json;
-import io.qemureactor.transport.JsonFraming;
-import io.qemureactor.transport.JsonSession;
+import io.qemureactor.transport.internal.ChannelSession;
+import io.qemureactor.transport.internal.Connector;
+import io.qemureactor.transport.internal.Json;
+import io.qemureactor.transport.internal.JsonFraming;
+import io.qemureactor.transport.internal.JsonSession;
 import io.qemureactor.transport.PeerAddress;
 import io.qemureactor.transport.QmpResources;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -44,6 +43,7 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
 
     private static final Logger log = LoggerFactory.getLogger(ReactorNettyQmpClient.class);
 
+    private final ChannelSession session;
     private final Channel channel;
     private final PeerAddress address;
     private final QmpConnectOptions options;
@@ -63,18 +63,12 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
 
     private final Sinks.One<QmpGreeting> greetingSink = Sinks.one();
     private final Sinks.Many<QmpEvent> eventSink = Sinks.many().multicast().directBestEffort();
-    private final Sinks.Empty<Void> closeSink = Sinks.empty();
 
     private volatile QmpGreeting greeting;
     private volatile boolean oobEnabled;
-    /** Set by quit and close(): the EOF that follows is the normal end of the session. */
-    private volatile boolean eofExpected;
-    /** The first fatal protocol error; reported instead of a plain "closed". */
-    private volatile QmpException failure;
-    /** The I/O error that took the connection down, if any (a cause for the closed error). */
-    private volatile Throwable ioCause;
 
     private ReactorNettyQmpClient(Channel channel, PeerAddress address, QmpConnectOptions options) {
+        this.session = new ChannelSession(channel, address, false);
         this.channel = channel;
         this.address = address;
         this.options = options;
@@ -96,7 +90,8 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
      */
     static ReactorNettyQmpClient attach(Channel channel, PeerAddress address, QmpConnectOptions options) {
         ReactorNettyQmpClient client = new ReactorNettyQmpClient(channel, address, options);
-        JsonFraming.install(channel.pipeline(), options.maxMessageBytes(), "qmp-client", client);
+        JsonFraming.install(channel.pipeline(), options.maxMessageBytes(), "qmp-client", client,
+                options.wireTrace() ? address : null);
         return client;
     }
 
@@ -116,7 +111,7 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
             arguments = Json.object();
             arguments.putArray("enable").add("oob");
         }
-        return send("qmp_capabilities", arguments, options.commandTimeout(), false)
+        return send("qmp_capabilities", arguments, options.commandTimeout(), QmpCommand.Reply.ALWAYS)
                 .doOnNext(ok -> {
                     oobEnabled = oob;
                     log.debug("{}: QMP session ready, QEMU {}, capabilities {}", address, offered.version(),
@@ -153,23 +148,25 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
     public Mono<JsonNode> execute(String command, JsonNode arguments, Duration timeout) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(timeout, "timeout");
-        return send(command, arguments, timeout, false);
+        return send(command, arguments, timeout, QmpCommand.Reply.ALWAYS);
     }
 
     @Override
     public <T> Mono<T> execute(QmpCommand<T> command) {
         Duration timeout = command.timeout().orElse(options.commandTimeout());
-        return send(command.name(), command.arguments(), timeout, command.closesConnection())
+        return send(command.name(), command.arguments(), timeout, command.reply())
                 .flatMap(r -> Mono.justOrEmpty(command.decode(r)));
     }
 
     /**
      * The one write path. Nothing happens until subscription; cancel or timeout removes the
      * pending entry, so a late reply finds no owner and is dropped. The timeout is a deadline
-     * on the resources' shared {@link io.qemureactor.transport.DeadlineTimer} (no timer task
-     * per command).
+     * on the resources' shared {@link io.qemureactor.transport.internal.DeadlineTimer} (no timer task
+     * per command). A command the peer answers only on error ({@code Reply.ONLY_ON_ERROR}) completes
+     * when written; its id stays taken until a reply frees it.
      */
-    private Mono<JsonNode> send(String command, JsonNode arguments, Duration timeout, boolean closesConnection) {
+    private Mono<JsonNode> send(String command, JsonNode arguments, Duration timeout, QmpCommand.Reply reply) {
+        boolean closesConnection = reply == QmpCommand.Reply.OR_CLOSE;
         return Mono.create(sink -> {
             PendingCommand entry;
             synchronized (writeLock) {
@@ -186,24 +183,34 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
                     }
                     idsInUse.set((int) id);
                     entry = new PendingCommand(id, command, closesConnection, sink);
+                    if (reply == QmpCommand.Reply.ONLY_ON_ERROR) {
+                        channel.writeAndFlush(frame).addListener(f -> {
+                            if (f.isSuccess()) {
+                                sink.success();
+                            } else {
+                                sink.error(session.closedError("sending " + command));
+                            }
+                        });
+                        return;
+                    }
                     pending.put(id, entry);
                     if (closesConnection) {
-                        eofExpected = true;
+                        session.expectEnd();
                     }
                     channel.writeAndFlush(frame).addListener(f -> {
                         if (!f.isSuccess() && pending.remove(id, entry)) {
-                            entry.fail(closedError("sending " + command, f.cause()));
+                            entry.fail(QmpExceptions.closed(address.toString(), "sending " + command, f.cause()));
                         }
                     });
                 }
             }
             if (entry == null) {
-                sink.error(endError("sending " + command));
+                sink.error(session.endError("sending " + command));
                 return;
             }
             Disposable deadline;
             try {
-                deadline = resources.timer().schedule(timeout, () -> {
+                deadline = resources.schedule(timeout, () -> {
                     if (pending.remove(entry.id, entry)) {
                         entry.fail(QmpExceptions.timeout("reply to " + command + " from " + address, timeout));
                     }
@@ -239,7 +246,7 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
         Objects.requireNonNull(trigger, "trigger");
         return Mono.defer(() -> {
             Mono<QmpEvent> firstMatch = events().filter(match::test).next()
-                    .switchIfEmpty(Mono.error(() -> closedError("waiting for an event", null)));
+                    .switchIfEmpty(Mono.error(() -> QmpExceptions.closed(address.toString(), "waiting for an event", null)));
             // zip subscribes in argument order: the event subscription exists before the trigger runs
             return Mono.zip(firstMatch, Flux.from(trigger).then(Mono.just(Boolean.TRUE)), (event, done) -> event);
         });
@@ -247,21 +254,17 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
 
     @Override
     public boolean isOpen() {
-        return channel.isActive();
+        return session.isOpen();
     }
 
     @Override
     public Mono<Void> onClose() {
-        return closeSink.asMono();
+        return session.onClose();
     }
 
     @Override
     public Mono<Void> close() {
-        return Mono.defer(() -> {
-            eofExpected = true;
-            channel.close();
-            return closeSink.asMono().onErrorResume(e -> Mono.empty());
-        });
+        return session.close();
     }
 
     /** Commands waiting for a reply (for tests and diagnostics). */
@@ -343,18 +346,10 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
     public void onFailure(Throwable cause) {
         QmpException protocolError = JsonFraming.protocolError(address.toString(), options.maxMessageBytes(), true, cause);
         if (protocolError != null) {
-            if (failure == null) {
-                failure = protocolError;
-            }
-            log.warn(protocolError.getMessage());
-        } else if (cause instanceof IOException) {
-            ioCause = cause; // the reason named in the "closed" errors that follow
-            log.debug("{}: I/O error: {}", address, cause.toString());
+            session.failProtocol(protocolError);
         } else {
-            ioCause = cause;
-            log.warn("{}: unexpected error, closing", address, cause);
+            session.failIo(cause); // the reason named in the "closed" errors that follow
         }
-        channel.close();
     }
 
     @Override
@@ -365,39 +360,22 @@ final class ReactorNettyQmpClient implements QmpClient, JsonSession {
             orphans = new ArrayList<>(pending.values());
             pending.clear();
         }
-        QmpException protocolError = failure;
+        QmpException protocolError = session.failure();
         for (PendingCommand entry : orphans) {
             if (entry.closesConnection && protocolError == null) {
                 entry.complete(Json.object()); // quit: the EOF is its answer
             } else {
-                entry.fail(endError("waiting for the reply to " + entry.command));
+                entry.fail(session.endError("waiting for the reply to " + entry.command));
             }
         }
         if (greeting == null) {
-            greetingSink.tryEmitError(endError("waiting for the QMP greeting"));
+            greetingSink.tryEmitError(session.endError("waiting for the QMP greeting"));
         }
-        if (protocolError != null) {
-            eventSink.tryEmitError(protocolError);
-            closeSink.tryEmitError(protocolError);
-        } else if (eofExpected) {
-            log.debug("{}: session closed", address);
+        QmpException error = session.ended();
+        if (error == null) {
             eventSink.tryEmitComplete();
-            closeSink.tryEmitEmpty();
         } else {
-            QmpConnectionClosedException closed = closedError(null, ioCause);
-            log.debug("{}: connection closed unexpectedly", address);
-            eventSink.tryEmitError(closed);
-            closeSink.tryEmitError(closed);
+            eventSink.tryEmitError(error);
         }
-    }
-
-    /** Why the session can take no more: its protocol error, else "closed while {@code what}". */
-    private QmpException endError(String what) {
-        QmpException protocolError = failure;
-        return protocolError != null ? protocolError : closedError(what, ioCause);
-    }
-
-    private QmpConnectionClosedException closedError(String what, Throwable cause) {
-        return QmpExceptions.closed(address.toString(), what, cause);
     }
 }

@@ -16,6 +16,14 @@ import reactor.util.retry.RetryBackoffSpec;
  */
 public record Backoff(Duration firstDelay, Duration maxDelay, double jitter) {
 
+    /**
+     * Checks the values.
+     *
+     * @param firstDelay the delay before the first retry
+     * @param maxDelay the cap the doubling stops at
+     * @param jitter the random share of each delay, in [0, 1]
+     * @throws IllegalArgumentException unless {@code 0 <= firstDelay <= maxDelay} and {@code 0 <= jitter <= 1}
+     */
     public Backoff {
         Objects.requireNonNull(firstDelay, "firstDelay");
         Objects.requireNonNull(maxDelay, "maxDelay");
@@ -27,17 +35,35 @@ public record Backoff(Duration firstDelay, Duration maxDelay, double jitter) {
         }
     }
 
-    /** {@code firstDelay}, doubling up to {@code maxDelay}, 25 % jitter. */
+    /**
+     * Delays that start at {@code firstDelay} and double up to {@code maxDelay}, with 25 % jitter
+     * so that many clients retrying at once spread out.
+     *
+     * @param firstDelay the delay before the first retry
+     * @param maxDelay the cap
+     * @return the backoff
+     */
     public static Backoff exponential(Duration firstDelay, Duration maxDelay) {
         return new Backoff(firstDelay, maxDelay, 0.25);
     }
 
-    /** A copy without jitter: exact delays, for tests under virtual time. */
+    /**
+     * A copy without jitter: exact delays, for tests under virtual time.
+     *
+     * @return the copy
+     */
     public Backoff withoutJitter() {
         return new Backoff(firstDelay, maxDelay, 0);
     }
 
-    /** A Reactor retry spec that retries the errors {@code retryable} accepts, forever. */
+    /**
+     * This backoff as a Reactor retry spec for {@code retryWhen}, without an attempt limit (bound
+     * the whole operation with a timeout). When an error is not retryable it propagates as it is,
+     * not wrapped in Reactor's "retries exhausted" error.
+     *
+     * @param retryable which errors to retry
+     * @return the spec
+     */
     public RetryBackoffSpec toRetry(Predicate<Throwable> retryable) {
         return Retry.backoff(Long.MAX_VALUE, firstDelay)
                 .maxBackoff(maxDelay)

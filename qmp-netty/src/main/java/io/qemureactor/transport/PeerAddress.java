@@ -43,6 +43,8 @@ public final class PeerAddress {
     /**
      * A unix domain socket.
      *
+     * @param path the socket file (it need not exist yet)
+     * @return the address
      * @throws IllegalArgumentException if the path is longer than {@value #MAX_UNIX_PATH_BYTES}
      *     bytes, which Linux cannot bind or connect to (fail early with a clear message
      *     instead of a confusing connect error later)
@@ -57,12 +59,25 @@ public final class PeerAddress {
         return new PeerAddress(path, null, -1);
     }
 
-    /** A unix domain socket; see {@link #unix(Path)}. */
+    /**
+     * A unix domain socket; see {@link #unix(Path)}.
+     *
+     * @param path the socket file
+     * @return the address
+     * @throws IllegalArgumentException if the path is too long for Linux
+     */
     public static PeerAddress unix(String path) {
         return unix(Path.of(path));
     }
 
-    /** A TCP address, e.g. the local end of an SSH port forward. */
+    /**
+     * A TCP address, e.g. the local end of an SSH port forward.
+     *
+     * @param host a host name or IP address, resolved when connecting
+     * @param port 1 to 65535
+     * @return the address
+     * @throws IllegalArgumentException if the port is out of range
+     */
     public static PeerAddress tcp(String host, int port) {
         Objects.requireNonNull(host, "host");
         if (port <= 0 || port > 65535) {
@@ -76,6 +91,8 @@ public final class PeerAddress {
      * unix socket: the client's Netty channel is bridged to it in this JVM, without a socket.
      *
      * @param name what the stream reaches, for log lines and errors (e.g. {@code ssh://host/run/vm1/qmp.sock})
+     * @param opener opens one stream per connection attempt
+     * @return the address
      */
     public static PeerAddress stream(String name, StreamOpener opener) {
         Objects.requireNonNull(name, "name");
@@ -85,7 +102,13 @@ public final class PeerAddress {
 
     /**
      * Reads {@code unix:PATH}, {@code tcp:HOST:PORT}, a bare {@code HOST:PORT} (a numeric
-     * port after the last colon), or else a bare path.
+     * port after the last colon), or else a bare path: the forms {@link #toString()} writes and
+     * the CLI's {@code --socket} accepts.
+     *
+     * @param text the address
+     * @return the address
+     * @throws IllegalArgumentException for an empty text, a {@code tcp:} form without a numeric
+     *     port, or a path too long for Linux
      */
     public static PeerAddress parse(String text) {
         Objects.requireNonNull(text, "text");
@@ -117,17 +140,29 @@ public final class PeerAddress {
         }
     }
 
-    /** True for a unix domain socket. */
+    /**
+     * Whether this is a unix domain socket.
+     *
+     * @return true for a unix domain socket, false for TCP
+     */
     public boolean isUnix() {
         return unixPath != null;
     }
 
-    /** The opener, for a {@link #stream(String, StreamOpener) stream}. */
+    /**
+     * The opener of a {@link #stream(String, StreamOpener) stream}.
+     *
+     * @return the opener for a stream, empty for a socket
+     */
     public Optional<StreamOpener> streamOpener() {
         return Optional.ofNullable(opener);
     }
 
-    /** The socket file, for a unix domain socket. */
+    /**
+     * The socket file.
+     *
+     * @return the path for a unix domain socket, empty for TCP or a stream
+     */
     public Optional<Path> unixPath() {
         return Optional.ofNullable(unixPath);
     }
@@ -135,6 +170,8 @@ public final class PeerAddress {
     /**
      * The JDK socket address: a {@link UnixDomainSocketAddress}, or an unresolved
      * {@link InetSocketAddress} (resolved by the transport when connecting, not here).
+     *
+     * @return the address to connect to
      */
     public SocketAddress toSocketAddress() {
         if (opener != null) {

@@ -14,21 +14,41 @@ import reactor.core.publisher.Mono;
 @FunctionalInterface
 public interface PeerLiveness {
 
-    /** Emits {@code true} while the peer may still come up, {@code false} once it never will. */
+    /**
+     * Asks whether the peer can still come up. Called on the connecting thread after a failed
+     * attempt; an error here fails the connect with that error.
+     *
+     * @return {@code true} while the peer may still come up, {@code false} once it never will
+     *     (empty counts as alive)
+     */
     Mono<Boolean> isAlive();
 
-    /** No check: only the connect timeout bounds the retries. */
+    /**
+     * No check: only the connect timeout bounds the retries.
+     *
+     * @return a check that always says alive
+     */
     static PeerLiveness assumeAlive() {
         return () -> Mono.just(Boolean.TRUE);
     }
 
-    /** A cheap synchronous check, e.g. {@code process::isAlive}. */
+    /**
+     * A cheap synchronous check, e.g. {@code process::isAlive}; it must not block.
+     *
+     * @param check true while alive
+     * @return the check
+     */
     static PeerLiveness of(BooleanSupplier check) {
         Objects.requireNonNull(check, "check");
         return () -> Mono.fromSupplier(check::getAsBoolean);
     }
 
-    /** Alive while the given local process is. */
+    /**
+     * Alive while a local process is, e.g. the QEMU that will create the socket.
+     *
+     * @param process the process
+     * @return the check
+     */
     static PeerLiveness ofProcess(ProcessHandle process) {
         Objects.requireNonNull(process, "process");
         return of(process::isAlive);

@@ -1,6 +1,7 @@
 package io.qemureactor.transport;
 
 import io.netty.channel.EventLoopGroup;
+import io.qemureactor.transport.internal.DeadlineTimer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -19,7 +20,7 @@ import reactor.netty.resources.LoopResources;
  * closed, or use {@link #shared()}, the process-wide default with daemon threads.
  *
  * <p>Timers: every deadline of every connection (reply, connect, exec timeouts) goes to one
- * {@link DeadlineTimer}, which arms one task at a time on a Reactor scheduler. By default that
+ * timer, which arms one task at a time on a Reactor scheduler. By default that
  * is {@code Schedulers.parallel()} as found when an operation starts, so
  * {@code StepVerifier.withVirtualTime} drives the timeouts in tests; {@link #of(LoopResources,
  * Scheduler)} takes a scheduler of the caller's instead (not disposed with these resources).
@@ -39,12 +40,23 @@ public final class QmpResources implements Disposable {
         this.timerScheduler = timerScheduler;
     }
 
-    /** Two event-loop threads named {@code qemu-reactor-io-N} (daemon). */
+    /**
+     * New resources with two event-loop threads named {@code qemu-reactor-io-N} (daemon, started
+     * on first use). Enough for hundreds of connections: the clients never block a loop.
+     *
+     * @return the resources; dispose them after the last client closed
+     */
     public static QmpResources create() {
         return create("qemu-reactor-io", 2);
     }
 
-    /** {@code threads} event-loop threads named {@code prefix-N} (daemon). */
+    /**
+     * New resources with {@code threads} event-loop threads named {@code prefix-N} (daemon).
+     *
+     * @param prefix the thread name prefix
+     * @param threads the number of event-loop threads
+     * @return the resources; dispose them after the last client closed
+     */
     public static QmpResources create(String prefix, int threads) {
         return new QmpResources(LoopResources.create(prefix, threads, true), null);
     }
@@ -53,6 +65,9 @@ public final class QmpResources implements Disposable {
      * Uses loops the caller already has; {@link #dispose()} disposes them. The client
      * always asks for NIO loops ({@code onClient(false)}): the JDK's unix domain sockets
      * need no native library.
+     *
+     * @param loops reactor-netty loop resources, e.g. shared with other reactor-netty clients
+     * @return the resources
      */
     public static QmpResources of(LoopResources loops) {
         return new QmpResources(Objects.requireNonNull(loops, "loops"), null);
@@ -61,13 +76,22 @@ public final class QmpResources implements Disposable {
     /**
      * Like {@link #of(LoopResources)}, with deadlines swept on {@code timerScheduler}; the
      * caller keeps owning (and disposes) that scheduler.
+     *
+     * @param loops reactor-netty loop resources
+     * @param timerScheduler the scheduler deadlines run on
+     * @return the resources
      */
     public static QmpResources of(LoopResources loops, Scheduler timerScheduler) {
         return new QmpResources(Objects.requireNonNull(loops, "loops"),
                 Objects.requireNonNull(timerScheduler, "timerScheduler"));
     }
 
-    /** The process-wide default, created on first use; created anew if it was disposed. */
+    /**
+     * The process-wide default (two daemon threads named {@code qemu-reactor-shared-io-N}), used
+     * by options that name no resources. Thread-safe.
+     *
+     * @return the shared instance, created on first use and anew if it was disposed
+     */
     public static QmpResources shared() {
         synchronized (SHARED_LOCK) {
             if (shared == null || shared.isDisposed()) {
@@ -77,17 +101,44 @@ public final class QmpResources implements Disposable {
         }
     }
 
-    /** The NIO event loop group connections are registered with. */
+    /**
+     * The NIO event loop group connections are registered with, for code that runs its own Netty
+     * channels beside the clients.
+     *
+     * @return the group; owned by these resources
+     */
     public EventLoopGroup eventLoops() {
         return loops.onClient(false);
     }
 
     /**
-     * The timer for the deadlines of operations starting now. Look it up when an operation
-     * starts (inside {@code Mono.defer} or {@code Mono.create}), not when it is assembled long
-     * before, so a test's virtual time is the one in force.
+     * Runs {@code task} once {@code delay} has passed, on the timer's scheduler thread, unless the
+     * returned handle is disposed first: a deadline on the shared timer (one armed scheduler task
+     * for all of them, not one per call). Call it when the operation starts (inside
+     * {@code Mono.defer} or {@code Mono.create}), so that a test's virtual time is the one in force.
+     *
+     * @param delay how long from now
+     * @param task short and non-blocking
+     * @return disposing it cancels the task
+     * @throws java.util.concurrent.RejectedExecutionException if these resources or the scheduler were disposed
      */
-    public DeadlineTimer timer() {
+    public Disposable schedule(Duration delay, Runnable task) {
+        return timer().schedule(delay, task);
+    }
+
+    /**
+     * The Reactor scheduler the deadlines run on, as in force now: the one given to
+     * {@link #of(LoopResources, Scheduler)}, else {@code Schedulers.parallel()} (a virtual-time
+     * scheduler in a {@code StepVerifier.withVirtualTime} test).
+     *
+     * @return the scheduler; not owned by these resources
+     */
+    public Scheduler timerScheduler() {
+        return timer().scheduler();
+    }
+
+    /** The timer for deadlines starting now (looked up at each use: see {@link #schedule}). */
+    private DeadlineTimer timer() {
         Scheduler scheduler = timerScheduler != null ? timerScheduler : Schedulers.parallel();
         DeadlineTimer t = timer;
         if (t != null && t.scheduler() == scheduler) {
@@ -109,7 +160,16 @@ public final class QmpResources implements Disposable {
 
     /**
      * {@code source}, failed with {@code error} unless it produced its result within
-     * {@code timeout}; see {@link DeadlineTimer#timeout}. The timer is looked up at subscription.
+     * {@code timeout} (the source is then cancelled). A deadline on the shared timer, looked up at
+     * subscription, so virtual time in tests drives it.
+     *
+     * @param source the operation
+     * @param timeout how long it may take from subscription
+     * @param error the error to fail with when time runs out
+     * @param discard receives a value the source produced after it lost the race to the deadline,
+     *     so that, say, a connection it opened is closed rather than leaked
+     * @param <T> the value type
+     * @return the bounded operation
      */
     public <T> Mono<T> timeout(Mono<T> source, Duration timeout, Supplier<? extends Throwable> error,
             Consumer<? super T> discard) {
@@ -123,7 +183,11 @@ public final class QmpResources implements Disposable {
         disposeTimer();
     }
 
-    /** Shuts the event loops down; completes when they have terminated. */
+    /**
+     * Shuts the event loops down and drops the pending deadlines.
+     *
+     * @return completes when the loops have terminated
+     */
     public Mono<Void> disposeLater() {
         return loops.disposeLater().doFinally(signal -> disposeTimer());
     }

@@ -2,6 +2,7 @@ package io.qemureactor.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.transport.ConnectPolicy;
 import io.qemureactor.transport.PeerAddress;
 import io.qemureactor.transport.QmpResources;
@@ -104,6 +105,43 @@ class SerialConsoleTest {
             console.close().block(T);
             console.onClose().block(T);
         }
+    }
+
+    @Test
+    void aLineOverTheLimitIsSkippedAndTheConsoleGoesOn() throws Exception {
+        SerialConsole console = connect();
+        try (SocketChannel peer = server.accept()) {
+            send(peer, "before\r\n" + "x".repeat(NettySerialConsole.MAX_LINE + 4096) + "\r\nafter\r\n");
+            StepVerifier.create(console.lines().take(2))
+                    .expectNext("before", "after")
+                    .expectComplete()
+                    .verify(T);
+            assertThat(console.tail(5)).containsExactly("before", "after");
+        }
+        StepVerifier.create(console.onClose()).expectComplete().verify(T);
+    }
+
+    /**
+     * Fault injection: the peer resets the connection (Linux resets a unix stream socket whose
+     * owner closes it with unread data in its receive queue). The console reports it like the QMP
+     * and QGA clients do, instead of ending as if the VM had stopped.
+     */
+    @Test
+    void anIoErrorEndsTheLinesAndOnCloseWithAClosedErrorNamingTheSocket() throws Exception {
+        SerialConsole console = connect();
+        try (SocketChannel peer = server.accept()) {
+            send(peer, "booting\n");
+            assertThat(waitForTail(console, "booting")).isTrue();
+            console.write("unread by the peer\n").block(T);
+        } // closed with unread data: the console's next read fails with ECONNRESET
+        StepVerifier.create(console.lines())
+                .expectNext("booting")
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(QmpConnectionClosedException.class)
+                        .hasMessageContaining("console.sock")
+                        .hasCauseInstanceOf(java.io.IOException.class))
+                .verify(T);
+        StepVerifier.create(console.onClose()).expectError(QmpConnectionClosedException.class).verify(T);
+        StepVerifier.create(console.close()).expectComplete().verify(T);
     }
 
     private static boolean waitForTail(SerialConsole console, String line) throws InterruptedException {

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.qemureactor.transport.Json;
+import io.qemureactor.qmp.QmpConnectOptions;
+import io.qemureactor.transport.internal.Json;
 import io.qemureactor.transport.PeerAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -17,12 +18,12 @@ final class EmbeddedQgaPeer {
     final EmbeddedChannel channel = new EmbeddedChannel();
     final ReactorNettyQgaClient client;
 
-    EmbeddedQgaPeer(QgaOptions options) {
+    EmbeddedQgaPeer(QmpConnectOptions options) {
         client = ReactorNettyQgaClient.attach(channel, ADDRESS, options);
     }
 
     EmbeddedQgaPeer() {
-        this(QgaOptions.defaults());
+        this(QmpConnectOptions.defaults());
     }
 
     void feed(String text) {

@@ -3,6 +3,7 @@ package io.qemureactor.qga;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qemureactor.exceptions.QmpCommandException;
+import io.qemureactor.qmp.QmpConnectOptions;
 import io.qemureactor.testing.HostQemuGa;
 import io.qemureactor.testing.HostQemuGaExtension;
 import io.qemureactor.transport.QmpResources;
@@ -32,7 +33,7 @@ class QgaClientIT {
 
     @BeforeEach
     void connect() {
-        client = QgaClient.connect(AGENT.agent().address(), QgaOptions.defaults().withResources(RESOURCES))
+        client = QgaClient.connect(AGENT.agent().address(), QmpConnectOptions.defaults().withResources(RESOURCES))
                 .block(WAIT);
     }
 

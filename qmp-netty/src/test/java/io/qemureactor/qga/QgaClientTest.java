@@ -7,6 +7,8 @@ import io.qemureactor.exceptions.QmpCommandException;
 import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpProtocolException;
 import io.qemureactor.exceptions.QmpTimeoutException;
+import io.qemureactor.qmp.QmpConnectOptions;
+import io.qemureactor.qmp.QmpCommand;
 import io.qemureactor.transport.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -174,7 +176,7 @@ class QgaClientTest {
 
     @Test
     void execPollsTheStatusWithBackoffUnderVirtualTime() {
-        EmbeddedQgaPeer fixed = new EmbeddedQgaPeer(QgaOptions.defaults()
+        EmbeddedQgaPeer fixed = new EmbeddedQgaPeer(QmpConnectOptions.defaults()
                 .withPollBackoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)).withoutJitter()));
         fixed.client.sync().toFuture();
         fixed.answerSync(fixed.expectSync());
@@ -215,7 +217,7 @@ class QgaClientTest {
 
     @Test
     void awaitReadyResendsItsSyncUntilTheAgentAnswersAnyOfThem() {
-        EmbeddedQgaPeer booting = new EmbeddedQgaPeer(QgaOptions.defaults().withSyncTimeout(Duration.ofSeconds(5)));
+        EmbeddedQgaPeer booting = new EmbeddedQgaPeer(QmpConnectOptions.defaults().withSyncTimeout(Duration.ofSeconds(5)));
         long[] early = new long[2];
         StepVerifier.withVirtualTime(() -> booting.client.awaitReady(Duration.ofSeconds(60)))
                 .expectSubscription()
@@ -240,7 +242,7 @@ class QgaClientTest {
 
     @Test
     void awaitReadyRetriesWithBackoffWhenNoSyncIsAnsweredInTime() {
-        EmbeddedQgaPeer booting = new EmbeddedQgaPeer(QgaOptions.defaults().withSyncTimeout(Duration.ofSeconds(1))
+        EmbeddedQgaPeer booting = new EmbeddedQgaPeer(QmpConnectOptions.defaults().withSyncTimeout(Duration.ofSeconds(1))
                 .withPollBackoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)).withoutJitter()));
         StepVerifier.withVirtualTime(() -> booting.client.awaitReady(Duration.ofSeconds(60)))
                 .expectSubscription()
@@ -265,7 +267,7 @@ class QgaClientTest {
 
     @Test
     void awaitReadyGivesUpAfterItsTimeout() {
-        EmbeddedQgaPeer silent = new EmbeddedQgaPeer(QgaOptions.defaults().withSyncTimeout(Duration.ofSeconds(1)));
+        EmbeddedQgaPeer silent = new EmbeddedQgaPeer(QmpConnectOptions.defaults().withSyncTimeout(Duration.ofSeconds(1)));
         StepVerifier.withVirtualTime(() -> silent.client.awaitReady(Duration.ofSeconds(10)))
                 .expectSubscription()
                 .thenAwait(Duration.ofSeconds(10))
@@ -318,6 +320,26 @@ class QgaClientTest {
         StepVerifier.create(peer.client.ping()).verifyError(QmpConnectionClosedException.class);
         StepVerifier.create(peer.client.close()).verifyComplete();
         StepVerifier.create(peer.client.close()).verifyComplete();
+    }
+
+    @Test
+    void aCommandThatMayEndTheSessionCompletesWhenTheAgentClosesInsteadOfAnswering() {
+        peer.client.sync().toFuture();
+        peer.answerSync(peer.expectSync());
+        CompletableFuture<JsonNode> last = peer.client.execute(QmpCommand.of("guest-x-quit", null).closingConnection())
+                .toFuture();
+        peer.expect("guest-x-quit");
+        peer.channel.close();
+        assertThat(last).succeedsWithin(Duration.ZERO);
+        StepVerifier.create(peer.client.onClose()).verifyComplete();
+    }
+
+    @Test
+    void anUnexpectedEndFailsOnCloseNamingTheSocket() {
+        peer.channel.close();
+        StepVerifier.create(peer.client.onClose())
+                .verifyErrorSatisfies(e -> assertThat(e).isInstanceOf(QmpConnectionClosedException.class)
+                        .hasMessageContaining("/test/vm1/qga.sock"));
     }
 
     @Test

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.qemureactor.transport.Json;
+import io.qemureactor.transport.internal.Json;
 import io.qemureactor.transport.PeerAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -12,7 +12,7 @@ import io.qemureactor.exceptions.QmpCommandException;
 import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpProtocolException;
 import io.qemureactor.exceptions.QmpTimeoutException;
-import io.qemureactor.transport.Json;
+import io.qemureactor.transport.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -235,6 +235,31 @@ class QmpClientTest {
         CompletableFuture<Void> quit = client.execute(QmpCommands.quit()).toFuture();
         peer.channel.close();
         assertThat(quit).succeedsWithin(Duration.ZERO);
+    }
+
+    @Test
+    void aCommandWithoutReplyOnSuccessCompletesWhenWrittenAndItsIdStaysTakenUntilAnswered() {
+        QmpClient client = peer.handshake();
+        CompletableFuture<Void> fire = client.execute(QmpCommand.withoutReply("x-fire", null)).toFuture();
+        long firstId = peer.nextRequest().get("id").asLong();
+        assertThat(fire).succeedsWithin(Duration.ZERO);
+        assertThat(peer.client.pendingCount()).isZero();
+        CompletableFuture<JsonNode> next = client.execute("query-status").toFuture();
+        assertThat(peer.nextRequest().get("id").asLong()).as("a late error reply cannot be taken for this one")
+                .isNotEqualTo(firstId);
+        assertThat(next).isNotDone();
+    }
+
+    @Test
+    void theWireTraceSitsBetweenFramingAndParsingAndChangesNothing() {
+        EmbeddedQmpPeer traced = new EmbeddedQmpPeer(QmpConnectOptions.defaults().withWireTrace(true)
+                .withEventScheduler(Schedulers.immediate()));
+        assertThat(traced.channel.pipeline().names()).containsSubsequence("json-frames", "wire-trace", "json-messages");
+        assertThat(peer.channel.pipeline().names()).doesNotContain("wire-trace");
+        QmpClient client = traced.handshake();
+        CompletableFuture<JsonNode> status = client.execute("query-status").toFuture();
+        traced.feed(reply(traced.nextRequest().get("id").asLong(), "{\"running\": true}"));
+        assertThat(status.join().path("running").asBoolean()).isTrue();
     }
 
     @Test

@@ -25,7 +25,11 @@ public final class SshUnixSocket extends SocketAddress implements StreamOpener {
         this.path = Objects.requireNonNull(path, "path");
     }
 
-    /** The socket's path on the host. */
+    /**
+     * The socket's path on the host.
+     *
+     * @return the path
+     */
     public String path() {
         return path;
     }
@@ -35,7 +39,11 @@ public final class SshUnixSocket extends SocketAddress implements StreamOpener {
         return host.openSocketChannel(path, fromPeer);
     }
 
-    /** {@code ssh://user@host:port/path/of/socket}. */
+    /**
+     * Names the socket as {@code ssh://user@host:port/path/of/socket}.
+     *
+     * @return the name
+     */
     @Override
     public String toString() {
         return host.name() + (path.startsWith("/") ? "" : "/") + path;

@@ -13,7 +13,6 @@ import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.core.vm.VmParts;
 import io.qemureactor.qga.QgaClient;
-import io.qemureactor.qga.QgaOptions;
 import io.qemureactor.qmp.QmpClient;
 import io.qemureactor.qmp.QmpCommands;
 import io.qemureactor.qmp.QmpConnectOptions;
@@ -199,7 +198,7 @@ final class LaunchAttempt {
         if (socket.isEmpty()) {
             return null;
         }
-        QgaOptions qgaOptions = QgaOptions.defaults().withResources(options.resources()).withConnectPolicy(policy(p));
+        QmpConnectOptions qgaOptions = QmpConnectOptions.defaults().withResources(options.resources()).withConnectPolicy(policy(p));
         return host.reachUnixSocket(socket.get().toString())
                 .flatMap(address -> QgaClient.connect(QemuLauncher.peer(address), qgaOptions))
                 // a failed connect is not remembered; a made one is shared

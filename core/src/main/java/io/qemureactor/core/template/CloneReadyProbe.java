@@ -1,10 +1,10 @@
 package io.qemureactor.core.template;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.qemureactor.core.probe.BootContext;
 import io.qemureactor.core.probe.BootFailedException;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.qga.QgaClient;
-import io.qemureactor.transport.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -40,7 +40,7 @@ final class CloneReadyProbe implements BootProbe {
         return Mono.defer(() -> {
             Instant now = Instant.now();
             long nanos = ChronoUnit.NANOS.between(Instant.EPOCH, now);
-            return agent.execute("guest-set-time", Json.object().put("time", nanos));
+            return agent.execute("guest-set-time", JsonNodeFactory.instance.objectNode().put("time", nanos));
         }).then();
     }
 

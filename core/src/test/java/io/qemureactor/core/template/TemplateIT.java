@@ -3,6 +3,7 @@ package io.qemureactor.core.template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.qemureactor.core.fleet.Fleet;
 import io.qemureactor.core.fleet.FleetEvent;
 import io.qemureactor.core.fleet.FleetMember;
@@ -19,7 +20,6 @@ import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.VmSpec;
 import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.qga.ExecResult;
-import io.qemureactor.transport.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +97,7 @@ class TemplateIT {
                 ExecResult mark = clone.qga().flatMap(a -> a.exec("/bin/cat", "/tmp/mark")).block(STOP);
                 assertThat(mark.stdout()).isEqualTo("made-in-template\n");
                 // the clock was set at restore, not left at the template's save
-                long guestNanos = clone.qga().flatMap(a -> a.execute("guest-get-time", Json.object())).block(STOP).asLong();
+                long guestNanos = clone.qga().flatMap(a -> a.execute("guest-get-time", JsonNodeFactory.instance.objectNode())).block(STOP).asLong();
                 assertThat(Instant.ofEpochSecond(0, guestNanos)).isAfter(before.minusSeconds(1));
                 assertThat(clone.vcpuThreads().block(STOP)).hasSize(1);
                 assertThat(clone.console()).isPresent();

@@ -1,4 +1,4 @@
-package io.qemureactor.transport;
+package io.qemureactor.transport.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,6 +10,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.qemureactor.exceptions.QmpException;
 import io.qemureactor.exceptions.QmpExceptions;
 import io.qemureactor.exceptions.QmpProtocolException;
+import io.qemureactor.transport.PeerAddress;
 
 /**
  * Installs the JSON codec that both clients share:
@@ -24,6 +25,8 @@ public final class JsonFraming {
     public static final String MESSAGE_DECODER = "json-messages";
     /** Pipeline name of the {@link JsonMessageEncoder}. */
     public static final String MESSAGE_ENCODER = "json-encoder";
+    /** Pipeline name of the {@link WireTrace}, when there is one. */
+    public static final String WIRE_TRACE = "wire-trace";
 
     private static final JsonMessageEncoder ENCODER = new JsonMessageEncoder();
 
@@ -34,9 +37,17 @@ public final class JsonFraming {
      * Adds the codec and then {@code session} (as the handler named {@code sessionName}) at the end
      * of {@code pipeline}, which must not be reading yet (a channel initializer, or an
      * {@code EmbeddedChannel}), so that no message can arrive before the session is there.
+     *
+     * @param traceAs when not null, a {@link WireTrace} naming this peer logs every frame: placed
+     *     after the frame decoder (one JSON object per read) and before the encoder in the outbound
+     *     direction (the bytes of every write)
      */
-    public static void install(ChannelPipeline pipeline, int maxFrameBytes, String sessionName, JsonSession session) {
+    public static void install(ChannelPipeline pipeline, int maxFrameBytes, String sessionName, JsonSession session,
+            PeerAddress traceAs) {
         pipeline.addLast(FRAME_DECODER, new JsonFrameDecoder(maxFrameBytes));
+        if (traceAs != null) {
+            pipeline.addLast(WIRE_TRACE, new WireTrace(traceAs));
+        }
         pipeline.addLast(MESSAGE_DECODER, new JsonMessageDecoder());
         pipeline.addLast(MESSAGE_ENCODER, ENCODER);
         pipeline.addLast(sessionName, new SessionHandler(session));

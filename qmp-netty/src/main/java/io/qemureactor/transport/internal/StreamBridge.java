@@ -1,4 +1,4 @@
-package io.qemureactor.transport;
+package io.qemureactor.transport.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -6,6 +6,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.qemureactor.transport.PeerAddress;
+import io.qemureactor.transport.StreamOpener;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.qemureactor.transport;
+package io.qemureactor.transport.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.qemureactor.transport;
+package io.qemureactor.transport.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,13 +6,17 @@ import io.qemureactor.exceptions.QmpConnectException;
 import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpProtocolException;
 import io.qemureactor.exceptions.QmpTimeoutException;
+import io.qemureactor.transport.Backoff;
+import io.qemureactor.transport.ConnectPolicy;
+import io.qemureactor.transport.PeerAddress;
+import io.qemureactor.transport.PeerLiveness;
+import io.qemureactor.transport.QmpResources;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /** The connect retry policy under virtual time: backoff, timeout, liveness, which errors retry. */
@@ -33,7 +37,7 @@ class ConnectorTest {
 
     /** Looks the timer up inside the virtual-time supplier, as QmpResources does at subscription. */
     private static Mono<String> retrying(ConnectPolicy policy, Mono<String> attempt) {
-        return Connector.retrying(PEER, policy, new DeadlineTimer(Schedulers.parallel()), attempt, lost -> { });
+        return Connector.retrying(PEER, policy, QmpResources.shared(), attempt, lost -> { });
     }
 
     private static ConnectPolicy policy(Duration timeout, PeerLiveness liveness) {

@@ -1,4 +1,4 @@
-package io.qemureactor.transport;
+package io.qemureactor.transport.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

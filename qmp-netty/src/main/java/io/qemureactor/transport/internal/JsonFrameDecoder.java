@@ -1,4 +1,4 @@
-package io.qemureactor.transport;
+package io.qemureactor.transport.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

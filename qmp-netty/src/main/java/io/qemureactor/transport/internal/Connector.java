@@ -1,4 +1,4 @@
-package io.qemureactor.transport;
+package io.qemureactor.transport.internal;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -18,6 +18,10 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.qemureactor.exceptions.QmpConnectException;
 import io.qemureactor.exceptions.QmpConnectionClosedException;
 import io.qemureactor.exceptions.QmpExceptions;
+import io.qemureactor.transport.ConnectPolicy;
+import io.qemureactor.transport.PeerAddress;
+import io.qemureactor.transport.QmpResources;
+import io.qemureactor.transport.StreamOpener;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -56,8 +60,7 @@ public final class Connector {
             Function<Channel, S> attach, Function<S, Mono<S>> handshake) {
         Mono<Attached<S>> attempt = Mono.defer(() -> openChannel(peer, resources, policy, attach))
                 .flatMap(opened -> handshake.apply(opened.session()).map(ready -> new Attached<>(opened.channel(), ready)));
-        return Mono.defer(() -> retrying(peer, policy, resources.timer(), attempt, lost -> lost.channel().close()))
-                .map(Attached::session);
+        return retrying(peer, policy, resources, attempt, lost -> lost.channel().close()).map(Attached::session);
     }
 
     /** A session and the channel it runs on (closed if the session is ready too late). */
@@ -67,12 +70,12 @@ public final class Connector {
     /**
      * Re-subscribes to {@code attempt} while it fails with a retryable error, after the
      * policy's backoff; asks the liveness check after each failure; bounded by the policy's
-     * timeout on {@code timer}. Backoff delays run on {@code Schedulers.parallel()} (virtual
+     * timeout on the resources' timer. Backoff delays run on {@code Schedulers.parallel()} (virtual
      * time in tests).
      *
      * @param discard closes a session that became ready just after the timeout fired
      */
-    static <S> Mono<S> retrying(PeerAddress peer, ConnectPolicy policy, DeadlineTimer timer, Mono<S> attempt,
+    static <S> Mono<S> retrying(PeerAddress peer, ConnectPolicy policy, QmpResources resources, Mono<S> attempt,
             Consumer<? super S> discard) {
         return Mono.defer(() -> {
             AtomicReference<Throwable> lastError = new AtomicReference<>();
@@ -84,7 +87,7 @@ public final class Connector {
                         : Mono.error(new QmpConnectException(peer.toString(),
                                 "peer behind " + peer + " is not alive (liveness check failed) while connecting", e)));
             });
-            return timer.timeout(checked.retryWhen(policy.backoff().toRetry(Connector::isRetryable)), policy.timeout(),
+            return resources.timeout(checked.retryWhen(policy.backoff().toRetry(Connector::isRetryable)), policy.timeout(),
                     () -> QmpExceptions.timeout("connecting to " + peer, policy.timeout(), lastError.get()), discard);
         });
     }

@@ -1,4 +1,4 @@
-package io.qemureactor.transport;
+package io.qemureactor.transport.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.util.context.Context;
 
 /**
- * One timer for the deadlines of every connection on a {@link QmpResources}: reply timeouts,
+ * One timer for the deadlines of every connection on a {@link io.qemureactor.transport.QmpResources}: reply timeouts,
  * connect timeouts, the QGA exec bound. The lettuce / HashedWheelTimer idea, without the wheel.
  *
  * <p>Why not {@code Mono.timeout}: it schedules a task on {@code Schedulers.parallel()} for
@@ -38,7 +38,7 @@ import reactor.util.context.Context;
  * the sweep) wins, so an operation either completes or times out, never both.
  *
  * <p>Time comes from the scheduler ({@code Schedulers.parallel()} by default, looked up by
- * {@link QmpResources#timer()} when an operation starts), so {@code StepVerifier.withVirtualTime}
+ * {@code QmpResources} when an operation starts), so {@code StepVerifier.withVirtualTime}
  * drives timeouts in tests. For a scheduler on the real clock, deadlines use the monotonic
  * {@link System#nanoTime()} rather than the scheduler's wall clock.
  */
