@@ -3,7 +3,6 @@ package io.qemureactor.bench;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.launch.QemuLauncher;
-import io.qemureactor.core.probe.BootContext;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.Accelerator;
 import java.io.PrintWriter;
@@ -11,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import reactor.core.publisher.Mono;
 
 /**
  * {@code bench agent}: how long after the guest's agent starts listening the QGA probe calls the
@@ -70,22 +68,7 @@ public final class AgentReadyBenchmark {
 
     /** {@code probe}, with the nanoTime of its success put into {@code at[slot]}. */
     private static BootProbe timed(BootProbe probe, long[] at, int slot) {
-        return new BootProbe() {
-            @Override
-            public Mono<Void> await(BootContext context) {
-                return probe.await(context).doOnSuccess(v -> at[slot] = System.nanoTime());
-            }
-
-            @Override
-            public Duration timeout() {
-                return probe.timeout();
-            }
-
-            @Override
-            public String describe() {
-                return probe.describe();
-            }
-        };
+        return probe.doOnReady(context -> at[slot] = System.nanoTime());
     }
 
     private static long millis(long nanos) {

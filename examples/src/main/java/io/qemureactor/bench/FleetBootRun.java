@@ -8,7 +8,6 @@ import io.qemureactor.core.fleet.FleetOptions;
 import io.qemureactor.core.launch.LaunchOptions;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.probe.BootContext;
-import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.vm.ShutdownPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import reactor.core.Disposable;
-import reactor.core.publisher.Mono;
 
 /**
  * The engine's side of {@code bench boot}: a {@link Fleet} of N members, all at once, each with the
@@ -64,7 +63,7 @@ final class FleetBootRun {
         Pattern marker = Pattern.compile(Pattern.quote(guests.marker()));
         List<FleetMember> members = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            members.add(FleetMember.of(guests.spec(i), new MarkerClock(guests.kit().readyProbe(), marker, markerAt)));
+            members.add(FleetMember.of(guests.spec(i), guests.kit().readyProbe().doOnStart(markerClock(marker, markerAt))));
         }
         // the guest is killed by QMP quit then signals: nothing of its shutdown is measured
         FleetOptions options = FleetOptions.defaults().withShutdownPolicy(ShutdownPolicy.withoutGuest());
@@ -113,29 +112,14 @@ final class FleetBootRun {
     }
 
     /**
-     * The kit's probe, with a watcher beside it that records when the console line Flux delivers the
-     * marker line. The watcher subscribes first, so it sees the line before the probe does; the
-     * probe's own pipeline is the engine's, untouched.
+     * A watcher started beside the kit's probe that records when the console line Flux delivers the
+     * marker line. It subscribes first, so it sees the line before the probe does; the probe's own
+     * pipeline is the engine's, untouched.
      */
-    private record MarkerClock(BootProbe delegate, Pattern marker, Map<String, Long> seen) implements BootProbe {
-
-        @Override
-        public Mono<Void> await(BootContext context) {
-            context.console().ifPresent(console -> console.lines()
-                    .filter(line -> marker.matcher(line).find())
-                    .next()
-                    .subscribe(line -> seen.putIfAbsent(context.vmName(), System.nanoTime()), e -> { }));
-            return delegate.await(context);
-        }
-
-        @Override
-        public Duration timeout() {
-            return delegate.timeout();
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
-        }
+    private static Consumer<BootContext> markerClock(Pattern marker, Map<String, Long> seen) {
+        return context -> context.console().ifPresent(console -> console.lines()
+                .filter(line -> marker.matcher(line).find())
+                .next()
+                .subscribe(line -> seen.putIfAbsent(context.vmName(), System.nanoTime()), e -> { }));
     }
 }

@@ -7,7 +7,6 @@ import io.qemureactor.core.fleet.FleetResult;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.launch.QemuLauncher;
-import io.qemureactor.core.probe.BootContext;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.VmSpec;
@@ -91,7 +90,7 @@ public final class TemplateBenchmark {
                         CloneOptions.defaults().withReadyTimeout(READY_LIMIT))).toList());
                 // the marker first, then the agent: the agent probe's own bound (120 s) then starts once the guest is up
                 long[] cold = fleet(launcher, ids(n).stream().map(id -> FleetMember.of(spec.apply(id),
-                        new Timed(kit.readyProbe().withTimeout(READY_LIMIT), BootProbe.qga().withTimeout(READY_LIMIT),
+                        timed(kit.readyProbe().withTimeout(READY_LIMIT), BootProbe.qga().withTimeout(READY_LIMIT),
                                 new long[2]))).toList());
                 FleetRow row = new FleetRow(n, clone[0], cold[0], clone[1], cold[1]);
                 fleets.add(row);
@@ -111,7 +110,7 @@ public final class TemplateBenchmark {
     private static CloneRow oneClone(TemplateRestorer restorer, VmTemplate template, VmSpec spec) {
         long[] at = new long[2];
         long started = System.nanoTime();
-        BootProbe probe = new Timed(BootProbe.qga(), TemplateRestorer.readyProbe(CloneOptions.defaults()), at);
+        BootProbe probe = timed(BootProbe.qga(), TemplateRestorer.readyProbe(CloneOptions.defaults()), at);
         RunningVm vm = restorer.restore(LocalHost.instance(), template, spec, probe).block(LIMIT);
         long ready = System.nanoTime();
         vm.shutdown().block(LIMIT);
@@ -194,24 +193,10 @@ public final class TemplateBenchmark {
         out.flush();
     }
 
-    /** Runs {@code first} then {@code then}, noting when each completes (nanoTime) in {@code at}. */
-    private record Timed(BootProbe first, BootProbe then, long[] at) implements BootProbe {
-        @Override
-        public Mono<Void> await(BootContext context) {
-            return Mono.fromRunnable(() -> at[0] = System.nanoTime())
-                    .then(first.await(context))
-                    .then(Mono.fromRunnable(() -> at[1] = System.nanoTime()))
-                    .then(then.await(context));
-        }
-
-        @Override
-        public Duration timeout() {
-            return then.timeout();
-        }
-
-        @Override
-        public String describe() {
-            return first.describe() + " then " + then.describe();
-        }
+    /** Runs {@code first} then {@code then}, noting when the first starts and completes (nanoTime) in {@code at}. */
+    private static BootProbe timed(BootProbe first, BootProbe then, long[] at) {
+        return first.doOnStart(context -> at[0] = System.nanoTime())
+                .doOnReady(context -> at[1] = System.nanoTime())
+                .then(then);
     }
 }

@@ -2,11 +2,11 @@ package io.qemureactor.examples;
 
 import io.qemureactor.core.function.GeneratedFile;
 import io.qemureactor.core.function.KernelVmFunction;
-import io.qemureactor.core.function.ReadinessRule;
+import io.qemureactor.core.probe.ReadinessRule;
 import io.qemureactor.core.function.VppRunningConfig;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.host.LocalHost;
-import io.qemureactor.core.kernelvm.KernelVm;
+import io.qemureactor.core.function.KernelVm;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.vm.ShutdownPolicy;

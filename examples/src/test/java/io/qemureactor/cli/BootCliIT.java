@@ -252,7 +252,7 @@ class BootCliIT {
      * third launch waits for a slot (it begins only after one of the first two was ready).
      */
     @Test
-    void threeVmsTwoAtATime() throws Exception {
+    void withConcurrencyTwoTheThirdVmLaunchesAfterTheFirstIsReady() throws Exception {
         CliRun run = boot("--count", "3", "--concurrency", "2");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
@@ -341,7 +341,7 @@ class BootCliIT {
 
     /** A network function as the kernel VM's init: ready on its line, then stopped (no agent: QMP quit). */
     @Test
-    void aFunctionInAKernelVm() throws Exception {
+    void aKernelVmWhoseFunctionStaysUpIsReadyAndStoppedAfter() throws Exception {
         CliRun run = boot("--mode", "kernel", "--function", "echo Press enter to exit; exec sleep 600");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();

@@ -48,7 +48,7 @@ class QgaClientIT {
     }
 
     @Test
-    void awaitReadyThenPing() {
+    void anAgentThatIsReadyAnswersPing() {
         client.awaitReady(WAIT).block(WAIT);
         StepVerifier.create(client.ping()).expectComplete().verify(WAIT);
     }

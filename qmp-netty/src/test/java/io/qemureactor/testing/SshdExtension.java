@@ -107,7 +107,8 @@ public final class SshdExtension implements BeforeAllCallback, ParameterResolver
                         "AllowStreamLocalForwarding yes",
                         "MaxSessions 100",
                         "MaxStartups 100",
-                        "LogLevel ERROR",
+                        // -Dsshd.logLevel=DEBUG2 to see channels and forwards open and close (sshd.log in the fixture folder)
+                        "LogLevel " + System.getProperty("sshd.logLevel", "ERROR"),
                         "") );
                 // sshd refuses to start without its privilege separation folder (made by the service normally)
                 Files.createDirectories(Path.of("/run/sshd"));
@@ -144,6 +145,15 @@ public final class SshdExtension implements BeforeAllCallback, ParameterResolver
         @Override
         public void close() {
             Fixtures.killAndWait(process);
+            String keep = System.getProperty("sshd.keepLog");
+            if (keep != null) {
+                // -Dsshd.keepLog=FILE: the daemon's log outlives its folder (with -Dsshd.logLevel=DEBUG2, for a soak)
+                try {
+                    Files.copy(sshd.dir().resolve("sshd.log"), Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    System.err.println("cannot keep sshd's log: " + e);
+                }
+            }
             Fixtures.deleteTree(sshd.dir());
         }
     }

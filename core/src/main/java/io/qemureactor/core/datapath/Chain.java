@@ -5,7 +5,7 @@ import io.qemureactor.core.fleet.FleetMember;
 import io.qemureactor.core.fleet.FleetOptions;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.host.Host;
-import io.qemureactor.core.kernelvm.KernelVm;
+import io.qemureactor.core.function.KernelVm;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.spec.VhostUserNic;
 import io.qemureactor.core.spec.VmSpec;

@@ -3,7 +3,7 @@ package io.qemureactor.core.datapath;
 import io.qemureactor.core.function.InitScript;
 import io.qemureactor.core.function.KernelVmFunction;
 import io.qemureactor.core.function.NicBinding;
-import io.qemureactor.core.function.ReadinessRule;
+import io.qemureactor.core.probe.ReadinessRule;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.spec.MacAddress;
 import java.nio.file.Path;

@@ -284,7 +284,8 @@ public final class Fleet implements Disposable {
     /** One member's boot; never fails: a failure is recorded in the slot and the slot emitted. */
     private Mono<Slot> bootOne(Slot s) {
         FleetMember m = s.placed.member();
-        BootProbe probe = new ProgressProbe(m.probe(), () -> emitIf(s, Phase.LAUNCHING, Type.QMP_CONNECTED));
+        // the launcher runs the probe once QMP is negotiated, the console attached and the guest released
+        BootProbe probe = m.probe().doOnStart(context -> emitIf(s, Phase.LAUNCHING, Type.QMP_CONNECTED));
         return Mono.defer(() -> {
             synchronized (lock) {
                 if (s.phase != Phase.PLANNED) {

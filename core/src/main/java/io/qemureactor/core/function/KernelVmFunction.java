@@ -1,5 +1,6 @@
 package io.qemureactor.core.function;
 
+import io.qemureactor.core.probe.ReadinessRule;
 import io.qemureactor.core.spec.MacAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;

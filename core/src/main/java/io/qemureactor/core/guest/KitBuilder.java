@@ -1,5 +1,6 @@
 package io.qemureactor.core.guest;
 
+import io.qemureactor.core.host.LocalHost;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +58,11 @@ final class KitBuilder {
             pb.environment().put("QEMU_REACTOR_HOME", home.toString());
             pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
             return pb.start();
-        }).flatMap(process -> Flux.using(
+        }).flatMap(process -> LocalHost.instance().reaper().track(process.pid(), null)
+                // the builder goes to the reaper like every process the engine starts: a JVM killed mid-build
+                // leaves no builder (SIGTERM: its trap removes its half-built folder)
+                .onErrorResume(e -> Mono.fromRunnable(process::destroy).then(Mono.error(e)))
+                .flatMap(reaped -> Flux.using(
                         () -> new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
                         reader -> Flux.fromStream(reader.lines()),
                         KitBuilder::closeQuietly)
@@ -66,11 +71,15 @@ final class KitBuilder {
                     progress.accept(line);
                 })
                 .then(Mono.fromFuture(process.onExit(), true))
+                .flatMap(p -> reaped.forget().thenReturn(p))
                 .flatMap(p -> p.exitValue() == 0 ? Mono.<Void>empty()
                         : Mono.error(new IllegalStateException("building the test guest kit at " + home
                                 + " failed (exit " + p.exitValue() + "): " + last.get())))
-                // SIGTERM: the builder's trap removes its half-built folder
-                .doOnCancel(process::destroy))
+                // SIGTERM: the builder's trap removes its half-built folder; the reaper forgets it once it is gone
+                .doOnCancel(() -> {
+                    process.destroy();
+                    Mono.fromFuture(process.onExit(), true).then(reaped.forget()).subscribe(v -> { }, e -> { });
+                })))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 

@@ -31,15 +31,6 @@ public interface Host {
     Mono<HostProcess> start(List<String> argv, String logFile);
 
     /**
-     * Starts a long-running helper from an argv list whose stdin this JVM holds open
-     * ({@link TetheredProcess}): its end of input tells the helper that this JVM is gone. Output is
-     * appended to {@code logFile}. Hosts that cannot do this fail with {@link UnsupportedOperationException}.
-     */
-    default Mono<TetheredProcess> startTethered(List<String> argv, String logFile) {
-        return Mono.error(new UnsupportedOperationException(name() + " cannot start a tethered process"));
-    }
-
-    /**
      * This host's {@link Reaper}: whoever starts a process here registers its pid and folder with it, so
      * that they are stopped and removed if this JVM dies. Hosts without one return {@link Reaper#none()}.
      */
@@ -51,7 +42,8 @@ public interface Host {
      * Starts a long-running program whose stdin the caller writes and whose stdout and stderr (merged)
      * the caller reads ({@link InteractiveProcess}), from an argv list. Completes once the process runs
      * and its pid is known; the process is then the caller's to stop. A program that is not installed
-     * fails with {@link CommandNotFoundException}.
+     * fails with {@link CommandNotFoundException}. The process's stdin is held by this JVM for its whole
+     * life: when this JVM dies (or, on an SSH host, its session ends) the process reads end of input.
      */
     default Mono<InteractiveProcess> startInteractive(List<String> argv) {
         return Mono.error(new HostException(name() + " cannot run interactive processes"));

@@ -4,9 +4,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A long-running process driven through its stdin and read from its stdout (an interactive console
- * such as {@code dpdk-testpmd -i}), started by {@link Host#startInteractive}. Known by its exact pid like
- * every {@link HostProcess}.
+ * A long-running process driven through its stdin and read from its stdout, started by
+ * {@link Host#startInteractive}: an interactive console such as {@code dpdk-testpmd -i}, or a helper
+ * whose stdin this JVM holds open so that its end tells the helper this JVM is gone (the host's
+ * {@link Reaper}: the kernel closes a pipe when its JVM dies, however it dies, and sshd closes an exec
+ * channel's stdin when the channel or the session ends). Known by its exact pid like every {@link HostProcess}.
  */
 public interface InteractiveProcess extends HostProcess {
 
@@ -20,4 +22,7 @@ public interface InteractiveProcess extends HostProcess {
 
     /** Writes {@code text} to the process's stdin as it is (add the {@code \n} yourself), then flushes. */
     Mono<Void> write(String text);
+
+    /** Closes the process's stdin (it reads end of input); idempotent. The process keeps running until it exits. */
+    Mono<Void> closeInput();
 }

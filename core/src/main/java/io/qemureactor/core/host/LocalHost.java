@@ -2,7 +2,6 @@ package io.qemureactor.core.host;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,58 +70,23 @@ public final class LocalHost implements Host {
 
     @Override
     public Mono<HostProcess> start(List<String> argv, String logFile) {
-        List<String> command = List.copyOf(argv);
-        return Mono.fromCallable(() -> {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(logFile).toFile()));
-            try {
-                return (HostProcess) new LocalProcess(this, builder.start(), Path.of(logFile));
-            } catch (IOException e) {
-                if (isMissingProgram(e)) {
-                    throw notFound(command.get(0));
-                }
-                throw new HostException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
-            }
-        }).subscribeOn(Schedulers.boundedElastic());
+        ProcessBuilder builder = new ProcessBuilder(List.copyOf(argv))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(logFile).toFile()));
+        return Mono.fromCallable(() -> (HostProcess) new LocalProcess(this, spawn(builder), Path.of(logFile)))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
-    /** Through a pipe, which the kernel closes when this JVM ends, however it ends. */
-    @Override
-    public Mono<TetheredProcess> startTethered(List<String> argv, String logFile) {
-        List<String> command = List.copyOf(argv);
-        return Mono.fromCallable(() -> {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(logFile).toFile()));
-            try {
-                return (TetheredProcess) new LocalTetheredProcess(builder.start());
-            } catch (IOException e) {
-                if (isMissingProgram(e)) {
-                    throw notFound(command.get(0));
-                }
-                throw new HostException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
-            }
-        }).subscribeOn(Schedulers.boundedElastic());
-    }
-
-    /** The child's stdin and stdout are pipes; see {@link LocalInteractiveProcess} for how stdout is read. */
+    /**
+     * The child's stdin and stdout are pipes; see {@link LocalInteractiveProcess} for how stdout is read. The
+     * kernel closes the stdin pipe when this JVM ends, however it ends.
+     */
     @Override
     public Mono<InteractiveProcess> startInteractive(List<String> argv) {
-        List<String> command = List.copyOf(argv);
-        return Mono.fromCallable(() -> {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            try {
-                return (InteractiveProcess) new LocalInteractiveProcess(this, builder.start());
-            } catch (IOException e) {
-                if (isMissingProgram(e)) {
-                    throw notFound(command.get(0));
-                }
-                throw new HostException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
-            }
-        }).subscribeOn(Schedulers.boundedElastic());
+        ProcessBuilder builder = new ProcessBuilder(List.copyOf(argv)).redirectErrorStream(true);
+        return Mono.fromCallable(() -> (InteractiveProcess) new LocalInteractiveProcess(this, spawn(builder)))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     @Override
@@ -202,17 +166,22 @@ public final class LocalHost implements Host {
     }
 
     private Process start(List<String> command, Path dir) {
-        ProcessBuilder builder = new ProcessBuilder(command)
+        return spawn(new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(dir.resolve("stdout").toFile())
-                .redirectError(dir.resolve("stderr").toFile());
+                .redirectError(dir.resolve("stderr").toFile()));
+    }
+
+    /** Every process this host starts is started here: a missing program is named, with its package. */
+    private Process spawn(ProcessBuilder builder) {
+        String program = builder.command().get(0);
         try {
             return builder.start();
         } catch (IOException e) {
             if (isMissingProgram(e)) {
-                throw notFound(command.get(0));
+                throw notFound(program);
             }
-            throw new UncheckedIOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+            throw new HostException("cannot start " + program + " on localhost: " + e.getMessage(), e);
         }
     }
 

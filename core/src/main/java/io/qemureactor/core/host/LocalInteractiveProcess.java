@@ -2,7 +2,6 @@ package io.qemureactor.core.host;
 
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import reactor.core.publisher.Flux;
@@ -21,11 +20,12 @@ final class LocalInteractiveProcess implements InteractiveProcess {
     private final Process child;
     private final Sinks.Many<String> output = Sinks.many().unicast().onBackpressureBuffer();
     private final TailBuffer tail = new TailBuffer(16 * 1024);
-    private final Object writeLock = new Object();
+    private final ProcessInput input;
 
     LocalInteractiveProcess(LocalHost host, Process child) {
         this.child = child;
         this.process = new LocalProcess(host, child, null); // no log file: outputTail() below reads the tail kept here
+        this.input = new ProcessInput(child.getOutputStream(), process.toString());
         Schedulers.boundedElastic().schedule(this::pump);
     }
 
@@ -52,18 +52,12 @@ final class LocalInteractiveProcess implements InteractiveProcess {
 
     @Override
     public Mono<Void> write(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return Mono.<Void>fromRunnable(() -> {
-            synchronized (writeLock) {
-                try {
-                    OutputStream in = child.getOutputStream();
-                    in.write(bytes);
-                    in.flush();
-                } catch (IOException e) {
-                    throw new HostException("cannot write to " + this + ": " + e.getMessage(), e);
-                }
-            }
-        }).subscribeOn(Schedulers.boundedElastic());
+        return input.write(text);
+    }
+
+    @Override
+    public Mono<Void> closeInput() {
+        return input.close();
     }
 
     @Override

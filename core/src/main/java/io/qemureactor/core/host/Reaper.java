@@ -57,8 +57,8 @@ public final class Reaper {
     /** What is tracked, as this JVM knows it: id -> what the reaper was told. */
     private final ConcurrentHashMap<Long, String> tracked = new ConcurrentHashMap<>();
     private final Object lock = new Object();
-    private Mono<TetheredProcess> link;
-    private TetheredProcess current;
+    private Mono<InteractiveProcess> link;
+    private InteractiveProcess current;
     private boolean closed;
 
     private Reaper(Host host, Duration grace, String stateDir) {
@@ -143,12 +143,12 @@ public final class Reaper {
      */
     public Mono<Void> close() {
         return Mono.defer(() -> {
-            TetheredProcess t;
+            InteractiveProcess t;
             synchronized (lock) {
                 closed = true;
                 t = current;
             }
-            return t == null ? Mono.empty() : t.close();
+            return t == null ? Mono.empty() : t.closeInput();
         });
     }
 
@@ -161,7 +161,7 @@ public final class Reaper {
         if (this == NONE) {
             return Mono.empty();
         }
-        return connected().flatMap(t -> t.send(line)).doOnSuccess(v -> {
+        return connected().flatMap(t -> t.write(line + "\n")).doOnSuccess(v -> {
             if (line.startsWith("forget ")) {
                 tracked.remove(id);
             } else {
@@ -171,7 +171,7 @@ public final class Reaper {
     }
 
     /** The running reaper, started on first use and again after it was lost (an SSH session that dropped). */
-    private Mono<TetheredProcess> connected() {
+    private Mono<InteractiveProcess> connected() {
         synchronized (lock) {
             if (closed) {
                 return Mono.error(new HostException(this + " is closed"));
@@ -200,14 +200,14 @@ public final class Reaper {
      * Starts the script: into a new state folder, or adopting the one a lost reaper left (its entries
      * are files there; the old reaper sees the successor's pid as the owner and exits without acting).
      */
-    private Mono<TetheredProcess> launch() {
+    private Mono<InteractiveProcess> launch() {
         String script = stateDir + "/reaper.sh";
         Mono<Void> prepare = host.isReadable(script).flatMap(adopt -> adopt ? Mono.empty()
                 : host.createPrivateFolder(stateDir)
                         .then(host.writeFile(script, SCRIPT.getBytes(StandardCharsets.UTF_8), OWNER_RW)));
         return prepare
-                .then(host.startTethered(List.of("sh", script, stateDir, Long.toString(grace.toSeconds())),
-                        stateDir + "/reaper.log"))
+                // the script writes its own log (STATE_DIR/reaper.log): its stdout is left to end at once
+                .then(host.startInteractive(List.of("sh", script, stateDir, Long.toString(grace.toSeconds()))))
                 .doOnNext(t -> {
                     synchronized (lock) {
                         current = t;
@@ -218,7 +218,7 @@ public final class Reaper {
     }
 
     /** The reaper ended while this JVM lives: start a successor now, within the grace, unless we closed it. */
-    private void lost(TetheredProcess t, int code) {
+    private void lost(InteractiveProcess t, int code) {
         synchronized (lock) {
             if (closed || current != t) {
                 return;

@@ -51,7 +51,7 @@ public final class SshHost implements Host {
     private static final int RECENT_EXITS = 256;
     /** The exit status a POSIX shell gives a command it cannot find. */
     private static final int SHELL_NOT_FOUND = 127;
-    /** How often the reaper's tethered channel is checked for its end (see {@link #awaitClose}). */
+    /** How often an interactive process's channel (the reaper's, a vswitch's) is checked for its end (see {@link #awaitClose}). */
     private static final Duration CLOSE_POLL = Duration.ofMillis(5);
 
     private final SshTarget target;
@@ -111,16 +111,13 @@ public final class SshHost implements Host {
                 });
     }
 
-    /** See {@link SshInteractiveProcess}: stdin and stdout are the exec channel's own streams. */
+    /**
+     * See {@link SshInteractiveProcess}: stdin and stdout are the exec channel's own streams; sshd ends the
+     * stdin when the channel or the session ends.
+     */
     @Override
     public Mono<InteractiveProcess> startInteractive(List<String> argv) {
         return SshInteractiveProcess.start(this, List.copyOf(argv));
-    }
-
-    /** The exec channel is the helper's stdin: sshd ends it when the channel or the session ends. */
-    @Override
-    public Mono<TetheredProcess> startTethered(List<String> argv, String logFile) {
-        return SshTetheredProcess.start(this, List.copyOf(argv), logFile);
     }
 
     @Override
@@ -130,8 +127,8 @@ public final class SshHost implements Host {
 
     /**
      * Completes with the exit status when an exec channel closes. Only processes on a channel of
-     * their own are watched this way: the reaper's tethered channel (one per host, for the host's
-     * life) and interactive processes such as a vswitch; QEMUs, started through the command shell,
+     * their own are watched this way: interactive processes, such as the host's reaper (one per host,
+     * for the host's life) and a vswitch; QEMUs, started through the command shell,
      * report their exits through it.
      */
     Mono<Integer> awaitClose(ChannelExec channel) {

@@ -1,7 +1,6 @@
 package io.qemureactor.core.host;
 
 import com.jcraft.jsch.ChannelExec;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -29,29 +28,27 @@ final class SshInteractiveProcess implements InteractiveProcess {
      * In the background (so that the shell's {@code wait} turns a death by signal N into status 128+N, which
      * the channel reports), a small shell prints its own pid and then becomes the program ({@code exec}: same
      * pid, the channel's stdin on fd 3). The pid is printed before the program exists: when the background
-     * shell printed {@code $!} itself, the program's first output could come before it.
+     * shell printed {@code $!} itself, the program's first output could come before it. The pid goes on a line
+     * of its own after {@link #PID_MARK}: what a login script prints before it is not taken for the pid.
      */
-    private static final String WRAPPER = "exec 3<&0; sh -c 'echo $$; exec \"$@\"' sh \"$@\" <&3 3<&- 2>&1 & wait $!";
+    private static final String WRAPPER = "exec 3<&0; sh -c 'echo \"qemu-reactor-pid $$\"; exec \"$@\"' sh \"$@\" <&3 3<&- 2>&1 & wait $!";
+    private static final String PID_MARK = "qemu-reactor-pid ";
 
-    private final SshHost host;
-    private final ChannelExec channel;
     private final Output out;
-    private final OutputStream stdin;
-    private final long pid;
-    private final Mono<Integer> exit;
+    private final ProcessInput input;
+    /** Pid, exit, signals: what every process on the host has; the exit is the channel's close here. */
+    private final SshProcess process;
 
-    private SshInteractiveProcess(SshHost host, ChannelExec channel, Output out, OutputStream stdin, long pid) {
-        this.host = host;
-        this.channel = channel;
+    private SshInteractiveProcess(SshHost host, ChannelExec channel, Output out, OutputStream stdin, long pid,
+                                  List<String> argv) {
         this.out = out;
-        this.stdin = stdin;
-        this.pid = pid;
         // JSch does not close a stream it was told not to: the channel's close is the end of the output
-        this.exit = host.awaitClose(channel).doFinally(s -> {
+        Mono<Integer> exit = host.awaitClose(channel).doFinally(s -> {
             out.close();
             channel.disconnect();
-        }).cache();
-        this.exit.subscribe(code -> { }, error -> { });
+        });
+        this.process = new SshProcess(host, pid, exit, null, argv);
+        this.input = new ProcessInput(stdin, process.toString());
     }
 
     static Mono<InteractiveProcess> start(SshHost host, List<String> argv) {
@@ -63,7 +60,9 @@ final class SshInteractiveProcess implements InteractiveProcess {
             channel.setCommand(command);
             Output out = new Output();
             channel.setOutputStream(out, true);
-            channel.setErrStream(out, true);
+            // the program's stderr is merged into stdout by the wrapper: the channel's own stderr carries only what the
+            // login shell or sshd say (a startup script's noise, sshd's debug log), kept for error messages
+            channel.setErrStream(out.channelErrors, true);
             OutputStream stdin = channel.getOutputStream();
             channel.connect(15_000);
             return new Opened(channel, out, stdin);
@@ -71,9 +70,9 @@ final class SshInteractiveProcess implements InteractiveProcess {
                 .flatMap(opened -> opened.out.pid.asMono()
                         .timeout(Duration.ofSeconds(30))
                         .onErrorMap(e -> new HostException("cannot start " + argv.get(0) + " on " + host.name()
-                                + ": " + opened.out.tail.toString().strip()))
+                                + ": " + (opened.out.tail.toString() + opened.out.channelErrors).strip()))
                         .map(pid -> (InteractiveProcess) new SshInteractiveProcess(host, opened.channel, opened.out,
-                                opened.stdin, pid))
+                                opened.stdin, pid, argv))
                         .doOnError(e -> opened.channel.disconnect())
                         .doOnCancel(opened.channel::disconnect));
     }
@@ -88,51 +87,42 @@ final class SshInteractiveProcess implements InteractiveProcess {
 
     @Override
     public Mono<Void> write(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return Mono.<Void>fromRunnable(() -> {
-            synchronized (stdin) {
-                try {
-                    stdin.write(bytes);
-                    stdin.flush();
-                } catch (IOException e) {
-                    throw new HostException("cannot write to " + this + ": " + e.getMessage(), e);
-                }
-            }
-        }).subscribeOn(Schedulers.boundedElastic());
+        return input.write(text);
+    }
+
+    @Override
+    public Mono<Void> closeInput() {
+        return input.close();
     }
 
     @Override
     public Host host() {
-        return host;
+        return process.host();
     }
 
     @Override
     public long pid() {
-        return pid;
+        return process.pid();
     }
 
     @Override
     public Mono<Integer> onExit() {
-        return exit;
+        return process.onExit();
     }
 
     @Override
     public boolean isAlive() {
-        return !channel.isClosed();
+        return process.isAlive();
     }
 
     @Override
     public Mono<Void> terminate() {
-        return signal("-TERM");
+        return process.terminate();
     }
 
     @Override
     public Mono<Void> kill() {
-        return signal("-KILL");
-    }
-
-    private Mono<Void> signal(String signal) {
-        return isAlive() ? host.exec(List.of("kill", signal, Long.toString(pid))).then() : Mono.empty();
+        return process.kill();
     }
 
     @Override
@@ -142,7 +132,7 @@ final class SshInteractiveProcess implements InteractiveProcess {
 
     @Override
     public String toString() {
-        return "pid " + pid + " on " + host.name();
+        return process.toString();
     }
 
     /**
@@ -153,6 +143,7 @@ final class SshInteractiveProcess implements InteractiveProcess {
         final Sinks.One<Long> pid = Sinks.one();
         final Sinks.Many<String> text = Sinks.many().unicast().onBackpressureBuffer();
         final TailBuffer tail = new TailBuffer(16 * 1024);
+        final TailBuffer channelErrors = new TailBuffer(4096);
         private final StringBuilder pidLine = new StringBuilder();
         private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
@@ -172,13 +163,13 @@ final class SshInteractiveProcess implements InteractiveProcess {
             while (!pidKnown && start < end) {
                 char c = (char) b[start++];
                 if (c == '\n') {
-                    pidKnown = true;
                     String line = pidLine.toString().strip();
-                    if (line.matches("\\d+")) {
-                        pid.tryEmitValue(Long.parseLong(line));
-                    } else {
-                        pid.tryEmitError(new IllegalStateException(line));
+                    pidLine.setLength(0);
+                    if (line.startsWith(PID_MARK) && line.substring(PID_MARK.length()).matches("\\d+")) {
+                        pidKnown = true;
+                        pid.tryEmitValue(Long.parseLong(line.substring(PID_MARK.length())));
                     }
+                    // any other line before it is the login shell's, not the program's: skipped (kept in the tail)
                 } else {
                     pidLine.append(c);
                 }
@@ -199,7 +190,7 @@ final class SshInteractiveProcess implements InteractiveProcess {
         @Override
         public synchronized void close() {
             if (!pidKnown) {
-                pid.tryEmitError(new IllegalStateException(pidLine.toString().strip()));
+                pid.tryEmitError(new IllegalStateException("no pid before the channel closed"));
             }
             text.tryEmitComplete();
         }

@@ -11,23 +11,14 @@ import io.qemureactor.core.template.VmTemplate;
 import io.qemureactor.core.fleet.FleetOptions;
 import io.qemureactor.core.fleet.FleetResult;
 import io.qemureactor.core.fleet.MemberFailure;
-import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.host.LocalHost;
-import io.qemureactor.core.host.Reaper;
 import io.qemureactor.core.launch.LaunchOptions;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.launch.VmLaunchException;
-import io.qemureactor.core.probe.BootProbe;
-import io.qemureactor.core.spec.VmSpec;
 import io.qemureactor.core.vm.RunningVm;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,31 +26,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 /**
- * The VMs one test class declares ({@link BootVm} fields of the class and its superclasses):
- * booted once as one all-or-nothing fleet, stopped once. Thread-safe.
+ * The lifecycle of the VMs one test class declares ({@link BootVm} fields of the class and its
+ * superclasses, found by {@link BootVmFields}): booted once as one all-or-nothing fleet (their
+ * templates made first), reset to their templates between tests when declared so, stopped once.
+ * Thread-safe.
  */
 final class ClassVms implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QemuVmsExtension.class);
 
-    /** Where the run folders go: short, so QEMU's socket paths stay under the 107-byte limit. */
-    private static final Path TEMP_BASE = Path.of("/tmp");
-
     /** How long a killed fleet may take to report its VMs gone, after a shutdown that timed out. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(60);
-
-    /** How long starting a host's reaper (or telling it something) may take: an SSH host on a busy machine. */
-    private static final Duration REAPER_WAIT = Duration.ofSeconds(60);
 
     private enum State { NEW, UP, FAILED, CLOSED }
 
@@ -73,19 +57,12 @@ final class ClassVms implements AutoCloseable {
         }
     }
 
-    /** One {@link BootVm} field; its spec carries the field's name (see {@link #named}). */
-    record Declared(String field, VmSpec spec, BootProbe probe, Optional<FleetHost> host, int pinCpus,
-                    VmDeclaration.TemplateUse template) {
-    }
-
     private final Class<?> testClass;
     private final Settings settings;
-    private final Map<String, Declared> declared;
+    private final Map<String, DeclaredVm> declared;
 
     private State state = State.NEW;
-    private Path runBase;
-    /** The run base's entries in the hosts' reapers. */
-    private final List<Reaper.Entry> baseEntries = new ArrayList<>();
+    private RunBase runBase;
     private Fleet fleet;
     private final Map<String, RunningVm> running = new LinkedHashMap<>();
     /** The templates of the fields declared {@code fromTemplate()}, made in the run base before the fleet boots. */
@@ -98,7 +75,7 @@ final class ClassVms implements AutoCloseable {
     private String failureMessage;
     private Throwable failureCause;
 
-    private ClassVms(Class<?> testClass, Settings settings, Map<String, Declared> declared) {
+    private ClassVms(Class<?> testClass, Settings settings, Map<String, DeclaredVm> declared) {
         this.testClass = testClass;
         this.settings = settings;
         this.declared = declared;
@@ -106,145 +83,7 @@ final class ClassVms implements AutoCloseable {
 
     /** The VMs {@code testClass} declares; a misdeclared field is an {@link ExtensionConfigurationException}. */
     static ClassVms declaredOn(Class<?> testClass, Settings settings) {
-        Map<String, Declared> declared = new LinkedHashMap<>();
-        List<Class<?>> hierarchy = new ArrayList<>();
-        for (Class<?> c = testClass; c != null && c != Object.class; c = c.getSuperclass()) {
-            hierarchy.add(0, c); // superclass fields first
-        }
-        String kitMarker = null;
-        for (Class<?> c : hierarchy) {
-            for (Field f : c.getDeclaredFields()) {
-                BootVm a = f.getAnnotation(BootVm.class);
-                if (a == null) {
-                    continue;
-                }
-                String where = "@BootVm " + c.getSimpleName() + "." + f.getName();
-                if (!Modifier.isStatic(f.getModifiers())) {
-                    throw new ExtensionConfigurationException(where + " must be static: the VMs boot before any test instance exists");
-                }
-                if (declared.containsKey(f.getName())) {
-                    throw new ExtensionConfigurationException(where + ": another @BootVm field is named " + f.getName()
-                            + " (the field name is the VM's name for @Vm)");
-                }
-                Object value = read(f, where);
-                Declared d;
-                if (value instanceof VmSpec spec) {
-                    if (needsKitMarker(a) && kitMarker == null) {
-                        kitMarker = kitMarker(where);
-                    }
-                    d = new Declared(f.getName(), named(spec, f.getName(), where), probe(a, kitMarker, where),
-                            Optional.empty(), 0, VmDeclaration.TemplateUse.NONE);
-                } else if (value instanceof VmDeclaration decl) {
-                    if (a.probe() != ProbeKind.SERIAL_MARKER || !a.marker().isEmpty() || a.timeoutSeconds() != 0) {
-                        throw new ExtensionConfigurationException(where + ": a VmDeclaration has its own probe;"
-                                + " leave the @BootVm attributes at their defaults");
-                    }
-                    d = new Declared(f.getName(), named(decl.spec(), f.getName(), where), decl.probe(), decl.host(),
-                            decl.pinCpus(), decl.template());
-                } else {
-                    throw new ExtensionConfigurationException(where + " is a " + value.getClass().getSimpleName()
-                            + "; it must be a VmSpec or a VmDeclaration, or a Supplier of one");
-                }
-                declared.put(f.getName(), d);
-            }
-        }
-        checkUnique(declared);
-        return new ClassVms(testClass, settings, declared);
-    }
-
-    /**
-     * The field's value; a {@link Supplier} is called now, when the class's VMs are about to boot,
-     * so that what it needs (the test guest kit, say) is not looked up in the class's static
-     * initializer, where a failure would surface as an {@code ExceptionInInitializerError}.
-     */
-    private static Object read(Field f, String where) {
-        Object value;
-        try {
-            f.setAccessible(true);
-            value = f.get(null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new ExtensionConfigurationException(where + " cannot be read: " + e, e);
-        }
-        if (value instanceof Supplier<?> supplier) {
-            try {
-                value = supplier.get();
-            } catch (RuntimeException e) {
-                throw new ExtensionConfigurationException(where + ": its supplier failed: " + e.getMessage(), e);
-            }
-        }
-        if (value == null) {
-            throw new ExtensionConfigurationException(where + " is null");
-        }
-        return value;
-    }
-
-    /**
-     * The spec under the field's name, so that one name stands for the VM everywhere: {@code @Vm},
-     * {@code RunningVm.name()}, QEMU's {@code -name}, logs. A spec that carries a name of its own
-     * (other than the default {@code vm<id>}) must carry the field's.
-     */
-    private static VmSpec named(VmSpec spec, String field, String where) {
-        if (spec.name().equals(field)) {
-            return spec;
-        }
-        if (!spec.name().equals("vm" + spec.id())) {
-            throw new ExtensionConfigurationException(where + ": the spec is named " + spec.name()
-                    + ", but the field's name is the VM's name: rename the field or leave the spec unnamed");
-        }
-        try {
-            return spec.toBuilder().name(field).build();
-        } catch (RuntimeException e) {
-            throw new ExtensionConfigurationException(where + ": the field's name cannot name a VM: " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean needsKitMarker(BootVm a) {
-        return (a.probe() == ProbeKind.SERIAL_MARKER || a.probe() == ProbeKind.SERIAL_MARKER_AND_QGA) && a.marker().isEmpty();
-    }
-
-    private static String kitMarker(String where) {
-        try {
-            return GuestKit.locate().marker();
-        } catch (RuntimeException e) {
-            throw new ExtensionConfigurationException(where + ": probe SERIAL_MARKER without a marker waits for the"
-                    + " test guest kit's marker, but " + e.getMessage(), e);
-        }
-    }
-
-    private static BootProbe probe(BootVm a, String kitMarker, String where) {
-        if (!a.marker().isEmpty() && a.probe() != ProbeKind.SERIAL_MARKER && a.probe() != ProbeKind.SERIAL_MARKER_AND_QGA) {
-            throw new ExtensionConfigurationException(where + ": marker is only for the serial probes, not " + a.probe());
-        }
-        if (a.timeoutSeconds() < 0) {
-            throw new ExtensionConfigurationException(where + ": timeoutSeconds " + a.timeoutSeconds() + " is negative");
-        }
-        String marker = a.marker().isEmpty() ? kitMarker : a.marker();
-        BootProbe probe = switch (a.probe()) {
-            case SERIAL_MARKER -> BootProbe.serialMarker(Pattern.quote(marker));
-            case QGA -> BootProbe.qga();
-            case QMP_RUNNING -> BootProbe.qmpStatus("running");
-            case SERIAL_MARKER_AND_QGA -> BootProbe.all(BootProbe.serialMarker(Pattern.quote(marker)), BootProbe.qga());
-        };
-        return a.timeoutSeconds() > 0 ? probe.withTimeout(Duration.ofSeconds(a.timeoutSeconds())) : probe;
-    }
-
-    private static void checkUnique(Map<String, Declared> declared) {
-        Map<String, String> specNames = new LinkedHashMap<>();
-        Map<String, FleetHost> hosts = new LinkedHashMap<>();
-        for (Declared d : declared.values()) {
-            String other = specNames.putIfAbsent(d.spec().name(), d.field());
-            if (other != null) {
-                throw new ExtensionConfigurationException("@BootVm " + other + " and " + d.field()
-                        + " both declare a VM named " + d.spec().name() + ": give the specs different ids or names");
-            }
-            d.host().ifPresent(h -> {
-                FleetHost seen = hosts.putIfAbsent(h.name(), h);
-                if (seen != null && seen != h) {
-                    throw new ExtensionConfigurationException("@BootVm " + d.field() + ": two different FleetHosts are named "
-                            + h.name() + "; share one FleetHost object per machine");
-                }
-            });
-        }
+        return new ClassVms(testClass, settings, BootVmFields.scan(testClass));
     }
 
     Settings settings() {
@@ -270,17 +109,20 @@ final class ClassVms implements AutoCloseable {
             state = State.UP;
             return;
         }
-        String what = declared.values().stream().map(Declared::field).collect(Collectors.joining(", "));
+        String what = declared.values().stream().map(DeclaredVm::field).collect(Collectors.joining(", "));
         try {
-            runBase = Files.createTempDirectory(TEMP_BASE, "qemu-reactor-junit-");
+            runBase = RunBase.create();
         } catch (IOException | RuntimeException e) {
-            fail("cannot create a run folder base in " + TEMP_BASE + ": " + e, e);
+            fail("cannot create a run folder base in " + RunBase.TEMP_BASE + ": " + e, e);
             return;
         }
-        QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
+        QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.path().toString()));
         restorer = new TemplateRestorer(launcher);
         List<FleetHost> hosts = hosts();
-        if (!trackRunBase(hosts)) {
+        try {
+            runBase.trackOn(hosts);
+        } catch (IllegalStateException e) {
+            fail(e.getMessage(), e.getCause());
             return;
         }
         if (!makeTemplates(launcher)) {
@@ -290,10 +132,10 @@ final class ClassVms implements AutoCloseable {
         fleet = Fleet.boot(launcher, hosts, members, FleetOptions.defaults());
         fleet.events().subscribe(e -> log.debug("{}: {}", testClass.getSimpleName(), e), e -> { });
         log.info("{}: booting {} VM(s) concurrently: {} (run folders in {})", testClass.getSimpleName(),
-                declared.size(), what, runBase);
+                declared.size(), what, runBase.path());
         try {
             FleetResult result = Sync.await(fleet.ready(), settings.boot());
-            for (Declared d : declared.values()) {
+            for (DeclaredVm d : declared.values()) {
                 running.put(d.field(), result.vm(d.spec().name()).orElseThrow(() ->
                         new IllegalStateException(d.spec().name() + " is not in the fleet's result")));
             }
@@ -312,7 +154,7 @@ final class ClassVms implements AutoCloseable {
 
     /** Makes the templates of the fields declared {@code fromTemplate()}, concurrently; false (and failed) if one is not made. */
     private boolean makeTemplates(QemuLauncher launcher) {
-        List<Declared> templated = declared.values().stream()
+        List<DeclaredVm> templated = declared.values().stream()
                 .filter(d -> d.template() != VmDeclaration.TemplateUse.NONE).toList();
         if (templated.isEmpty()) {
             return true;
@@ -320,7 +162,7 @@ final class ClassVms implements AutoCloseable {
         TemplateMaker maker = new TemplateMaker(launcher);
         try {
             templates.putAll(Sync.await(Flux.fromIterable(templated)
-                    .flatMap(d -> maker.create(runBase.resolve("template-" + d.field()), d.spec(), d.probe())
+                    .flatMap(d -> maker.create(runBase.path().resolve("template-" + d.field()), d.spec(), d.probe())
                             .map(t -> Map.entry(d.field(), t)))
                     .collectMap(Map.Entry::getKey, Map.Entry::getValue), settings.boot()));
             templated.forEach(d -> fresh.add(d.field()));
@@ -342,7 +184,7 @@ final class ClassVms implements AutoCloseable {
         if (state != State.UP) {
             return;
         }
-        for (Declared d : declared.values()) {
+        for (DeclaredVm d : declared.values()) {
             if (d.template() != VmDeclaration.TemplateUse.RESET_BEFORE_EACH_TEST || fresh.remove(d.field())) {
                 continue;
             }
@@ -375,7 +217,7 @@ final class ClassVms implements AutoCloseable {
     private List<FleetMember> members(List<FleetHost> hosts) {
         String local = LocalHost.instance().name();
         List<FleetMember> members = new ArrayList<>();
-        for (Declared d : declared.values()) {
+        for (DeclaredVm d : declared.values()) {
             FleetMember m = (d.template() == VmDeclaration.TemplateUse.NONE ? FleetMember.of(d.spec(), d.probe())
                     : restorer.member(templates.get(d.field()), d.spec(), CloneOptions.defaults())).pinning(d.pinCpus());
             if (d.host().isPresent()) {
@@ -491,14 +333,16 @@ final class ClassVms implements AutoCloseable {
                 killFleet(problems);
             }
         }
-        removeRunBase(problems);
+        if (runBase != null) {
+            runBase.remove(fleet == null ? List.of() : fleet.hosts(), problems);
+        }
         if (!problems.isEmpty()) {
             String message = testClass.getSimpleName() + ": cleaning up its VMs: " + String.join("; ", problems);
             log.error("{}", message);
             throw new IllegalStateException(message);
         }
         if (!vms.isEmpty()) {
-            log.info("{}: VMs stopped, {} removed", testClass.getSimpleName(), runBase);
+            log.info("{}: VMs stopped, {} removed", testClass.getSimpleName(), runBase.path());
         }
     }
 
@@ -512,62 +356,6 @@ final class ClassVms implements AutoCloseable {
             Sync.await(fleet.disposeLater(), KILL_WAIT);
         } catch (TimeoutException | RuntimeException e) {
             problems.add("the killed VMs were not gone within " + KILL_WAIT.toSeconds() + " s: " + e);
-        }
-    }
-
-    /**
-     * The run folder base, on every host, goes to the host's reaper: if this JVM dies (a Surefire fork killed,
-     * an IDE's stop button) the reaper stops every process whose argv names it and removes it.
-     */
-    private boolean trackRunBase(List<FleetHost> hosts) {
-        for (FleetHost h : hosts) {
-            try {
-                baseEntries.add(Sync.await(h.host().reaper().trackFolder(runBase.toString()), REAPER_WAIT));
-            } catch (TimeoutException | RuntimeException e) {
-                fail("cannot start the reaper on " + h.name() + ": " + e, e);
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void removeRunBase(List<String> problems) {
-        if (runBase == null) {
-            return;
-        }
-        try {
-            removeRunBaseFolders(problems);
-        } finally {
-            for (Reaper.Entry e : baseEntries) {
-                try {
-                    Sync.await(e.forget(), REAPER_WAIT);
-                } catch (TimeoutException | RuntimeException ignored) {
-                    // forget never fails; a slow one leaves the reaper to remove an already removed folder
-                }
-            }
-            baseEntries.clear();
-        }
-    }
-
-    private void removeRunBaseFolders(List<String> problems) {
-        for (FleetHost h : fleet == null ? List.<FleetHost>of() : fleet.hosts()) {
-            if (!(h.host() instanceof LocalHost)) {
-                try {
-                    Sync.await(h.host().exec(List.of("rm", "-rf", "--", runBase.toString())).then(), Duration.ofSeconds(30));
-                } catch (TimeoutException | RuntimeException e) {
-                    problems.add("cannot remove " + runBase + " on " + h.name() + ": " + e);
-                }
-            }
-        }
-        if (!Files.exists(runBase)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(runBase)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | RuntimeException e) {
-            problems.add("cannot remove " + runBase + ": " + e);
         }
     }
 }

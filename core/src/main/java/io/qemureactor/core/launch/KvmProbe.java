@@ -2,6 +2,8 @@ package io.qemureactor.core.launch;
 
 import io.qemureactor.core.host.CommandResult;
 import io.qemureactor.core.host.Host;
+import io.qemureactor.core.host.HostProcess;
+import io.qemureactor.core.host.Reaper;
 import io.qemureactor.core.host.OutputTail;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import reactor.core.publisher.Mono;
 
 /**
@@ -57,34 +60,54 @@ public final class KvmProbe {
 
     /** Runs the probe guest under {@code accel} (tests run it under TCG to see that the probe itself works). */
     Mono<KvmVerdict> probe(Host host, String qemuBinary, String accel, String cpuModel, String workDir) {
-        String firmware = workDir + "/kvm-probe.bin";
-        List<String> argv = List.of("timeout", "-s", "KILL", Long.toString(Math.max(1, bound.toSeconds())),
-                qemuBinary, "-machine", "pc,accel=" + accel, "-cpu", cpuModel, "-nodefaults", "-no-user-config",
-                "-display", "none", "-bios", firmware, "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04");
         Mono<Boolean> deviceUsable = "kvm".equals(accel)
                 ? host.exec(List.of("test", "-w", "/dev/kvm")).map(CommandResult::succeeded)
                 : Mono.just(true);
-        return deviceUsable.flatMap(usable -> {
-            if (!usable) {
-                return Mono.just(KvmVerdict.unusable("/dev/kvm is missing or not writable on " + host.name()));
-            }
-            return host.writeFile(firmware, firmware(), PosixFilePermissions.fromString("rw-------"))
-                    .then(host.exec(argv))
-                    // the firmware file is of no use after the verdict: leave the run base as it was
-                    .flatMap(result -> host.exec(List.of("rm", "-f", "--", firmware)).thenReturn(result))
-                    .map(KvmProbe::judge);
-        });
+        return deviceUsable.flatMap(usable -> usable
+                ? Mono.defer(() -> runProbeGuest(host, qemuBinary, accel, cpuModel, workDir + "/kvm-probe-"
+                        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1)))
+                : Mono.just(KvmVerdict.unusable("/dev/kvm is missing or not writable on " + host.name())));
     }
 
-    private static KvmVerdict judge(CommandResult r) {
-        if (r.exitCode() == EXIT_CODE) {
+    /**
+     * The probe guest in a private folder of its own, like any VM: the folder, then the process, go to the host's
+     * {@link Reaper} before they exist (a JVM killed while the probe runs leaves no QEMU: the reaper stops
+     * every process whose argv names the folder), and the folder is removed once the verdict is in, or the
+     * probe was cancelled (its process killed first).
+     */
+    private Mono<KvmVerdict> runProbeGuest(Host host, String qemuBinary, String accel, String cpuModel, String folder) {
+        String firmware = folder + "/kvm-probe.bin";
+        List<String> argv = List.of("timeout", "-s", "KILL", Long.toString(Math.max(1, bound.toSeconds())),
+                qemuBinary, "-machine", "pc,accel=" + accel, "-cpu", cpuModel, "-nodefaults", "-no-user-config",
+                "-display", "none", "-bios", firmware, "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04");
+        Mono<Void> removeFolder = host.deleteFolder(folder).onErrorResume(e -> Mono.empty());
+        return Mono.usingWhen(host.reaper().trackFolder(folder),
+                entry -> host.createPrivateFolder(folder)
+                        .then(host.writeFile(firmware, firmware(), PosixFilePermissions.fromString("rw-------")))
+                        .then(Mono.usingWhen(host.start(argv, folder + "/probe.log"),
+                                p -> entry.addProcess(p.pid()).then(p.onExit())
+                                        .flatMap(code -> p.outputTail().onErrorReturn("").map(tail -> judge(code, tail))),
+                                p -> Mono.empty(),
+                                (p, e) -> killAndWait(p),
+                                KvmProbe::killAndWait)),
+                entry -> removeFolder.then(entry.forget()),
+                (entry, e) -> removeFolder.then(entry.forget()),
+                entry -> removeFolder.then(entry.forget()));
+    }
+
+    private static Mono<Void> killAndWait(HostProcess p) {
+        return p.kill().onErrorResume(e -> Mono.empty()).then(p.onExit()).then();
+    }
+
+    private static KvmVerdict judge(int exitCode, String output) {
+        if (exitCode == EXIT_CODE) {
             return KvmVerdict.works();
         }
-        if (r.exitCode() == TIMEOUT_EXIT || r.exitCode() == 128 + 9) {
+        if (exitCode == TIMEOUT_EXIT || exitCode == 128 + 9) {
             return KvmVerdict.unusable("a probe guest hung under KVM");
         }
-        String why = OutputTail.lastLines(r.stderr(), 1);
-        return KvmVerdict.unusable("a probe guest failed under KVM (exit " + r.exitCode() + (why.isEmpty() ? "" : ": " + why) + ")");
+        String why = OutputTail.lastLines(output, 1);
+        return KvmVerdict.unusable("a probe guest failed under KVM (exit " + exitCode + (why.isEmpty() ? "" : ": " + why) + ")");
     }
 
     /** 64 KiB of {@code hlt}, with {@code mov al,0x31; out 0xf4,al; hlt} at the reset vector. */

@@ -6,6 +6,7 @@ import io.qemureactor.core.cmdline.QemuCommandLine;
 import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.HostProcess;
 import io.qemureactor.core.host.OutputTail;
+import io.qemureactor.core.host.PendingCleanups;
 import io.qemureactor.core.host.Reaper;
 import io.qemureactor.core.probe.BootContext;
 import io.qemureactor.core.probe.BootFailedException;

@@ -3,6 +3,7 @@ package io.qemureactor.core.launch;
 import io.qemureactor.core.cmdline.QemuCommandLine;
 import io.qemureactor.core.cmdline.RunLayout;
 import io.qemureactor.core.host.Host;
+import io.qemureactor.core.host.PendingCleanups;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.VmSpec;

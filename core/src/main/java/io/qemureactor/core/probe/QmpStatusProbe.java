@@ -9,18 +9,17 @@ import reactor.core.publisher.Mono;
  * each {@code RESUME} or {@code STOP} event, which is when the state changes; a slow backoff
  * retry covers states that change without an event.
  */
-final class QmpStatusProbe implements BootProbe {
+final class QmpStatusProbe extends AbstractBootProbe {
 
     private final String status;
-    private final Duration timeout;
 
     QmpStatusProbe(String status, Duration timeout) {
+        super("qmp status " + status, timeout);
         this.status = status;
-        this.timeout = timeout;
     }
 
     @Override
-    public Mono<Void> await(BootContext context) {
+    protected Mono<Void> await(BootContext context, Duration timeout) {
         return context.qmp().execute(QmpCommands.queryStatus())
                 .filter(s -> status.equals(s.status()))
                 .repeatWhenEmpty(attempts -> attempts.concatMap(n -> context.qmp().events()
@@ -29,15 +28,5 @@ final class QmpStatusProbe implements BootProbe {
                         .map(e -> n)
                         .timeout(Duration.ofMillis(200L << Math.min(n, 6)), Mono.just(n))))
                 .then();
-    }
-
-    @Override
-    public Duration timeout() {
-        return timeout;
-    }
-
-    @Override
-    public String describe() {
-        return "qmp status " + status;
     }
 }

@@ -1,22 +1,20 @@
 package io.qemureactor.core.probe;
 
-import io.qemureactor.core.function.ReadinessRule;
 import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 /** Ready when a console line passes the rule; failed at the first failure line or when the console closes. */
-final class SerialProbe implements BootProbe {
+final class SerialProbe extends AbstractBootProbe {
 
     private final ReadinessRule rule;
-    private final Duration timeout;
 
     SerialProbe(ReadinessRule rule, Duration timeout) {
+        super("serial /" + rule.success().pattern() + "/", timeout);
         this.rule = rule;
-        this.timeout = timeout;
     }
 
     @Override
-    public Mono<Void> await(BootContext context) {
+    protected Mono<Void> await(BootContext context, Duration timeout) {
         if (context.console().isEmpty()) {
             return Mono.error(new BootFailedException(context.vmName()
                     + " has no socket serial console: the serial probe needs ConsoleSpec.unixSocket()"));
@@ -29,15 +27,5 @@ final class SerialProbe implements BootProbe {
                 .flatMap(line -> rule.test(line) == ReadinessRule.Verdict.READY
                         ? Mono.<Void>empty()
                         : Mono.error(new BootFailedException("the console said '" + line.strip() + "'")));
-    }
-
-    @Override
-    public Duration timeout() {
-        return timeout;
-    }
-
-    @Override
-    public String describe() {
-        return "serial /" + rule.success().pattern() + "/";
     }
 }

@@ -11,10 +11,7 @@ import io.qemureactor.qga.QgaClient;
 import io.qemureactor.qga.ShutdownMode;
 import io.qemureactor.qmp.QmpClient;
 import io.qemureactor.qmp.QmpCommands;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,12 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * A booted VM: its QEMU process (exact pid), QMP session, guest agent, serial console and run
- * folder, and what a harness does with it — find and pin vCPU threads, make them real-time,
- * map guest NICs, shut it down. Made by {@code QemuLauncher}; every method is a cold Mono.
+ * folder, and what a harness does with it — find and pin vCPU threads, make them real-time
+ * (done by its {@code VcpuTuning}), map guest NICs, shut it down. Made by {@code QemuLauncher}; every
+ * method is a cold Mono.
  *
  * <p>{@link #shutdown()} and {@link #kill()} release everything the VM holds: the sessions, the
  * process and the run folder, and complete only once the process is gone (reaped, its {@code /proc}
@@ -45,6 +42,7 @@ public final class RunningVm {
 
     private final VmParts parts;
     private final Mono<QgaClient> agent;
+    private final VcpuTuning vcpus;
     private final AtomicBoolean released = new AtomicBoolean();
     private final Mono<Void> release;
 
@@ -53,6 +51,7 @@ public final class RunningVm {
         this.agent = parts.agent().orElseGet(() -> Mono.error(new IllegalStateException(
                 name() + " has no guest agent channel (spec: qgaIsaSerial or qgaVirtioSerial)")));
         this.release = Mono.defer(this::releaseOnce).cache();
+        this.vcpus = new VcpuTuning(this);
     }
 
     public VmSpec spec() {
@@ -123,39 +122,22 @@ public final class RunningVm {
      * The vCPU threads, from QMP {@code query-cpus-fast}; when QMP cannot tell, from
      * {@code /proc/PID/task/*}{@code /comm} names containing "CPU" (QEMU names them
      * {@code CPU n/KVM} with {@code debug-threads=on}).
+     *
+     * @return each vCPU's index and host thread id
      */
     public Mono<List<VcpuThread>> vcpuThreads() {
-        return qmp().execute(QmpCommands.queryCpusFast())
-                .map(cpus -> cpus.stream().map(c -> new VcpuThread(c.cpuIndex(), c.threadId())).toList())
-                .onErrorResume(e -> {
-                    log.debug("{}: query-cpus-fast failed ({}), reading /proc", name(), e.toString());
-                    return vcpuThreadsFromProc();
-                });
+        return vcpus.threads();
     }
 
-    private Mono<List<VcpuThread>> vcpuThreadsFromProc() {
-        // grep prints "/proc/PID/task/TID/comm:CPU 0/KVM" for each vCPU thread
-        String tasks = "/proc/" + pid() + "/task";
-        return host().exec(List.of("sh", "-c", "grep -H CPU \"$1\"/*/comm", "sh", tasks)).map(r -> {
-            List<VcpuThread> threads = new ArrayList<>();
-            for (String line : r.stdout().lines().toList()) {
-                String[] pathAndName = line.split(":", 2);
-                String tid = pathAndName[0].replace(tasks + "/", "").replace("/comm", "");
-                String comm = pathAndName.length > 1 ? pathAndName[1] : "";
-                int index = threads.size();
-                String[] words = comm.split("[ /]");
-                if (words.length > 1 && words[1].matches("\\d+")) {
-                    index = Integer.parseInt(words[1]);
-                }
-                threads.add(new VcpuThread(index, Long.parseLong(tid)));
-            }
-            return threads;
-        });
-    }
-
-    /** Pins vCPU {@code i} to {@code hostCpus[i % n]}, with the seed's retry policy. */
+    /**
+     * Pins vCPU {@code i} to {@code hostCpus[i % n]}, with the seed's retry policy; see
+     * {@link #pin(PinningPolicy, int...)}.
+     *
+     * @param hostCpus host CPUs, at least one
+     * @return each vCPU with the affinity the kernel reports after pinning
+     */
     public Mono<List<PinnedVcpu>> pin(int... hostCpus) {
-        return pin(PinningPolicy.seedDefault(), hostCpus);
+        return vcpus.pin(PinningPolicy.seedDefault(), hostCpus);
     }
 
     /**
@@ -164,70 +146,23 @@ public final class RunningVm {
      * exactly the CPU asked for. CPUs the host does not have online fail first, with one line
      * that names them and the host's CPUs. Retried with backoff while QEMU has fewer vCPU threads
      * than the spec asks for, as the seed did (3 tries) — but without its fixed sleeps.
+     *
+     * @param policy   how often to look for the vCPU threads
+     * @param hostCpus host CPUs, at least one: vCPU {@code i} goes to {@code hostCpus[i % n]}
+     * @return each vCPU with the affinity the kernel reports after pinning
      */
     public Mono<List<PinnedVcpu>> pin(PinningPolicy policy, int... hostCpus) {
-        if (hostCpus.length == 0) {
-            return Mono.error(new IllegalArgumentException("pin: name at least one host CPU"));
-        }
-        int[] cpus = hostCpus.clone();
-        int expected = spec().smp().vcpus();
-        return checkOnline(cpus).then(vcpuThreads())
-                .filter(threads -> threads.size() == expected)
-                .switchIfEmpty(Mono.error(() -> new VmOperationException(name() + ": expected " + expected
-                        + " vCPU threads, QEMU does not have them (yet)")))
-                .retryWhen(Retry.backoff(policy.attempts() - 1L, policy.firstBackoff())
-                        .filter(VmOperationException.class::isInstance)
-                        .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
-                .flatMap(threads -> Flux.fromIterable(threads)
-                        .concatMap(t -> pinOne(t, cpus[t.index() % cpus.length]))
-                        .collectList());
-    }
-
-    /** Fails when a CPU is not online on the host (taskset would only say "Invalid argument"). */
-    private Mono<Void> checkOnline(int[] cpus) {
-        String online = "/sys/devices/system/cpu/online";
-        return host().readFile(online).map(b -> new String(b, StandardCharsets.US_ASCII)).flatMap(text -> {
-            List<Integer> have = CpuList.parse(text);
-            List<Integer> missing = Arrays.stream(cpus).filter(c -> !have.contains(c)).distinct().boxed().toList();
-            return missing.isEmpty() ? Mono.<Void>empty()
-                    : Mono.error(new VmOperationException(name() + ": cannot pin to host CPU"
-                            + (missing.size() > 1 ? "s " : " ") + missing.stream().map(String::valueOf)
-                                    .collect(Collectors.joining(", "))
-                            + ": " + host().name() + " has CPUs " + text.strip() + " online (" + online + ")"));
-        });
-    }
-
-    private Mono<PinnedVcpu> pinOne(VcpuThread thread, int cpu) {
-        String tid = Long.toString(thread.threadId());
-        return host().exec(List.of("taskset", "-p", "-c", Integer.toString(cpu), tid))
-                .flatMap(r -> r.succeeded() ? readStatus(thread.threadId())
-                        : Mono.error(new VmOperationException(name() + ": taskset failed for vCPU " + thread.index()
-                                + ": " + r.describeFailure())))
-                .flatMap(status -> {
-                    String allowed = status.getOrDefault("Cpus_allowed_list", "");
-                    return allowed.equals(Integer.toString(cpu))
-                            ? Mono.just(new PinnedVcpu(thread, cpu, CpuList.parse(allowed)))
-                            : Mono.error(new VmOperationException(name() + ": vCPU " + thread.index() + " (thread " + tid
-                                    + ") is allowed on CPUs " + allowed + " after pinning it to " + cpu));
-                });
+        return vcpus.pin(policy, hostCpus);
     }
 
     /**
      * Gives every vCPU thread SCHED_RR priority 1 (the seed's {@code chrt -r -p 1}) and reads the
      * policy back with {@code chrt -p}.
+     *
+     * @return completes when every vCPU thread was checked to be SCHED_RR priority 1
      */
     public Mono<Void> setRealtime() {
-        return vcpuThreads().flatMapMany(Flux::fromIterable).concatMap(t -> {
-            String tid = Long.toString(t.threadId());
-            return host().exec(List.of("chrt", "-r", "-p", "1", tid))
-                    .flatMap(r -> r.succeeded() ? host().exec(List.of("chrt", "-p", tid))
-                            : Mono.error(new VmOperationException(name() + ": chrt failed for vCPU " + t.index()
-                                    + ": " + r.describeFailure())))
-                    .flatMap(r -> r.stdout().contains("SCHED_RR") && r.stdout().contains("priority: 1")
-                            ? Mono.<Void>empty()
-                            : Mono.error(new VmOperationException(name() + ": vCPU " + t.index()
-                                    + " is not SCHED_RR priority 1 after chrt: " + r.stdout().strip())));
-        }).then();
+        return vcpus.setRealtime();
     }
 
     /** The spec's NICs as the guest names them, matched by MAC through the guest agent. */
@@ -317,19 +252,6 @@ public final class RunningVm {
                 .orElse(Mono.empty());
         Mono<Void> closeConsole = parts.console().map(c -> c.close().onErrorResume(e -> Mono.empty())).orElse(Mono.empty());
         return Mono.whenDelayError(qmp().close().onErrorResume(e -> Mono.empty()), closeConsole, closeAgent);
-    }
-
-    private Mono<Map<String, String>> readStatus(long tid) {
-        return host().readFile("/proc/" + pid() + "/task/" + tid + "/status").map(bytes -> {
-            Map<String, String> fields = new java.util.HashMap<>();
-            for (String line : new String(bytes, StandardCharsets.UTF_8).lines().toList()) {
-                int colon = line.indexOf(':');
-                if (colon > 0) {
-                    fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
-                }
-            }
-            return fields;
-        });
     }
 
     @Override

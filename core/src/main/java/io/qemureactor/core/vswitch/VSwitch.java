@@ -6,6 +6,7 @@ import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.HostProcess;
 import io.qemureactor.core.host.InteractiveProcess;
 import io.qemureactor.core.host.Packages;
+import io.qemureactor.core.host.PendingCleanups;
 import io.qemureactor.core.host.Reaper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+import reactor.core.publisher.SignalType;
 
 /**
  * A vSwitch on a host: one {@code dpdk-testpmd} serving {@link SwitchSpec#ports()} vhost-user ports, each a
@@ -32,7 +33,8 @@ import reactor.core.scheduler.Schedulers;
  * }</pre>
  *
  * <p>Like a VM: known by its exact pid, and {@link #stop()} completes only once the process is gone and its
- * run folder removed. A failed or cancelled start kills what it started.
+ * run folder removed. A failed or cancelled start kills what it started and removes its folder; {@link #settled()}
+ * completes once that is done.
  */
 public final class VSwitch {
 
@@ -51,6 +53,9 @@ public final class VSwitch {
     private final TestpmdConsole console;
     private final Mono<Void> stop;
 
+    /** The cleanups of failed and cancelled starts, for {@link #settled()}. */
+    private static final PendingCleanups CLEANUPS = new PendingCleanups();
+
     private VSwitch(Host host, SwitchSpec spec, Path runFolder, String filePrefix, InteractiveProcess process,
                     TestpmdConsole console, Reaper.Entry reaped) {
         this.host = host;
@@ -60,7 +65,10 @@ public final class VSwitch {
         this.process = process;
         this.console = console;
         // gone and removed: the host's reaper has nothing left to do for it
-        this.stop = quitOrKill(process).then(cleanup(host, runFolder, filePrefix)).then(reaped.forget()).cache();
+        // one stop, run to its end once begun (a subscriber that cancels stops listening, not stopping), and
+        // awaited by settled() too: a chain cancelled mid-run stops its switches with nobody listening
+        this.stop = Mono.defer(() -> CLEANUPS.run(quitOrKill(process).then(cleanup(host, runFolder, filePrefix))
+                .then(reaped.forget()), "stop of switch " + spec.name() + " on " + host.name())).cache();
     }
 
     /**
@@ -68,7 +76,7 @@ public final class VSwitch {
      * console is up (its sockets exist). Fails with a {@link CommandNotFoundException} naming
      * {@code apt-get install dpdk-dev} when testpmd is missing, with a {@link SwitchException} quoting its
      * output when it exits or does not come up within {@link SwitchSpec#readyTimeout()}; then nothing it
-     * started is left. Cancelling kills it and removes the folder.
+     * started is left. Cancelling kills it and removes the folder; {@link #settled()} awaits that.
      */
     public static Mono<VSwitch> start(Host host, SwitchSpec spec, String runBase) {
         Objects.requireNonNull(host, "host");
@@ -97,10 +105,9 @@ public final class VSwitch {
                                         Reaper.Entry reaped) {
         List<String> argv = spec.argv(folder, prefix, huge);
         log.debug("switch {}: {}", spec.name(), argv);
-        Mono<Void> removeFolder = cleanup(host, folder, prefix).then(reaped.forget());
+        Attempt attempt = new Attempt(host, spec, folder, prefix, reaped);
         return host.createPrivateFolder(folder.toString())
-                .then(host.startInteractive(argv)
-                        .onErrorResume(e -> removeFolder.then(Mono.error(e))))
+                .then(attempt.startProcess(argv))
                 .flatMap(process -> reaped.addProcess(process.pid()).thenReturn(process))
                 .flatMap(process -> {
                     TestpmdConsole console = new TestpmdConsole(process);
@@ -109,13 +116,71 @@ public final class VSwitch {
                             .timeout(spec.readyTimeout())
                             .thenReturn(sw)
                             .onErrorResume(e -> process.outputTail().onErrorReturn("")
-                                    .flatMap(tail -> killAndWait(process).then(removeFolder)
-                                            .then(Mono.error(new SwitchException("switch " + spec.name() + " on "
-                                                    + host.name() + " did not start (" + describe(e) + "): "
-                                                    + tail.replace('\n', '|'), e)))))
-                            .doOnCancel(() -> killAndWait(process).then(removeFolder)
-                                    .subscribe(v -> { }, err -> log.warn("switch {}: cleanup: {}", spec.name(), err.toString())));
+                                    .flatMap(tail -> Mono.error(new SwitchException("switch " + spec.name() + " on "
+                                            + host.name() + " did not start (" + describe(e) + "): "
+                                            + tail.replace('\n', '|'), e))));
+                })
+                .onErrorResume(e -> attempt.abort().then(Mono.error(e)))
+                // doFinally: the cleanup starts once the cancel has reached every step; settled() awaits it
+                .doFinally(signal -> {
+                    if (signal == SignalType.CANCEL) {
+                        attempt.abort();
+                    }
                 });
+    }
+
+    /**
+     * Completes when the cleanups of every switch start that failed or was cancelled, and every {@link #stop()}
+     * begun, before this subscription (testpmd killed and reaped, its folder removed) have ended: a cancelled
+     * {@link #start} cannot be awaited through its own Mono, nor a stop started by a cancel (a chain's), so
+     * this is how whoever cancelled awaits them (a CLI's teardown, a test).
+     */
+    public static Mono<Void> settled() {
+        return CLEANUPS.settled();
+    }
+
+    /**
+     * One start's state: the process once it runs, and the one cleanup of a failed or cancelled start. The
+     * process start runs to its end once begun, even if the start is cancelled meanwhile, so that what it
+     * started is killed by the cleanup, never lost.
+     */
+    private static final class Attempt {
+        private final Host host;
+        private final SwitchSpec spec;
+        private final Mono<Void> removeFolder;
+        private Mono<InteractiveProcess> starting;
+        private Mono<Void> aborting;
+
+        Attempt(Host host, SwitchSpec spec, Path folder, String prefix, Reaper.Entry reaped) {
+            this.host = host;
+            this.spec = spec;
+            this.removeFolder = cleanup(host, folder, prefix).then(reaped.forget());
+        }
+
+        Mono<InteractiveProcess> startProcess(List<String> argv) {
+            return Mono.defer(() -> {
+                Mono<InteractiveProcess> started = host.startInteractive(argv).cache();
+                synchronized (this) {
+                    if (aborting != null) {
+                        return Mono.empty();
+                    }
+                    starting = started;
+                }
+                started.subscribe(p -> { }, e -> { });
+                return started;
+            });
+        }
+
+        /** Starts the cleanup (once) and returns it: kill the process if one was started, then remove the folder. */
+        synchronized Mono<Void> abort() {
+            if (aborting == null) {
+                Mono<InteractiveProcess> started = starting;
+                Mono<Void> kill = started == null ? Mono.empty()
+                        : started.onErrorResume(e -> Mono.empty()).flatMap(VSwitch::killAndWait);
+                aborting = CLEANUPS.run(kill.then(removeFolder), "switch " + spec.name() + " on " + host.name());
+            }
+            return aborting;
+        }
     }
 
     private static String describe(Throwable e) {

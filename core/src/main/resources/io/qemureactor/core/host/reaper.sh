@@ -17,6 +17,8 @@ grace=${2:-0}
 # the terminal's Ctrl-C and a signal to the engine's process group must not stop the reaper first
 trap '' HUP INT QUIT TERM PIPE
 [ -d "$dir" ] || exit 3
+# from here on, what the reaper says goes to its log, not to the engine (which reads nothing from it)
+exec >>"$dir/reaper.log" 2>&1
 echo $$ >"$dir/owner.new" && mv -f "$dir/owner.new" "$dir/owner" || exit 3
 echo "reaper $$: watching $dir"
 

@@ -28,7 +28,7 @@ class QemuCommandLineGoldenTest {
             "ro rootfstype=9p rootflags=trans=virtio root=virtioroot console=";
 
     @Test
-    void nestedVm() {
+    void nestedVmRendersTheSeedsArgvWithTheListedEdits() {
         VmSpec spec = GoldenSpecs.nestedVm();
         List<String> ours = renderAndCompareToGolden("nested-vm", spec);
         String run = "/tmp/qr/vnf1";
@@ -53,7 +53,7 @@ class QemuCommandLineGoldenTest {
     }
 
     @Test
-    void kernelVm() {
+    void kernelVmRendersTheSeedsArgvWithTheListedEdits() {
         List<String> ours = renderAndCompareToGolden("kernel-vm", GoldenSpecs.kernelVm());
         List<String> seed = kernelEdits(readLines("kernel-vm.seed.argv"), "x86_64", 2, "/tmp/qr/vnf2", "ttyS0")
                 .result();
@@ -61,7 +61,7 @@ class QemuCommandLineGoldenTest {
     }
 
     @Test
-    void vhostUserVm() {
+    void vhostUserVmRendersTheSeedsArgvWithTheListedEdits() {
         List<String> ours = renderAndCompareToGolden("vhost-user-vm", GoldenSpecs.vhostUserVm());
         String offloads = "mq=on,vectors=%d,csum=off,gso=off,guest_tso4=off,guest_tso6=off,guest_ecn=off,";
         List<String> seed = kernelEdits(readLines("vhost-user-vm.seed.argv"), "x86_64", 3, "/tmp/qr/vnf3", "ttyS0")
@@ -84,7 +84,7 @@ class QemuCommandLineGoldenTest {
     }
 
     @Test
-    void aarch64KernelVm() {
+    void aarch64KernelVmRendersTheSeedsArgvOnTheVirtMachine() {
         List<String> ours = renderAndCompareToGolden("aarch64-kernel-vm", GoldenSpecs.aarch64KernelVm());
         List<String> seed = kernelEdits(readLines("aarch64-kernel-vm.seed.argv"), "aarch64", 4, "/tmp/qr/vnf4",
                 "ttyAMA0").result();

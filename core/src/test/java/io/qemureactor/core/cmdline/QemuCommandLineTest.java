@@ -114,7 +114,7 @@ class QemuCommandLineTest {
     }
 
     @Test
-    void kernelWithoutNinePOrConsole() {
+    void aKernelBootWithoutNinePOrConsoleHasNoFsdevInitrdOrSerial() {
         BootSource.KernelBoot k = BootSource.kernel(Path.of("/boot/bzImage"), null, "panic=-1");
         List<String> a = argv(VmSpec.builder().id(5).kernel(k).serialConsole(ConsoleSpec.none()).build());
         assertThat(a).doesNotContain("-fsdev", "-initrd", "-serial");
@@ -134,7 +134,7 @@ class QemuCommandLineTest {
     }
 
     @Test
-    void consoleVariants() {
+    void eachConsoleKindRendersItsChardevAndReportsItsPath() {
         assertThat(argv(disk().serialConsole(ConsoleSpec.logFile()).build()))
                 .containsSubsequence("-chardev", "file,id=console,path=/tmp/qr/vm5/console.log",
                         "-serial", "chardev:console");
@@ -146,7 +146,7 @@ class QemuCommandLineTest {
     }
 
     @Test
-    void qgaOnVirtioSerial() {
+    void anAgentOnVirtioSerialGetsAVirtserialPortInsteadOfTheIsaSerial() {
         List<String> a = argv(disk().qgaIsaSerial(false).qgaVirtioSerial(true).build());
         assertThat(a).containsSubsequence("-device", "virtio-serial-pci",
                 "-chardev", "socket,id=qga1,path=/tmp/qr/vm5/qga-virtio.sock,server=on,wait=off",
@@ -155,7 +155,7 @@ class QemuCommandLineTest {
     }
 
     @Test
-    void memoryBackends() {
+    void eachMemoryBackendRendersItsObjectAndTheNumaNode() {
         assertThat(valueOf(argv(disk().memoryBackend(MemoryBackend.plain()).memoryMib(256).build()), "-object"))
                 .isEqualTo("memory-backend-ram,id=mem,size=256M");
         assertThat(valueOf(argv(disk().build()), "-object")).isEqualTo("memory-backend-memfd,id=mem,size=512M,share=on");
@@ -163,7 +163,7 @@ class QemuCommandLineTest {
     }
 
     @Test
-    void userNetworkingAndExtraNics() {
+    void userNetworkingAndExtraNicsGetNetdevsMacsAndSlotsInOrder() {
         List<String> a = argv(disk().userNetwork(UserNetwork.sshForward(2222).bindTo("127.0.0.1"))
                 .addVirtioNic(VirtioNic.create()).addVirtioNic(VirtioNic.create().withMac("52:54:00:12:34:56")
                         .withPciSlot(0x1a)).build());

@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.qemureactor.core.fleet.FleetEvent.Type;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.guest.GuestKit.Flavour;
-import io.qemureactor.core.launch.LaunchOptions;
-import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.probe.BootProbe;
-import io.qemureactor.core.spec.Accelerator;
+import io.qemureactor.core.testing.LaunchFixture;
 import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.core.vm.VcpuThread;
 import io.qemureactor.testing.SshdExtension;
@@ -21,10 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 
 /**
@@ -38,18 +35,12 @@ class FleetIT {
     private static final Duration BOOT = Duration.ofMinutes(5);
     private static final Duration STOP = Duration.ofMinutes(3);
 
-    @TempDir
-    Path runBase;
+    @RegisterExtension
+    final LaunchFixture local = new LaunchFixture();
 
-    private final GuestKit kit = GuestKit.locate();
-    private QemuLauncher launcher;
+    private final GuestKit kit = local.kit();
     private Fleet fleet;
     private Topology topology;
-
-    @BeforeEach
-    void launcher() {
-        launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
-    }
 
     @AfterEach
     void cleanUp() {
@@ -62,17 +53,17 @@ class FleetIT {
     }
 
     private FleetMember guest(int id) {
-        return FleetMember.of(kit.spec(id, Flavour.DEFAULT).accelerator(Accelerator.TCG).build(), kit.readyProbe());
+        return FleetMember.of(local.guest(id, Flavour.DEFAULT).build(), kit.readyProbe());
     }
 
     private FleetMember neverReady(int id) {
-        return FleetMember.of(kit.spec(id, Flavour.DEFAULT).accelerator(Accelerator.TCG).build(),
+        return FleetMember.of(local.guest(id, Flavour.DEFAULT).build(),
                 BootProbe.serialMarker("never").withTimeout(Duration.ofSeconds(5)));
     }
 
     @Test
     void bootsThreeGuestsConcurrentlyPinsOneAndShutsDownLeavingNothing() throws Exception {
-        fleet = Fleet.boot(launcher, List.of(guest(1).pinning(1), guest(2), guest(3)), FleetOptions.defaults());
+        fleet = Fleet.boot(local.launcher(), List.of(guest(1).pinning(1), guest(2), guest(3)), FleetOptions.defaults());
 
         FleetResult result = fleet.ready().block(BOOT);
 
@@ -97,7 +88,7 @@ class FleetIT {
 
     @Test
     void allOrNothingWithOneBadMemberNamesItAndTearsDownTheOthers() {
-        fleet = Fleet.boot(launcher, List.of(guest(1), neverReady(2), guest(3)), FleetOptions.defaults());
+        fleet = Fleet.boot(local.launcher(), List.of(guest(1), neverReady(2), guest(3)), FleetOptions.defaults());
 
         assertThatThrownBy(() -> fleet.ready().block(BOOT))
                 .isInstanceOfSatisfying(FleetBootException.class, e -> {
@@ -119,7 +110,7 @@ class FleetIT {
 
     @Test
     void bestEffortWithOneBadMemberKeepsTheOtherTwo() {
-        fleet = Fleet.boot(launcher, List.of(guest(1), neverReady(2), guest(3)),
+        fleet = Fleet.boot(local.launcher(), List.of(guest(1), neverReady(2), guest(3)),
                 FleetOptions.defaults().withPolicy(FleetPolicy.BEST_EFFORT));
 
         FleetResult result = fleet.ready().block(BOOT);
@@ -137,7 +128,7 @@ class FleetIT {
 
     @Test
     void cancellingReadyMidBootLeavesNoProcess() {
-        fleet = Fleet.boot(launcher, List.of(guest(1), guest(2), guest(3)), FleetOptions.defaults());
+        fleet = Fleet.boot(local.launcher(), List.of(guest(1), guest(2), guest(3)), FleetOptions.defaults());
         Disposable boot = fleet.ready().subscribe(r -> { }, e -> { });
         fleet.events().filter(e -> e.type() == Type.QMP_CONNECTED).blockFirst(BOOT);
 
@@ -151,7 +142,7 @@ class FleetIT {
 
     @Test
     void aFleetOverThisMachineAndAnSshHostIsPlacedByCapacity(Sshd sshd) throws Exception {
-        Path file = runBase.resolve("topology.json");
+        Path file = local.runBase().resolve("topology.json");
         Files.writeString(file, """
                 {"hosts": [
                   {"name": "local", "uri": "local", "cpus": "0-1", "maxVms": 1},
@@ -159,7 +150,7 @@ class FleetIT {
                 ]}
                 """.formatted(sshd.uri(), sshd.clientKey(), sshd.knownHosts()));
         topology = Topology.load(file);
-        fleet = Fleet.boot(launcher, topology.fleetHosts(), List.of(guest(1), guest(2), guest(3)), FleetOptions.defaults());
+        fleet = Fleet.boot(local.launcher(), topology.fleetHosts(), List.of(guest(1), guest(2), guest(3)), FleetOptions.defaults());
 
         FleetResult result = fleet.ready().block(BOOT);
 
@@ -190,7 +181,7 @@ class FleetIT {
      * belongs to init, and other people's QEMUs on a shared machine are none of this test's business.
      */
     private List<ProcessHandle> qemuProcesses() {
-        String base = runBase.toString();
+        String base = local.runBase().toString();
         return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().command().map(c -> c.contains("qemu-system")).orElse(false))
                 .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains(base)).orElse(false))
@@ -213,7 +204,7 @@ class FleetIT {
     }
 
     private List<Path> runFolders() {
-        try (var list = Files.list(runBase)) {
+        try (var list = Files.list(local.runBase())) {
             return list.filter(Files::isDirectory).toList();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

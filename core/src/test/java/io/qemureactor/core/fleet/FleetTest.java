@@ -9,6 +9,7 @@ import io.qemureactor.core.fleet.FleetEvent.Type;
 import io.qemureactor.core.launch.RunFolderPreparer;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.launch.VmLaunchException;
+import io.qemureactor.core.probe.AbstractBootProbe;
 import io.qemureactor.core.probe.BootContext;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.vm.RunningVm;
@@ -18,33 +19,34 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
-/** Outcome logic, events and clean-up of a fleet, with a scripted launcher (no QEMU). */
+/**
+ * Outcome logic, events and clean-up of a fleet, with a scripted launcher (no QEMU). The boots run on
+ * virtual time ({@link StepVerifier#withVirtualTime}): the script's delays order the events, not the machine.
+ */
 class FleetTest {
 
+    /** A bound for what runs on real time (stopping the fake VMs, reading the events); never reached. */
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+    /** How far virtual time moves a boot on: past every scripted delay (at most 400 ms), below any probe's bound. */
+    private static final Duration SCRIPTED = Duration.ofSeconds(2);
+
     /** Ready at once: the fake launcher decides how the boot ends. */
-    private static final BootProbe NOW = new BootProbe() {
+    private static final BootProbe NOW = new AbstractBootProbe("now", Duration.ofSeconds(30)) {
         @Override
-        public Mono<Void> await(BootContext context) {
+        protected Mono<Void> await(BootContext context, Duration timeout) {
             return Mono.empty();
-        }
-
-        @Override
-        public Duration timeout() {
-            return Duration.ofSeconds(30);
-        }
-
-        @Override
-        public String describe() {
-            return "now";
         }
     };
 
@@ -62,6 +64,31 @@ class FleetTest {
         return Fleet.boot(starter, List.of(local), members, options);
     }
 
+    /**
+     * The fleet's boot on virtual time: the scripted delays of the fake launcher pass at once and in
+     * their order, so that which VM is up when another fails is fixed by the script, not by the machine.
+     */
+    private static FleetResult ready(Fleet fleet) {
+        AtomicReference<FleetResult> result = new AtomicReference<>();
+        StepVerifier.withVirtualTime(fleet::ready).thenAwait(SCRIPTED).consumeNextWith(result::set).expectComplete()
+                .verify(WAIT);
+        return result.get();
+    }
+
+    /** How the fleet's boot fails, on virtual time. */
+    private static Throwable readyFailure(Fleet fleet) {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        StepVerifier.withVirtualTime(fleet::ready).thenAwait(SCRIPTED).consumeErrorWith(failure::set).verify(WAIT);
+        return failure.get();
+    }
+
+    /** The fleet's events as they come, for a test that acts in the middle of the boot. */
+    private static List<FleetEvent> recorded(Fleet fleet) {
+        List<FleetEvent> events = new CopyOnWriteArrayList<>();
+        fleet.events().subscribe(events::add);
+        return events;
+    }
+
     private static Map<String, List<Type>> byVm(Fleet fleet) {
         return fleet.events().collectList().block(WAIT).stream().collect(Collectors.groupingBy(FleetEvent::vmName,
                 Collectors.mapping(FleetEvent::type, Collectors.toList())));
@@ -72,7 +99,7 @@ class FleetTest {
         FakeStarter starter = new FakeStarter(runBase);
         Fleet fleet = fleet(starter, members(3), FleetOptions.defaults());
 
-        FleetResult result = fleet.ready().block(WAIT);
+        FleetResult result = ready(fleet);
 
         assertThat(result.running()).extracting(RunningVm::name).containsExactly("vm1", "vm2", "vm3");
         assertThat(result.failed()).isEmpty();
@@ -99,7 +126,7 @@ class FleetTest {
         Fleet fleet = fleet(starter, List.of(members.get(0).preparedBy(writesInitScript).on("localhost"), members.get(1)),
                 FleetOptions.defaults());
 
-        fleet.ready().block(WAIT);
+        ready(fleet);
         fleet.shutdown().block(WAIT);
 
         assertThat(starter.preparers.get("vm1")).isSameAs(writesInitScript); // kept through on(host)
@@ -109,7 +136,7 @@ class FleetTest {
     @Test
     void eventsCarryTheVmIdTheHostAndATimestamp() {
         Fleet fleet = fleet(new FakeStarter(runBase), members(1), FleetOptions.defaults());
-        fleet.ready().block(WAIT);
+        ready(fleet);
         fleet.shutdown().block(WAIT);
 
         List<FleetEvent> events = fleet.events().collectList().block(WAIT);
@@ -129,7 +156,7 @@ class FleetTest {
                 .script("vm3", Outcome.HANG, Duration.ofMillis(10));
         Fleet fleet = fleet(starter, members(3), FleetOptions.defaults());
 
-        assertThatThrownBy(() -> fleet.ready().block(WAIT))
+        assertThat(readyFailure(fleet))
                 .isInstanceOfSatisfying(FleetBootException.class, e -> {
                     assertThat(e).hasMessageStartingWith("fleet of 3 did not come up (all-or-nothing): "
                             + "vm2 on localhost failed to boot: scripted failure; "
@@ -156,7 +183,7 @@ class FleetTest {
         FakeStarter starter = new FakeStarter(runBase).script("vm1", Outcome.FAIL, Duration.ofMillis(10));
         Fleet fleet = fleet(starter, members(3), FleetOptions.defaults().withConcurrency(1));
 
-        assertThatThrownBy(() -> fleet.ready().block(WAIT))
+        assertThat(readyFailure(fleet))
                 .isInstanceOfSatisfying(FleetBootException.class, e -> assertThat(e.failures())
                         .extracting(MemberFailure::reason)
                         .containsExactly("vm1 on localhost failed to boot: scripted failure",
@@ -172,7 +199,7 @@ class FleetTest {
         FakeStarter starter = new FakeStarter(runBase).script("vm2", Outcome.FAIL, Duration.ofMillis(10));
         Fleet fleet = fleet(starter, members(3), FleetOptions.defaults().withPolicy(FleetPolicy.BEST_EFFORT));
 
-        FleetResult result = fleet.ready().block(WAIT);
+        FleetResult result = ready(fleet);
 
         assertThat(result.running()).extracting(RunningVm::name).containsExactly("vm1", "vm3");
         assertThat(result.failed()).extracting(MemberFailure::vmName).containsExactly("vm2");
@@ -191,7 +218,7 @@ class FleetTest {
         FakeStarter starter = new FakeStarter(runBase);
         Fleet fleet = fleet(starter, members(6), FleetOptions.defaults().withConcurrency(2));
 
-        assertThat(fleet.ready().block(WAIT).running()).hasSize(6);
+        assertThat(ready(fleet).running()).hasSize(6);
         assertThat(starter.maxInFlight.get()).isEqualTo(2);
         fleet.shutdown().block(WAIT);
     }
@@ -204,7 +231,7 @@ class FleetTest {
         }
         Fleet fleet = fleet(starter, members(5), FleetOptions.defaults());
 
-        fleet.ready().block(WAIT);
+        ready(fleet);
         assertThat(starter.maxInFlight.get()).isEqualTo(5);
         fleet.shutdown().block(WAIT);
     }
@@ -242,9 +269,14 @@ class FleetTest {
                 .script("vm2", Outcome.HANG, Duration.ofMillis(10));
         Fleet fleet = fleet(starter, members(2), FleetOptions.defaults());
 
-        Disposable boot = fleet.ready().subscribe();
-        fleet.events().filter(e -> e.type() == Type.READY).blockFirst(WAIT);
-        boot.dispose();
+        List<FleetEvent> seen = recorded(fleet);
+        StepVerifier.withVirtualTime(fleet::ready)
+                .thenAwait(SCRIPTED)
+                .then(() -> assertThat(seen).as("vm1 is up, vm2 still booting")
+                        .anyMatch(e -> e.type() == Type.READY && e.vmName().equals("vm1"))
+                        .noneMatch(e -> e.vmName().equals("vm2") && e.type() != Type.LAUNCHED && e.type() != Type.QMP_CONNECTED))
+                .thenCancel()
+                .verify(WAIT);
 
         Map<String, List<Type>> events = byVm(fleet); // completes once vm1 is stopped
         assertThat(events.get("vm1")).containsExactly(Type.LAUNCHED, Type.QMP_CONNECTED, Type.READY, Type.STOPPED);
@@ -256,21 +288,26 @@ class FleetTest {
     }
 
     @Test
-    void shutdownDuringTheBootCancelsItAndWaitsForTheVmsUp() {
+    void shutdownDuringTheBootCancelsItAndWaitsForTheVmsUp() throws Exception {
         FakeStarter starter = new FakeStarter(runBase)
                 .script("vm1", Outcome.UP, Duration.ofMillis(10))
                 .script("vm2", Outcome.HANG, Duration.ofMillis(10));
         Fleet fleet = fleet(starter, members(2), FleetOptions.defaults());
-        var ready = fleet.ready().toFuture();
-        fleet.events().filter(e -> e.type() == Type.READY).blockFirst(WAIT);
+        List<FleetEvent> seen = recorded(fleet);
+        AtomicReference<CompletableFuture<Void>> shutdown = new AtomicReference<>();
 
-        fleet.shutdown().block(WAIT);
+        StepVerifier.withVirtualTime(fleet::ready)
+                .thenAwait(SCRIPTED)
+                .then(() -> assertThat(seen).anyMatch(e -> e.type() == Type.READY && e.vmName().equals("vm1")))
+                .then(() -> shutdown.set(fleet.shutdown().toFuture()))
+                .thenAwait(SCRIPTED)
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(CancellationException.class)
+                        .hasMessageContaining("the fleet was shut down during its boot"))
+                .verify(WAIT);
+        shutdown.get().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(starter.processes.get("vm1").isAlive()).isFalse();
         assertThat(starter.cancelled).containsExactly("vm2");
-        assertThat(ready).isCompletedExceptionally();
-        assertThatThrownBy(ready::join).isInstanceOf(CancellationException.class)
-                .hasMessageContaining("the fleet was shut down during its boot");
         assertThat(local.ledger().vmCount()).isZero();
     }
 
@@ -278,7 +315,7 @@ class FleetTest {
     void disposeStopsEveryVm() {
         FakeStarter starter = new FakeStarter(runBase);
         Fleet fleet = fleet(starter, members(2), FleetOptions.defaults());
-        fleet.ready().block(WAIT);
+        ready(fleet);
 
         fleet.dispose();
 
@@ -294,8 +331,8 @@ class FleetTest {
         Fleet fleet = fleet(starter, members(2), FleetOptions.defaults());
         assertThat(starter.startedNames).as("nothing before ready() is subscribed").isEmpty();
 
-        FleetResult first = fleet.ready().block(WAIT);
-        FleetResult second = fleet.ready().block(WAIT);
+        FleetResult first = ready(fleet);
+        FleetResult second = ready(fleet);
 
         assertThat(second).isSameAs(first);
         assertThat(starter.startedNames).containsExactly("vm1", "vm2");
@@ -319,7 +356,7 @@ class FleetTest {
         Fleet fleet = fleet(starter, List.of(FleetMember.of(spec(1).build(), NOW).pinning(1)),
                 FleetOptions.defaults().withPolicy(FleetPolicy.BEST_EFFORT));
 
-        FleetResult result = fleet.ready().block(WAIT);
+        FleetResult result = ready(fleet);
 
         assertThat(result.running()).isEmpty();
         assertThat(result.failed().get(0).reason()).startsWith("pinning the vCPUs of vm1 to cpus 0 failed: ");
@@ -334,7 +371,7 @@ class FleetTest {
     void twoFleetsSharingAHostShareItsLedger() {
         FakeStarter starter = new FakeStarter(runBase);
         Fleet first = fleet(starter, List.of(FleetMember.of(spec(1).build(), NOW)), FleetOptions.defaults());
-        first.ready().block(WAIT);
+        ready(first);
         Fleet second = fleet(starter, List.of(FleetMember.of(spec(1).build(), NOW)), FleetOptions.defaults());
 
         assertThatThrownBy(() -> second.ready().block(WAIT)).isInstanceOf(FleetCapacityException.class)
@@ -342,7 +379,7 @@ class FleetTest {
 
         first.shutdown().block(WAIT);
         Fleet third = fleet(starter, List.of(FleetMember.of(spec(2).build(), NOW).pinning(0)), FleetOptions.defaults());
-        assertThat(third.ready().block(WAIT).running()).hasSize(1);
+        assertThat(ready(third).running()).hasSize(1);
         third.shutdown().block(WAIT);
         assertThat(Files.exists(runBase.resolve("vm2"))).isFalse();
     }

@@ -22,7 +22,7 @@ class InitScriptTest {
     };
 
     @Test
-    void vppGolden() {
+    void vppInitScriptMatchesItsGoldenFileAndIsValidShell() {
         KernelVmFunction vpp = KernelVmFunction.vpp(2, 1, false, VppRunningConfig.l2CrossConnect(),
                 "vpp v23.10-release");
         String script = initScriptOf(vpp);
@@ -35,7 +35,7 @@ class InitScriptTest {
     }
 
     @Test
-    void testpmdGolden() {
+    void testpmdInitScriptMatchesItsGoldenFileAndIsValidShell() {
         String script = initScriptOf(KernelVmFunction.testpmdIo(2, 1));
         Golden.assertMatches("init-testpmd-io.sh", script);
         assertThat(Sh.syntaxCheck(script).exitCode()).isZero();
@@ -43,7 +43,7 @@ class InitScriptTest {
     }
 
     @Test
-    void userCommandGolden() {
+    void userCommandInitScriptMatchesItsGoldenFileAndIsValidShell() {
         KernelVmFunction hello = KernelVmFunction.command("/bin/sh", "-c", "echo hello from the function; sleep 1")
                 .withName("hello");
         String script = initScriptOf(hello);

@@ -3,7 +3,8 @@ package io.qemureactor.core.function;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.qemureactor.core.function.ReadinessRule.Verdict;
+import io.qemureactor.core.probe.ReadinessRule;
+import io.qemureactor.core.probe.ReadinessRule.Verdict;
 import io.qemureactor.core.spec.MacAddress;
 import java.nio.file.Path;
 import java.util.List;

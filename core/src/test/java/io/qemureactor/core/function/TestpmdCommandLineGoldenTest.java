@@ -22,14 +22,14 @@ class TestpmdCommandLineGoldenTest {
     private static final MacAddress VIF2 = MacAddress.parse("52:54:00:00:03:02");
 
     @Test
-    void ioGolden() {
+    void ioForwardingMatchesItsGoldenFileAndTheSeedsArgv() {
         List<String> ours = TestpmdCommandLine.kernelVmIo(2, 1).argv();
         Golden.assertMatches("testpmd-io.argv", ours);
         assertThat(ours).containsExactlyElementsOf(seedWithEdits("testpmd-io.seed.argv"));
     }
 
     @Test
-    void macGolden() {
+    void macForwardingMatchesItsGoldenFileAndTheSeedsArgv() {
         List<String> ours = TestpmdCommandLine.kernelVmMac(4, 2, VIF1, VIF2).argv();
         Golden.assertMatches("testpmd-mac.argv", ours);
         assertThat(ours).containsExactlyElementsOf(seedWithEdits("testpmd-mac.seed.argv"));
@@ -47,7 +47,7 @@ class TestpmdCommandLineGoldenTest {
     }
 
     @Test
-    void optionalOptions() {
+    void optionalOptionsAppearOnlyWhenSet() {
         List<String> argv = TestpmdCommandLine.builder().corelist("0,2-3").driver(Path.of("/usr/lib/librte_pmd_virtio.so"))
                 .forwardMode(ForwardMode.IO).disableHwVlan(true).maxPktLen(9200).txOffloads(0x8000).nbCores(2)
                 .autoStart(true).build().argv();

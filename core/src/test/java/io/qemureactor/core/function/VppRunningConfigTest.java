@@ -15,7 +15,7 @@ class VppRunningConfigTest {
     }
 
     @Test
-    void ip4ChainGolden() {
+    void ip4ChainRendersItsGoldenFile() {
         VppRunningConfig ip4 = VppRunningConfig.ip4Chain(MacAddress.parse("52:54:00:00:01:01"),
                 MacAddress.parse("52:54:00:00:01:02"), MacAddress.parse("02:fe:00:00:00:01"),
                 MacAddress.parse("02:fe:00:00:00:02"));

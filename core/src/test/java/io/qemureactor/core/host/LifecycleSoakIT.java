@@ -44,6 +44,8 @@ class LifecycleSoakIT {
     private static final Duration T = Duration.ofSeconds(60);
     /** Only catches a hang: over SSH on the shared 2-core machine one cycle has taken 20 s and more. */
     private static final Duration CYCLE_BOUND = Duration.ofMinutes(5);
+    /** A cycle this slow prints a thread dump (a diagnostic for stalls, not a failure). */
+    private static final Duration SLOW_CYCLE = Duration.ofSeconds(20);
     /** What may differ between two samples without being a leak (a pooled thread, a descriptor in flight). */
     private static final int SLACK = 4;
 
@@ -72,8 +74,14 @@ class LifecycleSoakIT {
         Sample warm = null;
         long started = System.nanoTime();
         long warmAt = started;
+        long slowestMs = 0;
         for (int i = 1; i <= cycles; i++) {
+            long cycleStart = System.nanoTime();
             cycle(host, runBase.resolve(label + "-" + i).toString());
+            slowestMs = Math.max(slowestMs, (System.nanoTime() - cycleStart) / 1_000_000);
+            if (i % 100 == 0) {
+                System.out.printf(Locale.ROOT, "SOAK %s: cycle %d at %s%n", label, i, java.time.Instant.now());
+            }
             if (i == warmUp) {
                 Fixtures.await(T, () -> reaper.sizeOnHost().block(T) == 0);
                 warm = sample(sshd);
@@ -88,10 +96,15 @@ class LifecycleSoakIT {
         Sample end = last[0];
         double perCycleMs = (System.nanoTime() - warmAt) / 1e6 / Math.max(1, cycles - warmUp);
         assertThat(Fixtures.await(T, () -> reaper.sizeOnHost().block(T) == 0)).as("reaper entries on the host").isTrue();
-        System.out.printf(Locale.ROOT, "SOAK %s: %d cycles, %.1f ms/cycle after warm-up; fds %d -> %d, threads %d -> %d,"
+        System.out.printf(Locale.ROOT, "SOAK %s: %d cycles, %.1f ms/cycle after warm-up (slowest %d ms); fds %d -> %d, threads %d -> %d,"
                         + " sshd fds %d -> %d, sshd processes %d -> %d, reaper entries %d (host 0)%n",
-                label, cycles, perCycleMs, warm.fds, end.fds, warm.threads, end.threads, warm.sshdFds, end.sshdFds,
+                label, cycles, perCycleMs, slowestMs, warm.fds, end.fds, warm.threads, end.threads, warm.sshdFds, end.sshdFds,
                 warm.sshdProcesses, end.sshdProcesses, reaper.size());
+        if (host instanceof SshHost ssh) {
+            System.out.printf(Locale.ROOT, "SOAK %s: forwards open at the end %d, connections made through forwards %d%n",
+                    label, ssh.openForwards(), ssh.forwardedConnections());
+            assertThat(ssh.openForwards()).as("forwards still open").isZero();
+        }
 
         assertThat(reaper.size()).as("reaper entries in this JVM").isEqualTo(entriesBefore);
         assertThat(end.fds - warm.fds).as("fds %d -> %d", warm.fds, end.fds).isLessThanOrEqualTo(SLACK);
@@ -119,7 +132,29 @@ class LifecycleSoakIT {
                                 .then(p.onExit())
                                 .then(host.deleteFolder(folder))
                                 .then(entry.forget())));
-        life.block(CYCLE_BOUND);
+        // a cycle that takes long prints every thread's stack once, while it is still stuck: what a stall waits on
+        reactor.core.Disposable watchdog = Mono.delay(SLOW_CYCLE).subscribe(t -> dumpThreads(folder));
+        try {
+            life.block(CYCLE_BOUND);
+        } finally {
+            watchdog.dispose();
+        }
+    }
+
+    private static void dumpThreads(String folder) {
+        StringBuilder dump = new StringBuilder("SOAK slow cycle (" + SLOW_CYCLE.toSeconds() + " s) in " + folder + " at "
+                + java.time.Instant.now() + ":\n");
+        for (java.lang.management.ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            dump.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState());
+            if (t.getLockName() != null) {
+                dump.append(" on ").append(t.getLockName());
+            }
+            dump.append('\n');
+            for (StackTraceElement e : t.getStackTrace()) {
+                dump.append("    at ").append(e).append('\n');
+            }
+        }
+        System.out.print(dump);
     }
 
     private static Mono<Void> queryStatus(Host host, HostProcess p, String socket) {

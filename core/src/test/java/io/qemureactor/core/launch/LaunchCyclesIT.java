@@ -6,8 +6,8 @@ import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.guest.GuestKit.Flavour;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.probe.BootProbe;
-import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.testing.LaunchFixture;
 import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.core.vm.ShutdownPolicy;
 import java.lang.management.ManagementFactory;
@@ -15,7 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 50 start/shutdown cycles: nothing the engine holds may grow with the number of VMs it has
@@ -26,14 +26,14 @@ class LaunchCyclesIT {
     private static final int CYCLES = 50;
     private static final int WARM_UP = 10;
 
-    @TempDir
-    Path runBase;
+    @RegisterExtension
+    final LaunchFixture local = new LaunchFixture();
 
     @Test
     void fiftyCyclesLeaveNoProcessDescriptorOrThreadGrowth() throws Exception {
-        GuestKit kit = GuestKit.locate();
-        QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
-        VmSpec spec = kit.spec(1, Flavour.DEFAULT).accelerator(Accelerator.TCG).build();
+        GuestKit kit = local.kit();
+        QemuLauncher launcher = local.launcher();
+        VmSpec spec = local.guest(1, Flavour.DEFAULT).build();
 
         long fdsAfterWarmUp = 0;
         int threadsAfterWarmUp = 0;
@@ -55,7 +55,7 @@ class LaunchCyclesIT {
                 .filter(p -> p.pid() != reaper && p.parent().map(ProcessHandle::pid).orElse(-1L) != reaper).count())
                 .as("child processes left (the host's reaper aside)").isZero();
         assertThat(LocalHost.instance().reaper().size()).as("reaper entries left").isZero();
-        try (var left = Files.list(runBase)) {
+        try (var left = Files.list(local.runBase())) {
             assertThat(left.filter(Files::isDirectory).toList()).as("run folders left").isEmpty();
         }
         // after warm-up (pools filled, classes loaded), 40 more VMs must not add descriptors or threads

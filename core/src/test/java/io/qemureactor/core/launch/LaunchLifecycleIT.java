@@ -10,8 +10,8 @@ import io.qemureactor.core.guest.GuestKit.Flavour;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.probe.BootContext;
 import io.qemureactor.core.probe.BootProbe;
-import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.testing.LaunchFixture;
 import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.testing.Fixtures;
 import java.nio.file.Files;
@@ -21,10 +21,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
@@ -37,27 +35,14 @@ class LaunchLifecycleIT {
 
     private static final Duration BOOT = Duration.ofSeconds(150);
 
-    @TempDir
-    Path runBase;
+    @RegisterExtension
+    final LaunchFixture local = new LaunchFixture();
 
-    private final GuestKit kit = GuestKit.locate();
-    private QemuLauncher launcher;
+    private final GuestKit kit = local.kit();
     private RunningVm vm;
 
-    @BeforeEach
-    void launcher() {
-        launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (vm != null) {
-            vm.kill().block(Duration.ofSeconds(60));
-        }
-    }
-
     private VmSpec spec(int id) {
-        return kit.spec(id, Flavour.DEFAULT).accelerator(Accelerator.TCG).build();
+        return local.guest(id, Flavour.DEFAULT).build();
     }
 
     @Test
@@ -65,7 +50,7 @@ class LaunchLifecycleIT {
         AtomicInteger attempts = new AtomicInteger();
         BootProbe flaky = flakyProbe(attempts, 2);
 
-        vm = launcher.start(LocalHost.instance(), spec(1), flaky).retry(2).block(BOOT);
+        vm = local.keep(local.launcher().start(LocalHost.instance(), spec(1), flaky).retry(2).block(BOOT));
 
         assertThat(attempts).hasValue(3);
         assertThat(folders()).as("run folders: only the VM's").containsExactly(Path.of(vm.runFolder()).getFileName().toString());
@@ -85,13 +70,13 @@ class LaunchLifecycleIT {
     @Test
     void aCancelledLaunchIsOverWhenTheLauncherHasSettled() throws Exception {
         // a probe that never says ready: the launch is cancelled with QEMU running
-        Disposable launch = launcher.start(LocalHost.instance(), spec(2), flakyProbe(new AtomicInteger(), 0)
+        Disposable launch = local.launcher().start(LocalHost.instance(), spec(2), flakyProbe(new AtomicInteger(), 0)
                 .withTimeout(BOOT)).subscribe();
         assertThat(Fixtures.await(BOOT, () -> qemuInRunBase().isPresent())).as("QEMU started").isTrue();
         long pid = qemuInRunBase().orElseThrow();
 
         launch.dispose();
-        launcher.settled().block(Duration.ofSeconds(60));
+        local.launcher().settled().block(Duration.ofSeconds(60));
 
         assertThat(Path.of("/proc/" + pid)).as("QEMU reaped").doesNotExist();
         assertThat(folders()).as("run folders").isEmpty();
@@ -99,7 +84,7 @@ class LaunchLifecycleIT {
 
     @Test
     void fleetDisposeLaterCompletesOnlyOnceEveryQemuIsReaped() throws Exception {
-        Fleet fleet = Fleet.boot(launcher, List.of(FleetMember.of(spec(3), BootProbe.qmpStatus("running")),
+        Fleet fleet = Fleet.boot(local.launcher(), List.of(FleetMember.of(spec(3), BootProbe.qmpStatus("running")),
                 FleetMember.of(spec(4), flakyProbe(new AtomicInteger(), 0).withTimeout(BOOT))), FleetOptions.defaults());
         Disposable boot = fleet.ready().subscribe(r -> { }, e -> { });
         // one VM up, the other booting forever: dispose has a VM to kill and a launch to cancel
@@ -141,7 +126,7 @@ class LaunchLifecycleIT {
     }
 
     private Set<String> folders() throws Exception {
-        try (var list = Files.list(runBase)) {
+        try (var list = Files.list(local.runBase())) {
             return list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         }
     }
@@ -149,7 +134,7 @@ class LaunchLifecycleIT {
     /** QEMUs of this test: started by this JVM, their argv naming this test's run base. */
     private Set<Long> qemuPids() {
         return ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system") && c.contains(runBase.toString()))
+                .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system") && c.contains(local.runBase().toString()))
                         .orElse(false))
                 .map(ProcessHandle::pid)
                 .collect(Collectors.toSet());

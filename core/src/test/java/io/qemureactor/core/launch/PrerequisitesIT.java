@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qemureactor.core.host.CommandResult;
 import io.qemureactor.core.host.Host;
-import io.qemureactor.core.host.HostProcess;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.spec.BootSource;
 import io.qemureactor.core.spec.VmSpec;
-import java.net.SocketAddress;
+import io.qemureactor.core.testing.ForwardingHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,66 +94,20 @@ class PrerequisitesIT {
     }
 
     /** The real local host, with a record of the programs run through it. */
-    private static final class Recording implements Host {
+    private static final class Recording extends ForwardingHost {
 
         final List<List<String>> execs = new CopyOnWriteArrayList<>();
-        private final Host host;
 
         Recording(Host host) {
-            this.host = host;
-        }
-
-        @Override
-        public String name() {
-            return host.name();
+            super(host);
         }
 
         @Override
         public Mono<CommandResult> exec(List<String> argv) {
             return Mono.defer(() -> {
                 execs.add(argv);
-                return host.exec(argv);
+                return delegate().exec(argv);
             });
-        }
-
-        @Override
-        public Mono<HostProcess> start(List<String> argv, String logFile) {
-            return host.start(argv, logFile);
-        }
-
-        @Override
-        public Mono<Void> createPrivateFolder(String path) {
-            return host.createPrivateFolder(path);
-        }
-
-        @Override
-        public Mono<Void> deleteFolder(String path) {
-            return host.deleteFolder(path);
-        }
-
-        @Override
-        public Mono<Void> writeFile(String path, byte[] content, Set<PosixFilePermission> permissions) {
-            return host.writeFile(path, content, permissions);
-        }
-
-        @Override
-        public Mono<Boolean> isReadable(String path) {
-            return host.isReadable(path);
-        }
-
-        @Override
-        public Mono<byte[]> readFile(String path) {
-            return host.readFile(path);
-        }
-
-        @Override
-        public Mono<SocketAddress> reachUnixSocket(String path) {
-            return host.reachUnixSocket(path);
-        }
-
-        @Override
-        public Mono<Void> close() {
-            return host.close();
         }
     }
 }

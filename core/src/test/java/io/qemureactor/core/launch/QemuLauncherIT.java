@@ -9,6 +9,7 @@ import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.testing.LaunchFixture;
 import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.testing.Fixtures;
 import java.nio.file.Files;
@@ -16,47 +17,32 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The launch pipeline on this machine: the test guest under TCG, from spec to ready to gone. */
 class QemuLauncherIT {
 
     private static final Duration BOOT = Duration.ofSeconds(150);
 
-    @TempDir
-    Path runBase;
+    @RegisterExtension
+    final LaunchFixture local = new LaunchFixture();
 
-    private final GuestKit kit = GuestKit.locate();
-    private QemuLauncher launcher;
+    private final GuestKit kit = local.kit();
     private RunningVm vm;
 
-    @BeforeEach
-    void launcher() {
-        launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (vm != null) {
-            vm.kill().block(Duration.ofSeconds(60));
-        }
-    }
-
     private VmSpec.Builder guest(int id, Flavour flavour) {
-        return kit.spec(id, flavour).accelerator(Accelerator.TCG);
+        return local.guest(id, flavour);
     }
 
     @Test
     void bootsWithTheSerialProbeAndShutsDownLeavingNothing() {
-        vm = launcher.start(LocalHost.instance(), guest(1, Flavour.DEFAULT).build(), kit.readyProbe()).block(BOOT);
+        vm = local.keep(local.launcher().start(LocalHost.instance(), guest(1, Flavour.DEFAULT).build(), kit.readyProbe()).block(BOOT));
 
         assertThat(vm.accelerator()).isEqualTo(Accelerator.TCG);
         assertThat(ProcessHandle.of(vm.pid())).hasValueSatisfying(h -> assertThat(h.isAlive()).isTrue());
         Path folder = Path.of(vm.runFolder());
-        assertThat(folder.getParent()).isEqualTo(runBase);
+        assertThat(folder.getParent()).isEqualTo(local.runBase());
         assertThat(permissions(folder)).isEqualTo("rwx------");
         assertThat(vm.serial().filter(l -> l.contains(kit.marker())).blockFirst(Duration.ofSeconds(5))).isNotNull();
         assertThat(vm.bootTime()).isPositive();
@@ -71,16 +57,16 @@ class QemuLauncherIT {
 
     @Test
     void autoChoosesKvmOnlyWhereTheProbeGuestRunsUnderIt() {
-        KvmVerdict verdict = new KvmProbe().verdict(LocalHost.instance(), "qemu-system-x86_64", "host", runBase.toString())
+        KvmVerdict verdict = new KvmProbe().verdict(LocalHost.instance(), "qemu-system-x86_64", "host", local.runBase().toString())
                 .block(Duration.ofSeconds(30));
-        vm = launcher.start(LocalHost.instance(), kit.spec(11, Flavour.DEFAULT).build(), kit.readyProbe()).block(BOOT);
+        vm = local.keep(local.launcher().start(LocalHost.instance(), kit.spec(11, Flavour.DEFAULT).build(), kit.readyProbe()).block(BOOT));
         assertThat(vm.accelerator()).isEqualTo(verdict.usable() ? Accelerator.KVM : Accelerator.TCG);
         assertThat(vm.argv()).contains("pc,accel=" + vm.accelerator().qemuName() + ",usb=off,mem-merge=off");
     }
 
     @Test
     void bootsWithTheAgentProbeAndTheAgentAnswers() {
-        vm = launcher.start(LocalHost.instance(), guest(2, Flavour.DEFAULT).build(), BootProbe.qga()).block(BOOT);
+        vm = local.keep(local.launcher().start(LocalHost.instance(), guest(2, Flavour.DEFAULT).build(), BootProbe.qga()).block(BOOT));
         var info = vm.qga().flatMap(a -> a.info()).block(Duration.ofSeconds(30));
         assertThat(info).isNotNull();
         var hi = vm.qga().flatMap(a -> a.exec("/bin/echo", "hi")).block(Duration.ofSeconds(30));
@@ -90,8 +76,8 @@ class QemuLauncherIT {
 
     @Test
     void pinsTwoVcpusAndReadsTheAffinityBack() throws Exception {
-        vm = launcher.start(LocalHost.instance(), guest(3, Flavour.DEFAULT).smp(2).build(), BootProbe.qmpStatus("running"))
-                .block(BOOT);
+        vm = local.keep(local.launcher().start(LocalHost.instance(), guest(3, Flavour.DEFAULT).smp(2).build(), BootProbe.qmpStatus("running"))
+                .block(BOOT));
         int last = Runtime.getRuntime().availableProcessors() - 1;
         var threads = vm.pin(last, 0).block(Duration.ofSeconds(30));
 
@@ -107,8 +93,8 @@ class QemuLauncherIT {
 
     @Test
     void pinningToACpuTheHostLacksNamesItAndTheHostsCpus() {
-        vm = launcher.start(LocalHost.instance(), guest(15, Flavour.DEFAULT).build(), BootProbe.qmpStatus("running"))
-                .block(BOOT);
+        vm = local.keep(local.launcher().start(LocalHost.instance(), guest(15, Flavour.DEFAULT).build(), BootProbe.qmpStatus("running"))
+                .block(BOOT));
         int missing = Runtime.getRuntime().availableProcessors() + 7;
 
         assertThatThrownBy(() -> vm.pin(0, missing).block(Duration.ofSeconds(30)))
@@ -119,8 +105,8 @@ class QemuLauncherIT {
 
     @Test
     void setsTheVcpuThreadsToSchedRr() throws Exception {
-        vm = launcher.start(LocalHost.instance(), guest(4, Flavour.DEFAULT).build(), BootProbe.qmpStatus("running"))
-                .block(BOOT);
+        vm = local.keep(local.launcher().start(LocalHost.instance(), guest(4, Flavour.DEFAULT).build(), BootProbe.qmpStatus("running"))
+                .block(BOOT));
         // paused, so a real-time TCG thread cannot starve this 2-core machine while we look
         vm.qmp().execute(io.qemureactor.qmp.QmpCommands.stop()).block(Duration.ofSeconds(10));
         vm.setRealtime().block(Duration.ofSeconds(30));
@@ -139,7 +125,7 @@ class QemuLauncherIT {
                 .userNetwork(io.qemureactor.core.spec.UserNetwork.noForward())
                 .addVirtioNic(io.qemureactor.core.spec.VirtioNic.create())
                 .build();
-        vm = launcher.start(LocalHost.instance(), spec, BootProbe.qga()).block(BOOT);
+        vm = local.keep(local.launcher().start(LocalHost.instance(), spec, BootProbe.qga()).block(BOOT));
 
         var nics = vm.guestInterfaces().block(Duration.ofSeconds(30));
 
@@ -151,10 +137,10 @@ class QemuLauncherIT {
 
     @Test
     void qemuKilledDuringBootFailsFastWithItsExitStatus() {
-        var pending = launcher.start(LocalHost.instance(), guest(6, Flavour.DEFAULT).build(),
+        var pending = local.launcher().start(LocalHost.instance(), guest(6, Flavour.DEFAULT).build(),
                 BootProbe.serialMarker("never printed by anyone")).toFuture();
-        Path folder = awaitRunFolder();
-        long pid = Long.parseLong(readQuietly(folder.resolve("qemu.pid")).strip());
+        Path folder = local.awaitRunFolder();
+        long pid = LaunchFixture.qemuPid(folder);
         long killed = System.nanoTime();
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 
@@ -170,10 +156,10 @@ class QemuLauncherIT {
 
     @Test
     void cancellingDuringBootLeavesNoProcessAndNoFolder() {
-        var subscription = launcher.start(LocalHost.instance(), guest(7, Flavour.DEFAULT).build(),
+        var subscription = local.launcher().start(LocalHost.instance(), guest(7, Flavour.DEFAULT).build(),
                 BootProbe.serialMarker("never printed by anyone")).subscribe();
-        Path folder = awaitRunFolder();
-        long pid = Long.parseLong(readQuietly(folder.resolve("qemu.pid")).strip());
+        Path folder = local.awaitRunFolder();
+        long pid = LaunchFixture.qemuPid(folder);
 
         subscription.dispose();
 
@@ -184,11 +170,11 @@ class QemuLauncherIT {
 
     @Test
     void aMissingBinaryFailsBeforeLaunchNamingIt() {
-        QemuLauncher broken = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString())
+        QemuLauncher broken = new QemuLauncher(local.options()
                 .withQemuBinary("qemu-system-x86_64-not-installed"));
         assertThatThrownBy(() -> broken.start(LocalHost.instance(), guest(8, Flavour.DEFAULT).build(), kit.readyProbe()).block(BOOT))
                 .hasMessage("qemu-system-x86_64-not-installed not found on localhost: install it or put it on the PATH");
-        assertThat(runBase).isEmptyDirectory();
+        assertThat(local.runBase()).isEmptyDirectory();
     }
 
     @Test
@@ -196,47 +182,21 @@ class QemuLauncherIT {
         VmSpec spec = guest(9, Flavour.DEFAULT)
                 .bootSource(io.qemureactor.core.spec.BootSource.diskImage(Path.of("/nonexistent/disk.img")))
                 .build();
-        assertThatThrownBy(() -> launcher.start(LocalHost.instance(), spec, kit.readyProbe()).block(BOOT))
+        assertThatThrownBy(() -> local.launcher().start(LocalHost.instance(), spec, kit.readyProbe()).block(BOOT))
                 .isInstanceOf(LaunchPrerequisiteException.class)
                 .hasMessage("vm9: bootSource.disk /nonexistent/disk.img does not exist or is not readable on localhost");
-        assertThat(runBase).isEmptyDirectory();
+        assertThat(local.runBase()).isEmptyDirectory();
     }
 
     @Test
     void aTooLongSocketPathFailsBeforeLaunch() throws Exception {
-        Path deep = Files.createDirectories(runBase.resolve("x".repeat(60)).resolve("y".repeat(40)));
+        Path deep = Files.createDirectories(local.runBase().resolve("x".repeat(60)).resolve("y".repeat(40)));
         QemuLauncher deepLauncher = new QemuLauncher(LaunchOptions.defaults().withRunBase(deep.toString()));
         assertThatThrownBy(() -> deepLauncher.start(LocalHost.instance(), guest(10, Flavour.DEFAULT).build(), kit.readyProbe()).block(BOOT))
                 .hasMessageContaining("bytes")
                 .hasMessageContaining("--run-dir");
         try (var files = Files.list(deep)) {
             assertThat(files.toList()).isEmpty();
-        }
-    }
-
-    private Path awaitRunFolder() {
-        Path[] found = new Path[1];
-        assertThat(Fixtures.await(Duration.ofSeconds(60), () -> {
-            try (var files = Files.list(runBase)) {
-                List<Path> dirs = files.filter(Files::isDirectory).toList();
-                if (!dirs.isEmpty() && Files.exists(dirs.get(0).resolve("qemu.pid"))
-                        && !readQuietly(dirs.get(0).resolve("qemu.pid")).isBlank()) {
-                    found[0] = dirs.get(0);
-                    return true;
-                }
-                return false;
-            } catch (Exception e) {
-                return false;
-            }
-        })).as("a run folder with a pidfile appears").isTrue();
-        return found[0];
-    }
-
-    private static String readQuietly(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (Exception e) {
-            return "";
         }
     }
 

@@ -6,17 +6,17 @@ import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.guest.GuestKit.Flavour;
 import io.qemureactor.core.host.SshHost;
 import io.qemureactor.core.probe.BootProbe;
-import io.qemureactor.core.spec.Accelerator;
-import io.qemureactor.core.vm.RunningVm;
+import io.qemureactor.core.testing.LaunchFixture;
 import io.qemureactor.core.testing.SshHosts;
+import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.testing.SshdExtension;
 import io.qemureactor.testing.SshdExtension.Sshd;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The same boot on a "remote" host: an sshd on 127.0.0.1, QEMU started over SSH, QMP, the
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SshdExtension.class)
 class QemuLauncherSshIT {
 
-    @TempDir
-    Path runBase;
+    @RegisterExtension
+    final LaunchFixture local = new LaunchFixture();
 
     private SshHost host;
     private RunningVm vm;
@@ -44,10 +44,10 @@ class QemuLauncherSshIT {
     @Test
     void bootsOverSshWithQmpConsoleAndAgentForwarded(Sshd sshd) {
         host = SshHosts.to(sshd);
-        GuestKit kit = GuestKit.locate();
-        QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
+        GuestKit kit = local.kit();
+        QemuLauncher launcher = local.launcher();
 
-        vm = launcher.start(host, kit.spec(1, Flavour.DEFAULT).accelerator(Accelerator.TCG).build(),
+        vm = launcher.start(host, local.guest(1, Flavour.DEFAULT).build(),
                 BootProbe.all(kit.readyProbe(), BootProbe.qga())).block(Duration.ofSeconds(150));
 
         assertThat(vm.host().name()).startsWith("ssh://");

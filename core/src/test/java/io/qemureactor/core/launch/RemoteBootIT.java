@@ -4,28 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.guest.GuestKit.Flavour;
-import io.qemureactor.core.host.CommandResult;
 import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.HostProcess;
 import io.qemureactor.core.host.SshHost;
-import io.qemureactor.core.spec.Accelerator;
+import io.qemureactor.core.testing.ForwardingHost;
+import io.qemureactor.core.testing.LaunchFixture;
 import io.qemureactor.core.testing.SshHosts;
 import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.core.vm.ShutdownPolicy;
 import io.qemureactor.testing.SshdExtension;
 import io.qemureactor.testing.SshdExtension.Sshd;
-import java.net.SocketAddress;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -41,8 +38,8 @@ class RemoteBootIT {
 
     private static final int VMS = 4;
 
-    @TempDir
-    Path runBase;
+    @RegisterExtension
+    final LaunchFixture local = new LaunchFixture();
 
     private SshHost host;
     private List<RunningVm> vms = List.of();
@@ -59,12 +56,12 @@ class RemoteBootIT {
     void fourRemoteBootsConnectOncePerSessionAndOverlap(Sshd sshd) {
         host = SshHosts.to(sshd);
         StartTimes times = new StartTimes(host);
-        GuestKit kit = GuestKit.locate();
-        QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
+        GuestKit kit = local.kit();
+        QemuLauncher launcher = local.launcher();
         Map<String, Long> readyAt = new ConcurrentHashMap<>();
 
         vms = Flux.range(1, VMS)
-                .flatMap(i -> launcher.start(times, kit.spec(i, Flavour.DEFAULT).accelerator(Accelerator.TCG).build(),
+                .flatMap(i -> launcher.start(times, local.guest(i, Flavour.DEFAULT).build(),
                         kit.readyProbe()).doOnNext(vm -> readyAt.put(vm.name(), System.nanoTime())))
                 .collectList()
                 .block(Duration.ofSeconds(240));
@@ -94,59 +91,17 @@ class RemoteBootIT {
     }
 
     /** The host, recording when each QEMU start completed (the run folder names the VM). */
-    private record StartTimes(Host host, Map<String, Long> started) implements Host {
+    private static final class StartTimes extends ForwardingHost {
+
+        final Map<String, Long> started = new ConcurrentHashMap<>();
+
         StartTimes(Host host) {
-            this(host, new ConcurrentHashMap<>());
-        }
-
-        @Override
-        public String name() {
-            return host.name();
-        }
-
-        @Override
-        public Mono<CommandResult> exec(List<String> argv) {
-            return host.exec(argv);
+            super(host);
         }
 
         @Override
         public Mono<HostProcess> start(List<String> argv, String logFile) {
-            return host.start(argv, logFile).doOnNext(p -> started.put(logFile, System.nanoTime()));
-        }
-
-        @Override
-        public Mono<Void> createPrivateFolder(String path) {
-            return host.createPrivateFolder(path);
-        }
-
-        @Override
-        public Mono<Void> deleteFolder(String path) {
-            return host.deleteFolder(path);
-        }
-
-        @Override
-        public Mono<Void> writeFile(String path, byte[] content, Set<PosixFilePermission> permissions) {
-            return host.writeFile(path, content, permissions);
-        }
-
-        @Override
-        public Mono<Boolean> isReadable(String path) {
-            return host.isReadable(path);
-        }
-
-        @Override
-        public Mono<byte[]> readFile(String path) {
-            return host.readFile(path);
-        }
-
-        @Override
-        public Mono<SocketAddress> reachUnixSocket(String path) {
-            return host.reachUnixSocket(path);
-        }
-
-        @Override
-        public Mono<Void> close() {
-            return host.close();
+            return delegate().start(argv, logFile).doOnNext(p -> started.put(logFile, System.nanoTime()));
         }
     }
 }

@@ -9,16 +9,15 @@ import io.qemureactor.core.fleet.FleetOptions;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.guest.GuestKit.Flavour;
 import io.qemureactor.core.host.LocalHost;
-import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.testing.LaunchFixture;
 import io.qemureactor.core.vm.RunningVm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -31,26 +30,20 @@ class UsingIT {
 
     private static final Duration LIMIT = Duration.ofSeconds(240);
 
-    @TempDir
-    Path runBase;
+    @RegisterExtension
+    final LaunchFixture local = new LaunchFixture();
 
-    private final GuestKit kit = GuestKit.locate();
-    private QemuLauncher launcher;
-
-    @BeforeEach
-    void launcher() {
-        launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
-    }
+    private final GuestKit kit = local.kit();
 
     private VmSpec spec(int id) {
-        return kit.spec(id, Flavour.DEFAULT).accelerator(Accelerator.TCG).build();
+        return local.guest(id, Flavour.DEFAULT).build();
     }
 
     @Test
     void aFailingBodyStillStopsTheVmBeforeItsErrorArrives() {
         List<RunningVm> seen = new CopyOnWriteArrayList<>();
 
-        assertThatThrownBy(() -> launcher.using(LocalHost.instance(), spec(41), kit.readyProbe(), vm -> {
+        assertThatThrownBy(() -> local.launcher().using(LocalHost.instance(), spec(41), kit.readyProbe(), vm -> {
                     seen.add(vm);
                     return vm.pin(Integer.MAX_VALUE); // a step that fails, as pin(2, 3) does on 2 cores
                 }).block(LIMIT))
@@ -64,7 +57,7 @@ class UsingIT {
     void aBodysValueArrivesOnceTheVmIsGone() {
         List<RunningVm> seen = new CopyOnWriteArrayList<>();
 
-        String kernel = launcher.using(LocalHost.instance(), spec(42), kit.readyProbe(), vm -> {
+        String kernel = local.launcher().using(LocalHost.instance(), spec(42), kit.readyProbe(), vm -> {
                     seen.add(vm);
                     return vm.qga().flatMap(agent -> agent.exec("/bin/uname", "-r")).map(r -> r.stdout().strip());
                 }).block(LIMIT);
@@ -79,7 +72,7 @@ class UsingIT {
                 FleetMember.of(spec(44), kit.readyProbe()));
         List<RunningVm> seen = new CopyOnWriteArrayList<>();
 
-        assertThatThrownBy(() -> Fleet.boot(launcher, members, FleetOptions.defaults())
+        assertThatThrownBy(() -> Fleet.boot(local.launcher(), members, FleetOptions.defaults())
                 .using(result -> {
                     seen.addAll(result.running());
                     return Flux.fromIterable(result.running())

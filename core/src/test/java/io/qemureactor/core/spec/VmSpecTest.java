@@ -57,7 +57,7 @@ class VmSpecTest {
     }
 
     @Test
-    void toBuilderRoundTrips() {
+    void aSpecRebuiltFromItsBuilderIsEqualToIt() {
         VmSpec spec = valid().name("edge-1").smp(new Smp(2, 2, 2)).cpuModel("max,-pdpe1gb")
                 .userNetwork(UserNetwork.sshForward(2222).bindTo("127.0.0.1"))
                 .addVhostUserNic(VhostUserNic.server(Path.of("/run/a.sock")).withQueues(4))
@@ -159,7 +159,7 @@ class VmSpecTest {
     }
 
     @Test
-    void explicitPciSlotClash() {
+    void anExplicitPciSlotThatClashesWithAnEarlierNicIsAViolation() {
         VmSpec.Builder b = valid()
                 .addVhostUserNic(VhostUserNic.server(Path.of("/run/a.sock")).withPciSlot(7))
                 .addVhostUserNic(VhostUserNic.server(Path.of("/run/b.sock")));

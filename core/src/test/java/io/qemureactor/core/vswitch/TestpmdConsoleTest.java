@@ -25,6 +25,7 @@ class TestpmdConsoleTest {
 
         @Override public Flux<String> output() { return out.asFlux(); }
         @Override public Mono<Void> write(String text) { return Mono.fromRunnable(() -> written.add(text)); }
+        @Override public Mono<Void> closeInput() { return Mono.empty(); }
         @Override public Host host() { return null; }
         @Override public long pid() { return 42; }
         @Override public Mono<Integer> onExit() { return Mono.never(); }

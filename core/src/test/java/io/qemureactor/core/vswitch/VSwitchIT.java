@@ -86,4 +86,41 @@ class VSwitchIT {
             assertThat(files).isEmpty();
         }
     }
+
+    @Test
+    void aCancelledStartIsOverWhenSettledCompletes() throws Exception {
+        // fault injection: a "testpmd" that never prints its prompt (it reads its console until killed), so the
+        // start is still waiting when it is cancelled
+        Path silent = Files.writeString(runBase.resolve("silent-testpmd"), "#!/bin/sh\nwhile read -r line; do :; done\n");
+        Files.setPosixFilePermissions(silent, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        SwitchSpec spec = SwitchSpec.of("cancelled", 1).withBinary(silent).withReadyTimeout(Duration.ofMinutes(10));
+        reactor.core.Disposable starting = VSwitch.start(LocalHost.instance(), spec, runBase.toString()).subscribe();
+        long[] pid = {0};
+        assertThat(io.qemureactor.testing.Fixtures.await(T, () -> (pid[0] = switchProcess()) != 0)).as("the switch runs").isTrue();
+        Path folder;
+        try (var files = Files.list(runBase)) {
+            folder = files.filter(f -> f.getFileName().toString().startsWith("switch-cancelled-")).findFirst().orElseThrow();
+        }
+
+        starting.dispose();
+        VSwitch.settled().block(T);
+
+        assertThat(Path.of("/proc/" + pid[0])).as("testpmd's /proc entry once settled").doesNotExist();
+        assertThat(folder).as("its run folder once settled").doesNotExist();
+    }
+
+    /** The pid of the process whose argv names this test's run base (the switch), 0 if none. */
+    private long switchProcess() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> cmdline(p.pid()).contains(runBase.toString() + "/switch-"))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(0);
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
 }

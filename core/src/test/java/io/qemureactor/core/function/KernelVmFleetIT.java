@@ -1,4 +1,4 @@
-package io.qemureactor.core.kernelvm;
+package io.qemureactor.core.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,15 +7,11 @@ import io.qemureactor.core.fleet.Fleet;
 import io.qemureactor.core.fleet.FleetMember;
 import io.qemureactor.core.fleet.FleetOptions;
 import io.qemureactor.core.fleet.FleetResult;
-import io.qemureactor.core.function.InvalidFunctionConfigException;
-import io.qemureactor.core.function.KernelVmFunction;
-import io.qemureactor.core.function.ReadinessRule;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.guest.GuestKit.Flavour;
-import io.qemureactor.core.launch.LaunchOptions;
-import io.qemureactor.core.launch.QemuLauncher;
-import io.qemureactor.core.spec.Accelerator;
+import io.qemureactor.core.probe.ReadinessRule;
 import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.testing.LaunchFixture;
 import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.core.vm.ShutdownPolicy;
 import java.nio.file.Files;
@@ -24,9 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 /**
@@ -39,17 +34,11 @@ class KernelVmFleetIT {
     private static final Duration BOOT = Duration.ofSeconds(240);
     private static final Duration STOP = Duration.ofSeconds(90);
 
-    @TempDir
-    Path runBase;
+    @RegisterExtension
+    final LaunchFixture local = new LaunchFixture();
 
-    private final GuestKit kit = GuestKit.locate();
-    private QemuLauncher launcher;
+    private final GuestKit kit = local.kit();
     private Fleet fleet;
-
-    @BeforeEach
-    void launcher() {
-        launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
-    }
 
     @AfterEach
     void cleanUp() {
@@ -59,7 +48,7 @@ class KernelVmFleetIT {
     }
 
     private VmSpec.Builder base(int id) {
-        return kit.spec(id, Flavour.KERNEL).accelerator(Accelerator.TCG);
+        return local.guest(id, Flavour.KERNEL);
     }
 
     @Test
@@ -71,9 +60,9 @@ class KernelVmFleetIT {
                         "printf '%s %s up\\n' nf \"$(tr ' ' '\\n' < /proc/cmdline | grep '^init=')\"; exec sleep 3600")
                 .withReadiness(ReadinessRule.lineContaining("nf init=/"));
         KernelVm kernelVm = KernelVm.of(fn).withProbeTimeout(PROBE);
-        List<FleetMember> members = List.of(kernelVm.member(launcher, base(31)), kernelVm.member(launcher, base(32)));
+        List<FleetMember> members = List.of(kernelVm.member(local.launcher(), base(31)), kernelVm.member(local.launcher(), base(32)));
 
-        fleet = Fleet.boot(launcher, members, FleetOptions.defaults()
+        fleet = Fleet.boot(local.launcher(), members, FleetOptions.defaults()
                 .withShutdownPolicy(ShutdownPolicy.withoutGuest())); // the init script runs no ACPI watcher
         FleetResult result = fleet.ready().block(BOOT);
 
@@ -81,7 +70,7 @@ class KernelVmFleetIT {
         List<Path> runFolders = Stream.of("vm31", "vm32").map(name -> {
             RunningVm vm = result.vm(name).orElseThrow();
             Path run = Path.of(vm.runFolder());
-            assertThat(run.getParent()).isEqualTo(runBase);
+            assertThat(run.getParent()).isEqualTo(local.runBase());
             assertThat(run.resolve("init.sh")).isRegularFile();
             String line = vm.serial().filter(l -> l.startsWith("nf init=")).blockFirst(Duration.ofSeconds(10));
             assertThat(line).isEqualTo("nf init=" + run.resolve("init.sh") + " up");
@@ -94,7 +83,7 @@ class KernelVmFleetIT {
         for (Path run : runFolders) {
             assertThat(run).doesNotExist();
         }
-        try (Stream<Path> left = Files.list(runBase)) {
+        try (Stream<Path> left = Files.list(local.runBase())) {
             assertThat(left).noneMatch(p -> p.getFileName().toString().startsWith("vm3"));
         }
     }
@@ -102,10 +91,10 @@ class KernelVmFleetIT {
     @Test
     void aBadFunctionFailsWhenTheMemberIsMadeBeforeAnyFleetExists() {
         KernelVm tooManyPages = KernelVm.of(KernelVmFunction.command("/bin/true")).withHugepages(1000);
-        assertThatThrownBy(() -> tooManyPages.member(launcher, base(33)))
+        assertThatThrownBy(() -> tooManyPages.member(local.launcher(), base(33)))
                 .isInstanceOf(InvalidFunctionConfigException.class)
                 .hasMessageContaining("hugepages");
-        try (Stream<Path> left = Files.list(runBase)) {
+        try (Stream<Path> left = Files.list(local.runBase())) {
             assertThat(left).isEmpty();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -1,11 +1,8 @@
-package io.qemureactor.core.kernelvm;
+package io.qemureactor.core.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.qemureactor.core.function.InvalidFunctionConfigException;
-import io.qemureactor.core.function.KernelVmFunction;
-import io.qemureactor.core.function.VppRunningConfig;
 import io.qemureactor.core.spec.BootSource;
 import io.qemureactor.core.spec.ConsoleSpec;
 import io.qemureactor.core.spec.VmSpec;

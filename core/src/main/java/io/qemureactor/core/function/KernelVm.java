@@ -1,9 +1,6 @@
-package io.qemureactor.core.kernelvm;
+package io.qemureactor.core.function;
 
 import io.qemureactor.core.fleet.FleetMember;
-import io.qemureactor.core.function.GeneratedFile;
-import io.qemureactor.core.function.InvalidFunctionConfigException;
-import io.qemureactor.core.function.KernelVmFunction;
 import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.PosixModes;
 import io.qemureactor.core.launch.QemuLauncher;

@@ -1,25 +1,18 @@
-package io.qemureactor.core.kernelvm;
+package io.qemureactor.core.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.qemureactor.core.function.GeneratedFile;
-import io.qemureactor.core.function.InvalidFunctionConfigException;
-import io.qemureactor.core.function.KernelVmFunction;
-import io.qemureactor.core.function.ReadinessRule;
-import io.qemureactor.core.function.TemplateParameterException;
-import io.qemureactor.core.function.VppRunningConfig;
+import io.qemureactor.core.probe.ReadinessRule;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.guest.GuestKit.Flavour;
 import io.qemureactor.core.host.LocalHost;
-import io.qemureactor.core.launch.LaunchOptions;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.launch.VmLaunchException;
-import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.testing.LaunchFixture;
 import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.core.vm.ShutdownPolicy;
-import io.qemureactor.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,10 +23,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Kernel VMs that run a network function, on this machine under TCG: the test guest kit's kernel and
@@ -45,27 +36,14 @@ class KernelVmIT {
     private static final Duration PROBE = Duration.ofSeconds(150);
     private static final Duration BLOCK = Duration.ofSeconds(200);
 
-    @TempDir
-    Path runBase;
+    @RegisterExtension
+    final LaunchFixture local = new LaunchFixture();
 
-    private final GuestKit kit = GuestKit.locate();
-    private QemuLauncher launcher;
+    private final GuestKit kit = local.kit();
     private RunningVm vm;
 
-    @BeforeEach
-    void launcher() {
-        launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString()));
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (vm != null) {
-            vm.kill().block(Duration.ofSeconds(60));
-        }
-    }
-
     private VmSpec.Builder base(int id) {
-        return kit.spec(id, Flavour.KERNEL).accelerator(Accelerator.TCG);
+        return local.guest(id, Flavour.KERNEL);
     }
 
     @Test
@@ -74,10 +52,10 @@ class KernelVmIT {
         KernelVmFunction fn = KernelVmFunction.command("/bin/sh", "-c", "printf 'Press enter %s\\n' 'to exit'; exec sleep 3600")
                 .withReadiness(ReadinessRule.lineContaining("Press enter to exit"));
 
-        vm = KernelVm.of(fn).withProbeTimeout(PROBE).start(launcher, LocalHost.instance(), base(21)).block(BLOCK);
+        vm = local.keep(KernelVm.of(fn).withProbeTimeout(PROBE).start(local.launcher(), LocalHost.instance(), base(21)).block(BLOCK));
 
         Path run = Path.of(vm.runFolder());
-        assertThat(run.getParent()).isEqualTo(runBase);
+        assertThat(run.getParent()).isEqualTo(local.runBase());
         assertThat(vm.argv()).anyMatch(a -> a.contains("rootfstype=9p") && a.endsWith("init=" + run.resolve("init.sh")));
         assertThat(vm.argv()).noneMatch(a -> a.contains("hugepages="));
         assertThat(vm.serial().filter(l -> l.strip().equals("Press enter to exit")).blockFirst(Duration.ofSeconds(10)))
@@ -106,11 +84,11 @@ class KernelVmIT {
         long started = System.nanoTime();
         AtomicLong failedAt = new AtomicLong();
         CompletableFuture<RunningVm> pending = KernelVm.of(fn).withProbeTimeout(PROBE)
-                .start(launcher, LocalHost.instance(), base(22))
+                .start(local.launcher(), LocalHost.instance(), base(22))
                 .doOnError(e -> failedAt.set(System.nanoTime()))
                 .toFuture();
-        Path run = awaitRunFolder();
-        long pid = Long.parseLong(readQuietly(run.resolve("qemu.pid")).strip());
+        Path run = local.awaitRunFolder();
+        long pid = LaunchFixture.qemuPid(run);
         // the moment QEMU's console log shows the kernel's power-off line, polled every few ms
         AtomicLong poweredOffAt = new AtomicLong();
         Thread watcher = watchFor(run.resolve("console.log"), ReadinessRule.POWER_DOWN, poweredOffAt, pending);
@@ -147,12 +125,12 @@ class KernelVmIT {
     void aMissingTemplateParameterFailsBeforeAnythingIsLaunched() {
         VppRunningConfig running = VppRunningConfig.shipped(VppRunningConfig.L2XC).with("if1", "GigabitEthernet0/6/0");
 
-        assertThatThrownBy(() -> KernelVm.start(launcher, LocalHost.instance(), base(23).memoryMib(768),
+        assertThatThrownBy(() -> KernelVm.start(local.launcher(), LocalHost.instance(), base(23).memoryMib(768),
                         KernelVmFunction.vpp(2, 1, false, running, "vpp v23.10-release")).block(BLOCK))
                 .isInstanceOf(TemplateParameterException.class)
                 .hasMessage("template vpp_chain_l2xc.exec: missing parameter if2");
-        assertThat(runBase).isEmptyDirectory();
-        assertThat(qemusUnder(runBase)).isEmpty();
+        assertThat(local.runBase()).isEmptyDirectory();
+        assertThat(qemusUnder(local.runBase())).isEmpty();
     }
 
     @Test
@@ -160,22 +138,22 @@ class KernelVmIT {
         KernelVmFunction vpp = KernelVmFunction.vpp(2, 1, false, VppRunningConfig.l2CrossConnect(), "vpp v23.10-release");
 
         // the seed's 256 huge pages do not fit in the kit's 256 MiB
-        assertThatThrownBy(() -> KernelVm.start(launcher, LocalHost.instance(), base(24), vpp).block(BLOCK))
+        assertThatThrownBy(() -> KernelVm.start(local.launcher(), LocalHost.instance(), base(24), vpp).block(BLOCK))
                 .isInstanceOf(InvalidFunctionConfigException.class)
                 .hasMessageStartingWith("hugepages: 256 x 2 MiB = 512 MiB does not fit in 256 MiB");
         assertThatThrownBy(() -> KernelVm.of(vpp).withHugepages(16)
-                        .start(launcher, LocalHost.instance(), base(24).bootSource(kit.bootSource(Flavour.DISK))).block(BLOCK))
+                        .start(local.launcher(), LocalHost.instance(), base(24).bootSource(kit.bootSource(Flavour.DISK))).block(BLOCK))
                 .isInstanceOf(InvalidFunctionConfigException.class)
                 .hasMessageStartingWith("bootSource: a kernel VM boots a kernel");
-        assertThat(runBase).isEmptyDirectory();
-        assertThat(qemusUnder(runBase)).isEmpty();
+        assertThat(local.runBase()).isEmptyDirectory();
+        assertThat(qemusUnder(local.runBase())).isEmpty();
     }
 
     @Test
     void vppsConfigsLandInTheRunFolderAndTheBootFailsWhereVppIsMissing() throws Exception {
         // VPP is not installed here: the init script's `vpp -c` fails and the VM powers off. The run folder
         // is kept on failure so that the written files can be read back.
-        QemuLauncher keeping = new QemuLauncher(LaunchOptions.defaults().withRunBase(runBase.toString())
+        QemuLauncher keeping = new QemuLauncher(local.options()
                 .withKeepRunFolderOnFailure(true));
         KernelVmFunction.Vpp vpp = KernelVmFunction.vpp(2, 1, false, VppRunningConfig.l2CrossConnect(), "vpp v23.10-release");
         AtomicReference<VmLaunchException> failure = new AtomicReference<>();
@@ -187,7 +165,7 @@ class KernelVmIT {
         assertThat(Files.exists(Path.of("/usr/bin/vpp"))).as("this test expects no VPP on the host").isFalse();
         assertThat(failure.get().consoleTail()).anyMatch(l -> l.contains("vpp exited with status 127"));
         Path run;
-        try (var dirs = Files.list(runBase)) {
+        try (var dirs = Files.list(local.runBase())) {
             run = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         List<GeneratedFile> expected = vpp.files(run);
@@ -235,34 +213,9 @@ class KernelVmIT {
         return t;
     }
 
-    private Path awaitRunFolder() {
-        Path[] found = new Path[1];
-        assertThat(Fixtures.await(Duration.ofSeconds(60), () -> {
-            try (var files = Files.list(runBase)) {
-                List<Path> dirs = files.filter(Files::isDirectory).toList();
-                if (!dirs.isEmpty() && !readQuietly(dirs.get(0).resolve("qemu.pid")).isBlank()) {
-                    found[0] = dirs.get(0);
-                    return true;
-                }
-                return false;
-            } catch (Exception e) {
-                return false;
-            }
-        })).as("a run folder with a pidfile appears").isTrue();
-        return found[0];
-    }
-
     private static List<ProcessHandle> qemusUnder(Path base) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system") && c.contains(base.toString())).orElse(false))
                 .toList();
-    }
-
-    private static String readQuietly(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (Exception e) {
-            return "";
-        }
     }
 }

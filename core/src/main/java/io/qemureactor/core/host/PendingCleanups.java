@@ -1,4 +1,4 @@
-package io.qemureactor.core.launch;
+package io.qemureactor.core.host;
 
 import java.util.List;
 import java.util.Set;
@@ -9,11 +9,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The cleanups of cancelled and failed launches (sessions closed, QEMU killed and reaped, run folder
- * removed), which must run to their end even though whoever cancelled has stopped listening, and
- * {@link #settled()}, which lets that someone (a fleet's dispose, a CLI's teardown) await them anyway.
+ * The cleanups of cancelled and failed starts (a launch's sessions closed, QEMU killed and reaped, run
+ * folder removed; a switch's testpmd killed and its folder removed), which must run to their end even
+ * though whoever cancelled has stopped listening, and {@link #settled()}, which lets that someone (a
+ * fleet's dispose, a CLI's teardown, a test) await them anyway: reactor-netty's {@code disposeLater()}
+ * for a cancel, which cannot be awaited through the cancelled Mono itself.
  */
-final class PendingCleanups {
+public final class PendingCleanups {
 
     private static final Logger log = LoggerFactory.getLogger(PendingCleanups.class);
 
@@ -22,23 +24,26 @@ final class PendingCleanups {
     /**
      * Runs {@code cleanup} now, not cancellable from downstream: a cancel that arrives while a failed launch
      * cleans up must not stop it half way (process killed, folder left). Returns its outcome, replayed.
+     *
+     * @param what what is cleaned up, for the log
      */
-    Mono<Void> run(Mono<Void> cleanup, String vm) {
+    public Mono<Void> run(Mono<Void> cleanup, String what) {
         Mono<Void> cached = cleanup.cache();
         running.add(cached);
         cached.doFinally(signal -> running.remove(cached))
-                .subscribe(v -> { }, e -> log.debug("{}: cleanup ended with {}", vm, e.toString()));
+                .subscribe(v -> { }, e -> log.debug("{}: cleanup ended with {}", what, e.toString()));
         return cached;
     }
 
     /** Completes when every cleanup started before this subscription has ended (its error is not repeated). */
-    Mono<Void> settled() {
+    public Mono<Void> settled() {
         return Mono.defer(() -> Flux.fromIterable(List.copyOf(running))
                 .flatMap(c -> c.onErrorResume(e -> Mono.empty()))
                 .then());
     }
 
-    int size() {
+    /** How many cleanups are running now. */
+    public int size() {
         return running.size();
     }
 }
