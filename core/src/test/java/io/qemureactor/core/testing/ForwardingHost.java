@@ -5,7 +5,6 @@ import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.HostProcess;
 import io.qemureactor.core.host.InteractiveProcess;
 import io.qemureactor.core.host.Reaper;
-import io.qemureactor.core.host.TetheredProcess;
 import java.net.SocketAddress;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
@@ -45,11 +44,6 @@ public class ForwardingHost implements Host {
     @Override
     public Mono<HostProcess> start(List<String> argv, String logFile) {
         return delegate.start(argv, logFile);
-    }
-
-    @Override
-    public Mono<TetheredProcess> startTethered(List<String> argv, String logFile) {
-        return delegate.startTethered(argv, logFile);
     }
 
     @Override
