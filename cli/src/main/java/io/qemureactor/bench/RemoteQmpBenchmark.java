@@ -3,6 +3,7 @@ package io.qemureactor.bench;
 import io.qemureactor.core.host.ShellQuoting;
 import io.qemureactor.core.host.SshHost;
 import io.qemureactor.core.host.SshTarget;
+import io.qemureactor.core.host.SshUnixSocket;
 import io.qemureactor.qmp.QmpClient;
 import io.qemureactor.transport.PeerAddress;
 import java.io.PrintWriter;
@@ -58,14 +59,17 @@ public final class RemoteQmpBenchmark {
             PeerAddress local = PeerAddress.unix(socket);
             BootBenchmark.say(progress, "bench qmp: forwarding " + socket + " from " + host.name());
             double[] reach = new double[REACHES];
-            PeerAddress remote = null;
+            SshUnixSocket reached = null;
             for (int i = 0; i < REACHES; i++) {
                 long start = System.nanoTime();
-                InetSocketAddress forwarded = (InetSocketAddress) host.reachUnixSocket(socket.toString()).block(Duration.ofSeconds(60));
+                reached = (SshUnixSocket) host.reachUnixSocket(socket.toString()).block(Duration.ofSeconds(60));
                 reach[i] = (System.nanoTime() - start) / 1e6;
-                remote = PeerAddress.tcp(forwarded.getHostString(), forwarded.getPort());
             }
-            PeerAddress forward = remote;
+            // what the engine uses: the client on an SSH channel of its own per connection
+            PeerAddress forward = PeerAddress.stream(reached.toString(), reached);
+            // for comparison: JSch's local port forward (a listening socket, a thread per connection)
+            InetSocketAddress port = host.forwardUnixSocket(socket.toString()).block(Duration.ofSeconds(60));
+            PeerAddress portForward = PeerAddress.tcp(port.getHostString(), port.getPort());
             List<String> seedArgv = seedArgv(host.target(), socket);
 
             BootBenchmark.say(progress, "bench qmp: warming up");
@@ -86,7 +90,13 @@ public final class RemoteQmpBenchmark {
             // as a time: remote / local time, so 1.50x = half as fast again as here
             rows.add(new Row("(c) connect+negotiate+command", "ms", 1000.0 / conn.rateA(), 1000.0 / conn.rateB(),
                     1.0 / conn.ratio(), 1.0 / conn.highestRatio(), 1.0 / conn.lowestRatio(), seedMillis));
-            rows.add(new Row("socket awaited on the host + forward opened (once per socket)", "ms", Double.NaN,
+            BootBenchmark.say(progress, "bench qmp: (c) again through JSch's local port forward, " + connects + " per round");
+            Measurement.Paired viaPort = Measurement.interleaved(rounds, () -> connects(local, connects),
+                    () -> connects(portForward, connects));
+            rows.add(new Row("(c) through a JSch local port forward instead", "ms", 1000.0 / viaPort.rateA(),
+                    1000.0 / viaPort.rateB(), 1.0 / viaPort.ratio(), 1.0 / viaPort.highestRatio(), 1.0 / viaPort.lowestRatio(),
+                    seedMillis));
+            rows.add(new Row("socket awaited on the host (once per socket)", "ms", Double.NaN,
                     Measurement.median(reach), Double.NaN, Double.NaN, Double.NaN, Double.NaN));
             return rows;
         }
@@ -127,7 +137,7 @@ public final class RemoteQmpBenchmark {
 
     /** The table, in Markdown. */
     public static void print(List<Row> rows, String host, PrintWriter out) {
-        out.println("| case | unit | here (unix socket) | over SSH (forward) | ratio (rounds' range) | seed: ssh + socat per command |");
+        out.println("| case | unit | here (unix socket) | over SSH (SSH channel) | ratio (rounds' range) | seed: ssh + socat per command |");
         out.println("| --- | --- | ---: | ---: | ---: | ---: |");
         for (Row r : rows) {
             out.println(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |", r.name(), r.unit(), num(r.local()),

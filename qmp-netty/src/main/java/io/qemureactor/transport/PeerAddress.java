@@ -9,12 +9,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where a QMP monitor or a guest agent listens: a unix domain socket (the usual case) or a
- * TCP address (a remote socket reached through an SSH forward on a local port).
+ * Where a QMP monitor or a guest agent listens: a unix domain socket (the usual case), a
+ * TCP address (e.g. a remote socket reached through an SSH forward on a local port), or a
+ * stream that a {@link StreamOpener} opens (e.g. an SSH channel straight to a remote socket).
  *
  * <p>Immutable. {@link #toString()} is the form used in every log line and error message:
- * {@code unix:/run/vm1/qmp.sock} or {@code tcp:127.0.0.1:4444}; {@link #parse(String)}
- * reads it back.
+ * {@code unix:/run/vm1/qmp.sock}, {@code tcp:127.0.0.1:4444} or {@code stream:NAME};
+ * {@link #parse(String)} reads the first two back.
  */
 public final class PeerAddress {
 
@@ -24,11 +25,19 @@ public final class PeerAddress {
     private final Path unixPath;
     private final String host;
     private final int port;
+    private final String streamName;
+    private final StreamOpener opener;
 
     private PeerAddress(Path unixPath, String host, int port) {
+        this(unixPath, host, port, null, null);
+    }
+
+    private PeerAddress(Path unixPath, String host, int port, String streamName, StreamOpener opener) {
         this.unixPath = unixPath;
         this.host = host;
         this.port = port;
+        this.streamName = streamName;
+        this.opener = opener;
     }
 
     /**
@@ -75,6 +84,20 @@ public final class PeerAddress {
             throw new IllegalArgumentException("port out of range: " + port);
         }
         return new PeerAddress(null, host, port);
+    }
+
+    /**
+     * A stream opened by {@code opener} for each connection, e.g. an SSH channel to a remote
+     * unix socket: the client's Netty channel is bridged to it in this JVM, without a socket.
+     *
+     * @param name what the stream reaches, for log lines and errors (e.g. {@code ssh://host/run/vm1/qmp.sock})
+     * @param opener opens one stream per connection attempt
+     * @return the address
+     */
+    public static PeerAddress stream(String name, StreamOpener opener) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(opener, "opener");
+        return new PeerAddress(null, null, -1, name, opener);
     }
 
     /**
@@ -127,9 +150,18 @@ public final class PeerAddress {
     }
 
     /**
+     * The opener of a {@link #stream(String, StreamOpener) stream}.
+     *
+     * @return the opener for a stream, empty for a socket
+     */
+    public Optional<StreamOpener> streamOpener() {
+        return Optional.ofNullable(opener);
+    }
+
+    /**
      * The socket file.
      *
-     * @return the path for a unix domain socket, empty for TCP
+     * @return the path for a unix domain socket, empty for TCP or a stream
      */
     public Optional<Path> unixPath() {
         return Optional.ofNullable(unixPath);
@@ -142,24 +174,31 @@ public final class PeerAddress {
      * @return the address to connect to
      */
     public SocketAddress toSocketAddress() {
+        if (opener != null) {
+            throw new IllegalStateException(this + " is a stream, not a socket");
+        }
         return isUnix() ? UnixDomainSocketAddress.of(unixPath) : InetSocketAddress.createUnresolved(host, port);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof PeerAddress other && Objects.equals(unixPath, other.unixPath)
-                && Objects.equals(host, other.host) && port == other.port;
+                && Objects.equals(host, other.host) && port == other.port
+                && Objects.equals(streamName, other.streamName) && opener == other.opener;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(unixPath, host, port);
+        return Objects.hash(unixPath, host, port, streamName);
     }
 
     @Override
     public String toString() {
         if (isUnix()) {
             return "unix:" + unixPath;
+        }
+        if (opener != null) {
+            return "stream:" + streamName;
         }
         return "tcp:" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }

@@ -35,4 +35,17 @@ class PeerAddressTest {
         assertThatThrownBy(() -> PeerAddress.parse("tcp:host")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PeerAddress.tcp("h", 70000)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aStreamIsNamedButIsNoSocket() {
+        StreamOpener opener = fromPeer -> reactor.core.publisher.Mono.error(new java.io.IOException("unused"));
+        PeerAddress stream = PeerAddress.stream("ssh://root@host:22/run/vm1/qmp.sock", opener);
+
+        assertThat(stream.toString()).isEqualTo("stream:ssh://root@host:22/run/vm1/qmp.sock");
+        assertThat(stream.streamOpener()).containsSame(opener);
+        assertThat(stream.isUnix()).isFalse();
+        assertThat(stream).isEqualTo(PeerAddress.stream("ssh://root@host:22/run/vm1/qmp.sock", opener))
+                .isNotEqualTo(PeerAddress.stream("ssh://root@host:22/run/vm1/qmp.sock", fromPeer -> null));
+        assertThatThrownBy(stream::toSocketAddress).isInstanceOf(IllegalStateException.class).hasMessageContaining("stream");
+    }
 }

@@ -81,8 +81,10 @@ public interface Host {
     Mono<byte[]> readFile(String path);
 
     /**
-     * An address this JVM can connect to that reaches the unix socket {@code path} on the host:
-     * the socket itself on the local host, a forwarded TCP port on 127.0.0.1 for an SSH host.
+     * An address that reaches the unix socket {@code path} on the host: the socket itself on the
+     * local host; for an SSH host, an {@link SshUnixSocket} (a stream the protocol clients open
+     * over an SSH channel, not a socket this JVM can connect to: see {@code SshHost.forwardUnixSocket}
+     * for a local port).
      */
     Mono<SocketAddress> reachUnixSocket(String path);
 

@@ -1,9 +1,13 @@
 package io.qemureactor.core.host;
 
+import com.jcraft.jsch.ChannelDirectStreamLocal;
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -31,8 +36,8 @@ import reactor.util.retry.Retry;
  * command, starts every process and reports every exit, as argv lists with each element quoted
  * for the remote shell: the user's login shell (and its startup files) runs once per session, not
  * once per command, and there is one exit watcher per host, not one per process. Remote unix
- * sockets (QMP, QGA, serial) are forwarded to local TCP ports once they exist, so the protocol
- * clients connect to them unchanged, with one connect each.
+ * sockets (QMP, QGA, serial) are reached once they exist, each connection over an SSH channel of
+ * its own that the protocol clients run on directly ({@link SshUnixSocket}), with one connect each.
  *
  * <p>JSch is a blocking library: its calls run on Reactor's bounded elastic scheduler, never on
  * Netty's event loops, and nothing waits by sleeping or polling.
@@ -53,6 +58,8 @@ public final class SshHost implements Host {
     private final Reaper reaper = Reaper.forHost(this, Reaper.sshGrace());
     private final Object lock = new Object();
     private final CountingServerSockets forwards = new CountingServerSockets();
+    /** SSH channels opened to unix sockets on the host, one per connection. */
+    private final AtomicLong socketChannels = new AtomicLong();
     /** Live processes this host started, to find the owner of a socket to wait for. */
     private final Set<SshProcess> processes = ConcurrentHashMap.newKeySet();
     /** The last {@link #RECENT_EXITS} processes that exited, newest first: their sockets will not come back. */
@@ -167,15 +174,39 @@ public final class SshHost implements Host {
     }
 
     /**
-     * Forwards a local TCP port on 127.0.0.1 to the remote unix socket (OpenSSH's direct-streamlocal),
-     * once the socket exists: the host's shell watches for it (bounded by {@link #SOCKET_WAIT}, and by
-     * the life of the process whose command line names the socket, when this host started one), so
-     * that the first connect through the forward reaches a listening peer. A connect through a
-     * forward whose remote end does not exist yet is accepted locally and then closed by sshd,
-     * which looks like a peer that died during the handshake.
+     * The remote unix socket as a {@link SshUnixSocket}, once it exists: the host's shell watches for
+     * it (bounded by {@link #SOCKET_WAIT}, and by the life of the process whose command line names the
+     * socket, when this host started one), so that the first connect reaches a listening peer. Each
+     * connection then opens one SSH channel to the socket ({@link #openSocketChannel}); no local port
+     * is forwarded (see {@link #forwardUnixSocket} for tools that need one).
      */
     @Override
     public Mono<SocketAddress> reachUnixSocket(String path) {
+        return awaitSocket(path).thenReturn(new SshUnixSocket(this, path));
+    }
+
+    /**
+     * Forwards a local TCP port on 127.0.0.1 to the remote unix socket (OpenSSH's direct-streamlocal),
+     * once the socket exists, for clients that can only connect to a socket (e.g. a tool started by the
+     * user). JSch accepts each connection on its own thread and relays it on another; the engine's
+     * clients use {@link #reachUnixSocket} instead. A connect through a forward whose remote end does
+     * not exist yet is accepted locally and then closed by sshd, which looks like a peer that died
+     * during the handshake: hence the wait first. The forward closes when the process exits.
+     */
+    public Mono<InetSocketAddress> forwardUnixSocket(String path) {
+        return awaitSocket(path).then(session()).map(s -> {
+            try {
+                int port = s.setSocketForwardingL("127.0.0.1", 0, path, forwards, CONNECT_TIMEOUT_MS);
+                forwardedPaths.put(port, path);
+                return new InetSocketAddress("127.0.0.1", port);
+            } catch (JSchException e) {
+                throw new HostException("cannot forward " + path + " from " + name() + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Completes when {@code path} exists on the host; fails at once if the process that made it has exited. */
+    private Mono<Void> awaitSocket(String path) {
         return Mono.defer(() -> {
             long owner = processes.stream().filter(p -> p.names(path)).mapToLong(SshProcess::pid).findFirst().orElse(0);
             Optional<SshProcess> gone = owner != 0 ? Optional.empty() : recentlyExited(path);
@@ -185,15 +216,48 @@ public final class SshHost implements Host {
                         + gone.get() + ", whose socket it was, has exited"));
             }
             return shell().flatMap(shell -> shell.awaitSocket(path, owner, SOCKET_WAIT));
-        }).then(session()).map(s -> {
+        });
+    }
+
+    /**
+     * Opens one SSH channel to the unix socket {@code path} on the host: JSch's session thread writes
+     * what the socket sends to {@code fromPeer} (and closes it when the socket ends); the returned
+     * stream writes to the socket and, when closed, closes the channel. No thread is started.
+     */
+    Mono<OutputStream> openSocketChannel(String path, OutputStream fromPeer) {
+        return session().map(s -> {
             try {
-                int port = s.setSocketForwardingL("127.0.0.1", 0, path, forwards, CONNECT_TIMEOUT_MS);
-                forwardedPaths.put(port, path);
-                return (SocketAddress) new InetSocketAddress("127.0.0.1", port);
-            } catch (JSchException e) {
-                throw new HostException("cannot forward " + path + " from " + name() + ": " + e.getMessage(), e);
+                ChannelDirectStreamLocal channel = (ChannelDirectStreamLocal) s.openChannel("direct-streamlocal@openssh.com");
+                channel.setSocketPath(path);
+                channel.setOutputStream(fromPeer);
+                // without an input stream JSch opens the channel here, on this thread, and starts no thread of its own
+                channel.connect(CONNECT_TIMEOUT_MS);
+                socketChannels.incrementAndGet();
+                return (OutputStream) new SocketChannelStream(channel);
+            } catch (JSchException | IOException e) {
+                throw new HostException("cannot open a channel to " + path + " on " + name() + ": " + e.getMessage(), e);
             }
         });
+    }
+
+    /** Writes to an SSH channel; closing it closes the channel (which closes the socket on the host). */
+    private static final class SocketChannelStream extends FilterOutputStream {
+        private final ChannelDirectStreamLocal channel;
+
+        SocketChannelStream(ChannelDirectStreamLocal channel) throws IOException {
+            super(channel.getOutputStream());
+            this.channel = channel;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() {
+            channel.disconnect();
+        }
     }
 
     /** Moves an exited process to the short list of recent exits (bounded: a long-lived host starts many). */
@@ -244,11 +308,12 @@ public final class SshHost implements Host {
     }
 
     /**
-     * How many connections local clients opened through this host's socket forwards, over its
-     * life: one per protocol session when every connect reaches a listening socket.
+     * How many connections were opened to this host's unix sockets over its life (SSH channels
+     * opened for {@link #reachUnixSocket}, plus connects through {@link #forwardUnixSocket}'s
+     * forwards): one per protocol session when every connect reaches a listening socket.
      */
     public long forwardedConnections() {
-        return forwards.accepted();
+        return socketChannels.get() + forwards.accepted();
     }
 
     /** Closes the reaper's input first (what is still tracked here is stopped after its grace), then the session. */

@@ -9,6 +9,7 @@ import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.VmSpec;
 import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.transport.PeerAddress;
+import io.qemureactor.transport.StreamOpener;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -185,6 +186,10 @@ public final class QemuLauncher {
 
     /** The protocol clients' address for what a host made reachable: a local unix socket or a forwarded port. */
     static PeerAddress peer(SocketAddress address) {
+        if (address instanceof StreamOpener stream) {
+            // e.g. an SshUnixSocket: the clients run on an SSH channel to the socket, no local port in between
+            return PeerAddress.stream(address.toString(), stream);
+        }
         if (address instanceof UnixDomainSocketAddress unix) {
             return PeerAddress.unix(unix.getPath());
         }

@@ -168,6 +168,9 @@ class LifecycleSoakIT {
     }
 
     private static PeerAddress peer(SocketAddress address) {
+        if (address instanceof SshUnixSocket remote) {
+            return PeerAddress.stream(remote.toString(), remote);
+        }
         if (address instanceof UnixDomainSocketAddress unix) {
             return PeerAddress.unix(unix.getPath());
         }

@@ -6,7 +6,6 @@ import io.qemureactor.core.testing.SshHosts;
 import io.qemureactor.testing.Fixtures;
 import io.qemureactor.testing.SshdExtension;
 import io.qemureactor.testing.SshdExtension.Sshd;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -115,7 +114,7 @@ class SshHostIT {
         Path sock = dir.resolve("peer.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
-            var address = (InetSocketAddress) host.reachUnixSocket(sock.toString()).block(T);
+            var address = host.forwardUnixSocket(sock.toString()).block(T);
             assertThat(address.getAddress().isLoopbackAddress()).isTrue();
             try (Socket client = new Socket(address.getAddress(), address.getPort());
                  SocketChannel accepted = server.accept()) {
@@ -134,7 +133,7 @@ class SshHostIT {
         HostProcess p = host.start(List.of("sh", "-c", "sleep 1; exec socat UNIX-LISTEN:\"$1\" EXEC:cat", "sh", sock.toString()),
                 dir.resolve("late.log").toString()).block(T);
         try {
-            var address = (InetSocketAddress) host.reachUnixSocket(sock.toString()).block(T);
+            var address = host.forwardUnixSocket(sock.toString()).block(T);
             assertThat(sock).exists();
             long before = host.forwardedConnections();
             try (Socket client = new Socket(address.getAddress(), address.getPort())) {

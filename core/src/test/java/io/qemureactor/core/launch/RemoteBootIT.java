@@ -29,9 +29,9 @@ import reactor.core.publisher.Mono;
 /**
  * The mechanism that makes a boot over SSH cost what a local one does, pinned without timing
  * anything: four VMs launched at once on one SSH host each open their QMP and console sessions
- * with exactly one connect through a forward (the socket is awaited on the host first, so there
- * are no blind retries), the launches overlap on the host instead of queueing, and stopping
- * them connects to nothing that is gone and leaves no forward open.
+ * with exactly one SSH channel each (the socket is awaited on the host first, so there are no
+ * blind retries) and no local port forward, the launches overlap on the host instead of
+ * queueing, and stopping them connects to nothing that is gone and leaves nothing open.
  */
 @ExtendWith(SshdExtension.class)
 class RemoteBootIT {
@@ -67,8 +67,10 @@ class RemoteBootIT {
                 .block(Duration.ofSeconds(240));
 
         assertThat(vms).hasSize(VMS);
-        // QMP and console of each VM: one connect each, none retried through a forward to a missing socket
+        // QMP and console of each VM: one SSH channel each, none retried against a missing socket
         assertThat(host.forwardedConnections()).isEqualTo(2L * VMS);
+        // and the clients run on those channels: no local port is listening for them
+        assertThat(host.openForwards()).isZero();
         // every QEMU was running before the first guest was ready: the launches did not wait for each other
         long lastStarted = times.started.values().stream().mapToLong(Long::longValue).max().orElseThrow();
         long firstReady = readyAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
