@@ -10,20 +10,13 @@ import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.launch.LaunchOptions;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.spec.Accelerator;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -105,8 +98,7 @@ final class ChainCommand implements Callable<Integer> {
         QemuLauncher launcher = new QemuLauncher(options);
         ChainReport report;
         try {
-            report = runWithTeardownOnExit(Chain.run(launcher, LocalHost.instance(), kit, chainSpec, packets, pps),
-                    Path.of(options.runBase()));
+            report = runWithTeardownOnExit(Chain.run(launcher, LocalHost.instance(), kit, chainSpec, packets, pps), launcher);
         } catch (FleetBootException e) {
             throw CliFailure.usage(FailureText.fleetBoot(e)); // the VM that failed first, with its console's last line
         }
@@ -131,17 +123,18 @@ final class ChainCommand implements Callable<Integer> {
 
     /**
      * Blocks (this is the CLI's main thread) until the run is over. Ctrl-C or SIGTERM cancels it: the chain stops
-     * what it started, asynchronously (a cancelled Mono does not wait for its cleanup), so the hook then waits,
-     * bounded, until the run folders this run created in {@code runBase} are gone: a switch's or VM's folder is
-     * removed only after its process has exited.
+     * what it started, and the hook awaits that teardown ({@link Chain#settled()}: every switch and VM process
+     * gone, its folder removed; {@link QemuLauncher#settled()}: launches cancelled mid-boot cleaned up), bounded.
      */
-    private static ChainReport runWithTeardownOnExit(Mono<ChainReport> run, Path runBase) {
-        Set<String> before = folders(runBase);
+    private static ChainReport runWithTeardownOnExit(Mono<ChainReport> run, QemuLauncher launcher) {
         CompletableFuture<ChainReport> result = new CompletableFuture<>();
         Disposable subscription = run.subscribe(result::complete, result::completeExceptionally);
         Thread hook = new Thread(() -> {
             subscription.dispose();
-            awaitFoldersGone(runBase, before, TEARDOWN_WAIT);
+            Mono.when(Chain.settled(), launcher.settled())
+                    .timeout(TEARDOWN_WAIT)
+                    .onErrorResume(e -> Mono.empty())   // past the bound the hosts' reapers finish the job
+                    .block();
         }, "qemu-reactor-chain-teardown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -159,36 +152,6 @@ final class ChainCommand implements Callable<Integer> {
             }
         }
     }
-
-    private static Set<String> folders(Path runBase) {
-        try (Stream<Path> list = Files.list(runBase)) {
-            return list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-        } catch (IOException e) {
-            return Set.of();
-        }
-    }
-
-    /** The shutdown hook's wait: polls (this thread has nothing else to do) until no new folder is left. */
-    private static void awaitFoldersGone(Path runBase, Set<String> before, Duration bound) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (System.nanoTime() < deadline) {
-            Set<String> now = new HashSet<>(folders(runBase));
-            now.removeAll(before);
-            now.removeIf(name -> !OURS.matcher(name).matches());
-            if (now.isEmpty()) {
-                return;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    /** The run folders a chain creates: its VMs' and its switches'. */
-    private static final Pattern OURS = Pattern.compile("(chain-vm\\d+|switch-(gen|switch))-[0-9a-f]+");
 
     private static void print(ChainReport r, PrintWriter out) {
         out.printf(Locale.ROOT, "chain: %d x %s, ready in %.1f s%n", r.vms().size(), r.function(), r.readyMillis() / 1000.0);

@@ -28,6 +28,9 @@ final class EventsCommand implements Callable<Integer> {
     @Mixin
     SocketOption socket;
 
+    @Mixin
+    TraceOption trace;
+
     @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
     Long count;
 
@@ -41,8 +44,8 @@ final class EventsCommand implements Callable<Integer> {
             throw CliFailure.usage("--count must be at least 1, got " + count);
         }
         PrintWriter out = spec.commandLine().getOut();
-        QmpConnectOptions options = QmpConnectOptions.defaults()
-                .withConnectTimeout(timeout == null ? Duration.ofSeconds(10) : timeout);
+        QmpConnectOptions options = trace.applyTo(QmpConnectOptions.defaults()
+                .withConnectTimeout(timeout == null ? Duration.ofSeconds(10) : timeout));
         Flux<QmpEvent> events = Flux.usingWhen(
                 QmpClient.connect(socket.address(), options),
                 client -> client.events().takeUntilOther(client.onClose()),

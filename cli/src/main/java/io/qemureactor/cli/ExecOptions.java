@@ -6,11 +6,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code --socket PATH [--timeout DUR] COMMAND [ARGS_JSON]}: one command to a QMP monitor or a guest agent. */
+/** {@code --socket PATH [--timeout DUR] [--trace] COMMAND [ARGS_JSON]}: one command to a QMP monitor or a guest agent. */
 final class ExecOptions {
 
     @Mixin
     SocketOption socket;
+
+    @Mixin
+    TraceOption trace;
 
     @Option(names = "--timeout", paramLabel = "DUR", defaultValue = "10s", converter = DurationConverter.class,
             description = "Bound on each step: connecting, the agent's resync (qga), the command (default: ${DEFAULT-VALUE}).")

@@ -52,10 +52,10 @@ final class QgaExecCommand implements Callable<Integer> {
     public Integer call() {
         JsonNode args = exec.argumentsOrNull();
         PeerAddress address = exec.socket.address();
-        QmpConnectOptions options = QmpConnectOptions.defaults()
+        QmpConnectOptions options = exec.trace.applyTo(QmpConnectOptions.defaults()
                 .withConnectTimeout(exec.timeout)
                 .withSyncTimeout(exec.timeout)
-                .withCommandTimeout(exec.timeout);
+                .withCommandTimeout(exec.timeout));
         boolean noReply = NO_REPLY_ON_SUCCESS.contains(exec.command);
         Optional<JsonNode> result = Mono.usingWhen(
                         QgaClient.connect(address, options),

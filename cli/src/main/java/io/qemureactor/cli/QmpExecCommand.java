@@ -27,7 +27,8 @@ final class QmpExecCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         JsonNode args = exec.argumentsOrNull();
-        QmpConnectOptions options = QmpConnectOptions.defaults().withConnectTimeout(exec.timeout).withCommandTimeout(exec.timeout);
+        QmpConnectOptions options = exec.trace.applyTo(
+                QmpConnectOptions.defaults().withConnectTimeout(exec.timeout).withCommandTimeout(exec.timeout));
         JsonNode result = Mono.usingWhen(
                         QmpClient.connect(exec.socket.address(), options),
                         client -> client.execute(exec.command, args),

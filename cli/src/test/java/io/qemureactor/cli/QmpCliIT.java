@@ -129,4 +129,30 @@ class QmpCliIT {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).isEmpty();
     }
+
+    @Test
+    void traceShowsEveryFrameOnStderrAndKeepsStdoutTheResult() throws Exception {
+        // the CLI as a user runs it: its own JVM and its own SLF4J provider (slf4j-simple, stderr)
+        Path jar = Path.of("target", "qemu-reactor.jar").toAbsolutePath();
+        Process cli = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(),
+                "qmp", "--trace", "--socket", socket(), "query-status").start();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(cli.getErrorStream()));
+        String out = readAll(cli.getInputStream());
+        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(cli.exitValue()).as(err.get()).isZero();
+        assertThat(JSON.readTree(out).path("status").asText()).isIn("running", "prelaunch");
+        assertThat(err.get())
+                .contains("<- {\"QMP\"")                                   // the greeting
+                .contains("-> {\"execute\":\"qmp_capabilities\"")
+                .contains("-> {\"execute\":\"query-status\"")
+                .containsPattern("<- \\{\"return\": ?\\{.*\"status\"");   // QEMU's own JSON has blanks
+    }
+
+    private static String readAll(java.io.InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

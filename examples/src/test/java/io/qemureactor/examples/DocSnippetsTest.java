@@ -22,11 +22,13 @@ class DocSnippetsTest {
 
     /** The documents whose every Java block is checked (the others follow; see docs/README's note). */
     static final List<String> CHECKED = List.of("README.md", "docs/errors.md", "docs/fleet.md", "docs/guest.md",
-            "docs/junit.md", "docs/command-line.md", "docs/datapath.md", "docs/network-functions.md", "docs/templates.md");
+            "docs/junit.md", "docs/command-line.md", "docs/datapath.md", "docs/network-functions.md", "docs/templates.md",
+            "docs/qmp.md");
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final List<Path> SOURCES = List.of(
-            ROOT.resolve("examples/src/main/java"), ROOT.resolve("examples/src/test/java"), ROOT.resolve("core/src/test/java"));
+            ROOT.resolve("examples/src/main/java"), ROOT.resolve("examples/src/test/java"), ROOT.resolve("core/src/test/java"),
+            ROOT.resolve("qmp-netty/src/test/java"));
 
     @Test
     void everyJavaBlockOfTheCheckedDocsIsCompiledCode() throws IOException {

@@ -286,6 +286,17 @@ class QmpClientTest {
     }
 
     @Test
+    void docsVirtualTimeExampleTimesOutTheCommand() {
+        QmpClient client = peer.handshake();
+        // docs/qmp.md's example, verbatim (DocSnippetsTest)
+        StepVerifier.withVirtualTime(() -> client.execute("slow", null, Duration.ofSeconds(2)))
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(2))
+                .expectError(QmpTimeoutException.class)
+                .verify();
+    }
+
+    @Test
     void commandTimesOutUnderVirtualTimeAndTheLateReplyIsDropped() {
         QmpClient client = peer.handshake();
         StepVerifier.withVirtualTime(() -> client.execute("slow"))

@@ -5,6 +5,7 @@ import io.qemureactor.core.fleet.FleetMember;
 import io.qemureactor.core.fleet.FleetOptions;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.host.Host;
+import io.qemureactor.core.host.PendingCleanups;
 import io.qemureactor.core.function.KernelVm;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.spec.VhostUserNic;
@@ -55,6 +56,9 @@ import reactor.core.publisher.Mono;
 public final class Chain {
 
     private static final Logger log = LoggerFactory.getLogger(Chain.class);
+
+    /** The stops that a cancel started (nobody is subscribed to them any more), for {@link #settled()}. */
+    private static final PendingCleanups CLEANUPS = new PendingCleanups();
     /** How often the counters are read while packets are in flight. */
     static final Duration POLL = Duration.ofMillis(200);
     /** No packet counted for this long after the last burst: the rest is lost. */
@@ -117,7 +121,7 @@ public final class Chain {
     private static <T> Mono<T> using(Mono<VSwitch> start, Function<VSwitch, Mono<T>> next) {
         return start.flatMap(sw -> next.apply(sw)
                 .onErrorResume(e -> sw.stop().onErrorResume(x -> Mono.empty()).then(Mono.error(e)))
-                .doOnCancel(() -> sw.stop().subscribe(v -> { }, e -> log.warn("chain: stopping {}: {}", sw, e.toString()))));
+                .doOnCancel(() -> CLEANUPS.run(sw.stop(), "stop of " + sw)));
     }
 
     private static Mono<Chain> boot(QemuLauncher launcher, GuestKit kit, ChainSpec spec, VSwitch gen, VSwitch fab, long t0) {
@@ -133,7 +137,7 @@ public final class Chain {
                         .then(Mono.fromSupplier(() -> new Chain(spec, gen, fab, fleet, running,
                                 (System.nanoTime() - t0) / 1_000_000)))
                         .onErrorResume(e -> fleet.shutdown().onErrorResume(x -> Mono.empty()).then(Mono.error(e)))
-                        .doOnCancel(() -> fleet.dispose()));
+                        .doOnCancel(() -> CLEANUPS.run(fleet.disposeLater(), "stop of the chain's VMs")));
     }
 
     private static VmSpec.Builder base(GuestKit kit, ChainSpec spec, int vm, Path nic0, Path nic1) {
@@ -333,9 +337,21 @@ public final class Chain {
             long t0 = System.nanoTime();
             return Mono.usingWhen(start(launcher, host, kit, spec),
                             chain -> chain.send(packets, packetsPerSecond),
-                            Chain::stop, (chain, e) -> chain.stop(), Chain::stop)
+                            Chain::stop, (chain, e) -> chain.stop(), chain -> CLEANUPS.run(chain.stop(), "stop of " + chain))
                     .map(r -> r.withWallMillis((System.nanoTime() - t0) / 1_000_000));
         });
+    }
+
+    /**
+     * Completes when every stop that a cancelled {@link #start} or {@link #run} began has ended: each QEMU and
+     * testpmd gone and its run folder removed. A cancel cannot be awaited through the cancelled Mono; this is how
+     * whoever cancelled (a CLI's Ctrl-C, a test's timeout) awaits the teardown, like
+     * {@link QemuLauncher#settled()} for launches.
+     *
+     * @return completes once the cancelled chains' teardowns (and cancelled switch starts) have ended
+     */
+    public static Mono<Void> settled() {
+        return Mono.when(CLEANUPS.settled(), VSwitch.settled());
     }
 
     @Override

@@ -36,6 +36,7 @@ class QemuLauncherSshIT {
         if (vm != null) {
             vm.kill().block(Duration.ofSeconds(60));
         }
+        local.launcher().settled().block(Duration.ofSeconds(60));  // a failed launch's stop runs over the host's session
         if (host != null) {
             host.close().block(Duration.ofSeconds(10));
         }
