@@ -23,7 +23,7 @@ class DocSnippetsTest {
     /** The documents whose every Java block is checked (the others follow; see docs/README's note). */
     static final List<String> CHECKED = List.of("README.md", "docs/errors.md", "docs/fleet.md", "docs/guest.md",
             "docs/junit.md", "docs/command-line.md", "docs/datapath.md", "docs/network-functions.md", "docs/templates.md",
-            "docs/qmp.md");
+            "docs/qmp.md", "docs/lifecycle.md");
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final List<Path> SOURCES = List.of(
