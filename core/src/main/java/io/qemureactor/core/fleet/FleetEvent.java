@@ -32,6 +32,11 @@ public record FleetEvent(Type type, String vmName, int vmId, String host, Instan
         STOPPED
     }
 
+    /**
+     * Validates the components.
+     *
+     * @throws NullPointerException if a component is null
+     */
     public FleetEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(vmName, "vmName");

@@ -12,6 +12,11 @@ import java.util.Objects;
  */
 public record MemberFailure(String vmName, String host, String reason, Throwable cause) {
 
+    /**
+     * Validates the components.
+     *
+     * @throws NullPointerException if a component is null
+     */
     public MemberFailure {
         Objects.requireNonNull(vmName, "vmName");
         Objects.requireNonNull(host, "host");

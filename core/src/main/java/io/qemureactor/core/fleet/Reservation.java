@@ -25,6 +25,11 @@ import java.util.OptionalInt;
 public record Reservation(String host, String vmName, int vmId, CpuSet cpus, Optional<HugepageSize> hugepageSize,
                           long hugepageMib, List<MacAddress> macs, OptionalInt sshPort, List<Path> vhostSockets) {
 
+    /**
+     * Validates the components and copies the lists.
+     *
+     * @throws NullPointerException if a component is null
+     */
     public Reservation {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(vmName, "vmName");
@@ -35,7 +40,18 @@ public record Reservation(String host, String vmName, int vmId, CpuSet cpus, Opt
         vhostSockets = List.copyOf(vhostSockets);
     }
 
-    /** A reservation without vhost-user sockets. */
+    /**
+     * A reservation without vhost-user sockets.
+     *
+     * @param host the host's name in the fleet
+     * @param vmName the VM's name
+     * @param vmId the VM id (one MAC octet)
+     * @param cpus the CPUs its vCPUs get pinned to; empty when not pinned
+     * @param hugepageSize the page size of its hugepage-backed memory, if any
+     * @param hugepageMib how many MiB of those pages it takes (0 without)
+     * @param macs the MACs of its NICs
+     * @param sshPort the host port forwarded to its sshd, if any
+     */
     public Reservation(String host, String vmName, int vmId, CpuSet cpus, Optional<HugepageSize> hugepageSize,
                        long hugepageMib, List<MacAddress> macs, OptionalInt sshPort) {
         this(host, vmName, vmId, cpus, hugepageSize, hugepageMib, macs, sshPort, List.of());
