@@ -12,6 +12,7 @@ import java.util.List;
  */
 public record GuestNic(String netdevId, String mac, String guestName, List<String> addresses) {
 
+    /** Copies the address list. */
     public GuestNic {
         addresses = List.copyOf(addresses);
     }

@@ -13,16 +13,25 @@ import java.util.List;
  */
 public record PinnedVcpu(VcpuThread thread, int hostCpu, List<Integer> allowedCpus) {
 
+    /** Copies the CPU list. */
     public PinnedVcpu {
         allowedCpus = List.copyOf(allowedCpus);
     }
 
-    /** The vCPU index (QMP {@code cpu-index}). */
+    /**
+     * The vCPU index (QMP {@code cpu-index}).
+     *
+     * @return the index, from 0
+     */
     public int index() {
         return thread.index();
     }
 
-    /** The host thread id. */
+    /**
+     * The host thread id.
+     *
+     * @return the thread's TID on the host
+     */
     public long threadId() {
         return thread.threadId();
     }
