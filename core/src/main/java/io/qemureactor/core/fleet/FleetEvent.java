@@ -35,6 +35,12 @@ public record FleetEvent(Type type, String vmName, int vmId, String host, Instan
     /**
      * Validates the components.
      *
+     * @param type what happened
+     * @param vmName the VM's name
+     * @param vmId the VM's id
+     * @param host the fleet host it was placed on
+     * @param at when it happened
+     * @param error why, for {@link Type#FAILED}
      * @throws NullPointerException if a component is null
      */
     public FleetEvent {

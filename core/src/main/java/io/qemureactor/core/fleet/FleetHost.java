@@ -18,6 +18,9 @@ public record FleetHost(String name, Host host, ResourceLedger ledger) {
     /**
      * Validates the components.
      *
+     * @param name the host's name in the fleet; must equal the ledger's {@link ResourceLedger#host()}
+     * @param host how to reach the machine (runs QEMU and commands there)
+     * @param ledger the reservations of CPUs, memory and ports on that machine
      * @throws NullPointerException if a component is null
      * @throws IllegalArgumentException if the ledger is for another host name
      */

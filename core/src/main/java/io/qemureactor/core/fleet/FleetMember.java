@@ -27,6 +27,16 @@ public record FleetMember(VmSpec spec, BootProbe probe, int pinCpus, Optional<St
     /**
      * Validates the components.
      *
+     * @param spec the VM
+     * @param probe decides when it is ready
+     * @param pinCpus how many host CPUs of its own it gets; its vCPUs are pinned to them once it is ready
+     *        (vCPU i to the i-th CPU, round robin). 0: not pinned
+     * @param host the fleet host it must go on; empty: the one with most free capacity
+     * @param preparer writes files into the VM's run folder before QEMU starts (see {@link
+     *        RunFolderPreparer}); {@link RunFolderPreparer#none()} for most VMs. A kernel VM's member ({@code
+     *        KernelVm.member}) writes its function's init script this way
+     * @param starter how the VM comes up when it is not booted by the fleet's launcher (a clone of a
+     *        template); empty: booted
      * @throws NullPointerException if a component is null
      * @throws IllegalArgumentException if {@code pinCpus} is negative
      */

@@ -17,6 +17,11 @@ public record FleetOptions(int concurrency, FleetPolicy policy, ShutdownPolicy s
     /**
      * Validates the components.
      *
+     * @param concurrency how many boots run at once; 0 means all members at once (the default: a boot waits
+     *        on QEMU, not on the engine, so the engine need not hold back)
+     * @param policy what a failed boot means for the others
+     * @param shutdownPolicy how {@link Fleet#shutdown()} stops each VM (a failed or cancelled boot kills the
+     *        VMs already up instead: they were never handed out)
      * @throws NullPointerException if {@code policy} or {@code shutdownPolicy} is null
      * @throws IllegalArgumentException if {@code concurrency} is negative
      */

@@ -15,7 +15,13 @@ import java.util.Optional;
  */
 public record FleetResult(List<RunningVm> running, List<MemberFailure> failed, Map<String, String> placement) {
 
-    /** Copies the components into unmodifiable collections. */
+    /**
+     * Copies the components into unmodifiable collections.
+     *
+     * @param running the VMs that are up; stop them with {@link Fleet#shutdown()}
+     * @param failed the members that did not come up (empty under all-or-nothing: that fails instead)
+     * @param placement VM name to the fleet host it runs on
+     */
     public FleetResult {
         running = List.copyOf(running);
         failed = List.copyOf(failed);

@@ -26,6 +26,11 @@ public record HostCapacity(CpuSet cpus, Map<HugepageSize, Long> hugepageBudgetMi
     /**
      * Validates the components and copies the hugepage budget.
      *
+     * @param cpus the CPU ids VMs may be pinned to (empty: pinning is refused on this host)
+     * @param hugepageBudgetMib per page size, how many MiB of hugepages VMs may take; a size that is absent
+     *        is not tracked (a page size with budget 0 is refused)
+     * @param maxVms how many VMs the host takes at most ({@link Integer#MAX_VALUE}: no limit)
+     * @param sshPorts the ports ssh forwards may use; empty: any port (each still used once)
      * @throws NullPointerException if a component is null
      * @throws IllegalArgumentException if {@code maxVms} or a hugepage budget is negative
      */

@@ -15,6 +15,10 @@ public record MemberFailure(String vmName, String host, String reason, Throwable
     /**
      * Validates the components.
      *
+     * @param vmName the VM
+     * @param host the fleet host it was placed on
+     * @param reason one line: the launcher's message, or why it was cancelled or never launched
+     * @param cause the error itself (a {@code VmLaunchException} carries QEMU's output and console tails)
      * @throws NullPointerException if a component is null
      */
     public MemberFailure {

@@ -14,6 +14,9 @@ public record PlacedMember(FleetMember member, FleetHost host, Reservation reser
     /**
      * Validates the components.
      *
+     * @param member the member
+     * @param host the host it was placed on
+     * @param reservation what that host's ledger set aside for it
      * @throws NullPointerException if a component is null
      */
     public PlacedMember {

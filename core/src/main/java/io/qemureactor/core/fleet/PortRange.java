@@ -13,6 +13,8 @@ public record PortRange(int first, int last) {
     /**
      * Validates the range.
      *
+     * @param first the lowest port, at least 1
+     * @param last the highest port, at most 65535
      * @throws IllegalArgumentException unless {@code 1 <= first <= last <= 65535}
      */
     public PortRange {

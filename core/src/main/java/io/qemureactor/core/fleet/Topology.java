@@ -58,6 +58,9 @@ public final class Topology {
         /**
          * Validates the components.
          *
+         * @param name its name in the fleet
+         * @param host how to reach it (an SSH host connects on first use)
+         * @param capacity what it offers
          * @throws NullPointerException if a component is null
          */
         public Entry {

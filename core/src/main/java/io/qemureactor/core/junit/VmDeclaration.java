@@ -52,6 +52,12 @@ public record VmDeclaration(VmSpec spec, BootProbe probe, Optional<FleetHost> ho
     /**
      * Validates the components.
      *
+     * @param spec the VM
+     * @param probe decides when it is ready
+     * @param host where it runs; empty: this machine
+     * @param pinCpus host CPUs of its own (0: not pinned); see {@link FleetMember#pinning(int)}
+     * @param template how the VM comes up: booted, a clone of a template the extension makes from the spec
+     *        and probe before the class's tests, or such a clone replaced by a fresh one before each test
      * @throws NullPointerException if {@code spec}, {@code probe}, {@code host} or {@code template} is null
      * @throws IllegalArgumentException if {@code pinCpus} is negative, or a template VM names a host
      */

@@ -13,7 +13,13 @@ import java.util.List;
  */
 public record PinnedVcpu(VcpuThread thread, int hostCpu, List<Integer> allowedCpus) {
 
-    /** Copies the CPU list. */
+    /**
+     * Copies the CPU list.
+     *
+     * @param thread the vCPU and its host thread
+     * @param hostCpu the host CPU it was pinned to
+     * @param allowedCpus the CPUs the thread may run on, as the kernel reports them after pinning
+     */
     public PinnedVcpu {
         allowedCpus = List.copyOf(allowedCpus);
     }

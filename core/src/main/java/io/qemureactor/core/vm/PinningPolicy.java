@@ -14,6 +14,8 @@ public record PinningPolicy(int attempts, Duration firstBackoff) {
     /**
      * Validates the policy.
      *
+     * @param attempts how many times to look for the threads in all
+     * @param firstBackoff the delay before the second attempt, doubling after
      * @throws IllegalArgumentException if {@code attempts} is less than 1
      */
     public PinningPolicy {

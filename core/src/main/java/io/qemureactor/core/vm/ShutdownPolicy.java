@@ -17,6 +17,9 @@ public record ShutdownPolicy(Duration graceful, Duration quit, Duration term) {
     /**
      * Validates the components; a zero bound skips that step.
      *
+     * @param graceful how long the guest may take to power off
+     * @param quit how long QEMU may take to exit after {@code quit}
+     * @param term how long QEMU may take to exit after SIGTERM
      * @throws NullPointerException if a bound is null
      */
     public ShutdownPolicy {
