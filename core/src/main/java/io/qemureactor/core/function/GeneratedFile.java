@@ -23,6 +23,9 @@ public record GeneratedFile(Path relativePath, String content, int mode) {
     /**
      * Checks the components.
      *
+     * @param relativePath path under the run folder, without {@code ..}
+     * @param content      the file's text, written as UTF-8
+     * @param mode         POSIX permission bits within {@code 0777}
      * @throws InvalidFunctionConfigException naming {@code relativePath} if it is absolute, empty, not
      *     normalized or leaves the run folder, or {@code mode} if it has bits outside {@code 0777}
      * @throws NullPointerException if {@code relativePath} or {@code content} is null

@@ -9,6 +9,7 @@ import io.qemureactor.core.ConfigurationException;
  */
 public class InvalidFunctionConfigException extends ConfigurationException {
 
+    /** The parameter at fault. */
     private final String parameter;
 
     /**

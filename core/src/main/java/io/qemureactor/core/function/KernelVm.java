@@ -69,6 +69,10 @@ public record KernelVm(KernelVmFunction function, int hugepages, String kernelAr
     /**
      * Checks the components; a null {@code kernelArgs} becomes empty, others are stripped.
      *
+     * @param function     what the VM runs
+     * @param hugepages    2 MiB huge pages the guest kernel reserves at boot; 0 for none, not negative
+     * @param kernelArgs   more kernel parameters, one line; null or blank for none
+     * @param probeTimeout how long the function may take to be ready; positive
      * @throws InvalidFunctionConfigException naming {@code hugepages} if negative, {@code kernelArgs} if it
      *     contains a line break or NUL, or {@code probeTimeout} if not positive
      * @throws NullPointerException if {@code function} or {@code probeTimeout} is null

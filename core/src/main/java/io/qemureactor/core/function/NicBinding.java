@@ -19,6 +19,8 @@ public record NicBinding(String driver, List<Path> modules) {
     /**
      * Checks the components and copies {@code modules}.
      *
+     * @param driver  the driver's name in {@code /sys/bus/pci/drivers}; one word
+     * @param modules absolute guest paths of module files to {@code insmod} first, in order (may be empty)
      * @throws InvalidFunctionConfigException naming {@code driver} if it is not one word, or
      *     {@code modules[i]} if a module path is not absolute or contains a line break
      * @throws NullPointerException if {@code driver} or {@code modules} is null

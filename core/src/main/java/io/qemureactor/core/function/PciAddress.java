@@ -19,6 +19,7 @@ public record PciAddress(String value) {
     /**
      * Checks the shape.
      *
+     * @param value the address, e.g. {@code 0000:00:06.0}
      * @throws InvalidFunctionConfigException naming {@code pciAddress} if {@code value} is not
      *     {@code dddd:bb:ss.f} in lower-case hex
      * @throws NullPointerException if {@code value} is null

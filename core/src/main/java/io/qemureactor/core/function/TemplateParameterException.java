@@ -12,7 +12,9 @@ import java.util.TreeSet;
  */
 public final class TemplateParameterException extends InvalidFunctionConfigException {
 
+    /** Placeholders without a value. */
     private final SortedSet<String> missing;
+    /** Given names without a placeholder. */
     private final SortedSet<String> unknown;
 
     TemplateParameterException(String template, Set<String> missing, Set<String> unknown) {
