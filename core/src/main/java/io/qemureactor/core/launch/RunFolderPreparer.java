@@ -29,16 +29,25 @@ public interface RunFolderPreparer {
      *     of QEMU's yet
      * @return the spec to launch ({@code spec} itself when nothing changes); an error fails the launch,
      *     which removes the run folder
+     * @param host the VM's host
+     * @param spec the spec given to the launcher
      */
     Mono<VmSpec> prepare(Host host, String runFolder, VmSpec spec);
 
-    /** Writes nothing and launches the spec as given: what {@link QemuLauncher#start(Host, VmSpec, io.qemureactor.core.probe.BootProbe)} uses. */
+    /**
+     * Writes nothing and launches the spec as given: what {@link QemuLauncher#start(Host, VmSpec, io.qemureactor.core.probe.BootProbe)} uses.
+     *
+     * @return the shared no-op preparer
+     */
     static RunFolderPreparer none() {
         return NoPreparation.INSTANCE;
     }
 
     /** The no-op preparer, a singleton so that the launcher can skip the step (and the second render). */
     enum NoPreparation implements RunFolderPreparer {
+        /**
+         * The only instance.
+         */
         INSTANCE;
 
         @Override
