@@ -25,12 +25,12 @@ public interface RunFolderPreparer {
     /**
      * Prepares {@code runFolder} on {@code host} for {@code spec}.
      *
+     * @param host the VM's host
      * @param runFolder the run folder's absolute path on the host: created, private (0700), holding nothing
      *     of QEMU's yet
+     * @param spec the spec given to the launcher
      * @return the spec to launch ({@code spec} itself when nothing changes); an error fails the launch,
      *     which removes the run folder
-     * @param host the VM's host
-     * @param spec the spec given to the launcher
      */
     Mono<VmSpec> prepare(Host host, String runFolder, VmSpec spec);
 
