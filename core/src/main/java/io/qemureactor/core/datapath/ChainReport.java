@@ -15,6 +15,12 @@ import java.util.List;
 public record ChainReport(String function, long wallMillis, long readyMillis, long requested, long sent, long notSent,
         long received, long lost, double pps, long rate, List<Vm> vms, List<Port> ports) {
 
+    /**
+     * This report with another wall time (set once the teardown has ended).
+     *
+     * @param millis the whole run, in milliseconds
+     * @return a copy
+     */
     public ChainReport withWallMillis(long millis) {
         return new ChainReport(function, millis, readyMillis, requested, sent, notSent, received, lost, pps, rate, vms, ports);
     }
