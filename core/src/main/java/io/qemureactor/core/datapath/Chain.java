@@ -346,7 +346,12 @@ public final class Chain {
         return Mono.firstWithSignal(measure, died());
     }
 
-    /** Packets per second out of the last VM (forward) and out of the first VM's first NIC (backward). */
+    /**
+     * Packets per second out of the last VM (forward) and out of the first VM's first NIC (backward).
+     *
+     * @param forward  packets per second out of VM n's second NIC
+     * @param backward packets per second out of VM 1's first NIC
+     */
     public record LoopRates(double forward, double backward) {
         /**
          * Both directions together.

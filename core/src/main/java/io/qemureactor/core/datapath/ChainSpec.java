@@ -8,6 +8,8 @@ import java.util.Objects;
 /**
  * A chain of {@code vms} kernel VMs, each running {@code function} between its two vhost-user NICs.
  *
+ * @param vms          how many VMs, 1 to {@value #MAX_VMS}
+ * @param function     what each VM runs
  * @param smp          vCPUs per VM (a DPDK function needs 2: a main lcore and a forwarding one)
  * @param memoryMib    guest memory (a DPDK function reserves 512 MiB of it as huge pages)
  * @param accelerator  AUTO uses KVM only where it really works; tests say TCG
@@ -34,7 +36,7 @@ public record ChainSpec(int vms, ChainFunction function, int smp, int memoryMib,
      * @param accelerator KVM, TCG or AUTO
      * @param readyTimeout how long a VM may take to have its function ready
      * @param looped whether the chain is looped (no generator)
-     * @param testpmd absolute path of the host's testpmd
+     * @param testpmd the host's testpmd, for the generator and the switch
      * @throws io.qemureactor.core.function.InvalidFunctionConfigException naming the component that is out of range
      * @throws NullPointerException for a null component
      */
