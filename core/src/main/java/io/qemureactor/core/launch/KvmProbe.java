@@ -63,7 +63,9 @@ public final class KvmProbe {
      * @param host the host to probe
      * @param qemuBinary the QEMU binary to run the probe guest with
      * @param cpuModel the {@code -cpu} model to probe, e.g. {@code host}
-     * @return a Mono of the verdict, cached per host, binary and CPU model (the probe runs on first subscription, once); probe outcomes are verdicts, not errors
+     * @return a Mono of the verdict, cached per host, binary and CPU model (the probe runs once, on first
+     *     subscription, and its outcome is kept, an error included); a probe guest that fails is an unusable
+     *     verdict, while a host error (unreachable, QEMU missing) fails the Mono
      */
     public Mono<KvmVerdict> verdict(Host host, String qemuBinary, String cpuModel, String workDir) {
         String key = host.name() + "|" + qemuBinary + "|" + cpuModel;
