@@ -95,6 +95,12 @@ public final class Chain {
     /**
      * Starts the chain on {@code host}: the generator and the switch (their run folders under the launcher's run
      * base), then the VMs booted from {@code kit} as one fleet, then waits until every port's link is up.
+     *
+     * @param launcher boots the VMs; its run base holds the switches' run folders too
+     * @param host where the switches and VMs run
+     * @param kit the guest kernel and initramfs the VMs boot
+     * @param spec the chain
+     * @return a cold Mono of the ready chain, which the caller must {@link #stop()}; fails with the launcher's errors, {@link SwitchException} (a switch did not start, or the links did not come up within 120 s) or {@link io.qemureactor.core.host.CommandNotFoundException} (no testpmd), having stopped what it started
      */
     public static Mono<Chain> start(QemuLauncher launcher, Host host, GuestKit kit, ChainSpec spec) {
         return Mono.defer(() -> {
@@ -178,28 +184,56 @@ public final class Chain {
                 .then();
     }
 
+    /**
+     * What this chain was started from.
+     *
+     * @return the spec
+     */
     public ChainSpec spec() {
         return spec;
     }
 
+    /**
+     * The chain's VMs, VM 1 first.
+     *
+     * @return the running VMs, unmodifiable
+     */
     public List<RunningVm> vms() {
         return vms;
     }
 
-    /** The generator: port 0 leads into VM 1; null in a looped chain. */
+    /**
+     * The generator: port 0 leads into VM 1; null in a looped chain.
+     *
+     * @return the generator switch, or {@code null} if the chain is looped
+     */
     public VSwitch generator() {
         return generator;
     }
 
-    /** The switch between the VMs; its port {@link #egressPort()} counts what comes out of VM n. */
+    /**
+     * The switch between the VMs; its port {@link #egressPort()} counts what comes out of VM n.
+     *
+     * @return the switch
+     */
     public VSwitch fabric() {
         return fabric;
     }
 
+    /**
+     * The switch port that receives what VM n sends out of its second NIC: {@code 2 * vms - 2}.
+     *
+     * @return the 0-based port number on {@link #fabric()}
+     */
     public int egressPort() {
         return 2 * spec.vms() - 2;
     }
 
+    /**
+     * How long the chain took to become ready, from the start's subscription to every link up.
+     *
+     * @return the time in milliseconds
+     */
     public long readyMillis() {
         return readyMillis;
     }
@@ -208,6 +242,10 @@ public final class Chain {
      * Sends {@code packets} into VM 1 at {@code packetsPerSecond}, waits until the last switch port has
      * counted them all or nothing more arrives for {@link #QUIET}, and reports. Fails with a
      * {@link SwitchException} if a switch or VM of the chain dies meanwhile.
+     *
+     * @param packets how many packets to send, at least 1
+     * @param packetsPerSecond the generator's pace, at least 1
+     * @return a cold Mono of the report; fails with {@link IllegalStateException} on a looped chain, {@link IllegalArgumentException} for non-positive arguments
      */
     public Mono<ChainReport> send(long packets, long packetsPerSecond) {
         if (generator == null) {
@@ -291,6 +329,10 @@ public final class Chain {
      * ({@code start tx_first}), which then circulate through every VM in both directions; after {@code warmUp} the
      * ports' rates are measured over {@code window}. {@code forward} is what VM n sends out of its second NIC per
      * second, {@code backward} what VM 1 sends out of its first.
+     *
+     * @param warmUp how long the packets circulate before the measure
+     * @param window how long the rates are measured over
+     * @return a cold Mono of the rates in packets per second; fails with {@link IllegalStateException} on a chain that is not looped, {@link SwitchException} if a part dies meanwhile
      */
     public Mono<LoopRates> loopRates(Duration warmUp, Duration window) {
         if (!spec.looped()) {
@@ -304,8 +346,18 @@ public final class Chain {
         return Mono.firstWithSignal(measure, died());
     }
 
-    /** Packets per second out of the last VM (forward) and out of the first VM's first NIC (backward). */
+    /**
+     * Packets per second out of the last VM (forward) and out of the first VM's first NIC (backward).
+     *
+     * @param forward  packets per second out of VM n's second NIC
+     * @param backward packets per second out of VM 1's first NIC
+     */
     public record LoopRates(double forward, double backward) {
+        /**
+         * Both directions together.
+         *
+         * @return {@code forward + backward}, in packets per second
+         */
         public double total() {
             return forward + backward;
         }
@@ -322,7 +374,11 @@ public final class Chain {
         return Mono.firstWithValue(exits).flatMap(why -> Mono.error(new SwitchException("the chain broke: " + why)));
     }
 
-    /** Stops the VMs, then both switches; completes when every process is gone and its folder removed. Idempotent. */
+    /**
+     * Stops the VMs, then both switches; completes when every process is gone and its folder removed. Idempotent.
+     *
+     * @return the shared stop Mono; lazy, run once on first subscription, then replayed
+     */
     public Mono<Void> stop() {
         return stop;
     }
@@ -330,6 +386,14 @@ public final class Chain {
     /**
      * The whole run in one Mono: start, send {@code packets} at {@code packetsPerSecond}, stop; the report's
      * wall time includes the teardown. Cancelling stops everything started.
+     *
+     * @param launcher boots the VMs
+     * @param host where the chain runs
+     * @param kit the guest kernel and initramfs the VMs boot
+     * @param spec the chain; must not be looped
+     * @param packets how many packets to send, at least 1
+     * @param packetsPerSecond the generator's pace, at least 1
+     * @return a cold Mono of the report, after the chain is stopped; fails as {@link #start} and {@link #send}
      */
     public static Mono<ChainReport> run(QemuLauncher launcher, Host host, GuestKit kit, ChainSpec spec, long packets,
                                         long packetsPerSecond) {

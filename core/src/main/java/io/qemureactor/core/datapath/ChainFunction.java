@@ -27,12 +27,22 @@ public enum ChainFunction {
         return MacAddress.parse(String.format(Locale.ROOT, "56:48:4f:53:54:%02x", port));
     }
 
-    /** The CLI's spelling: {@code testpmd-io}, {@code testpmd-mac}, {@code bridge}. */
+    /**
+     * The CLI's spelling: {@code testpmd-io}, {@code testpmd-mac}, {@code bridge}.
+     *
+     * @return the lower-case, dash-separated name
+     */
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The function of the CLI's spelling; one line naming the choices otherwise. */
+    /**
+     * The function of the CLI's spelling; one line naming the choices otherwise.
+     *
+     * @param label {@code testpmd-io}, {@code testpmd-mac} or {@code bridge}
+     * @return the function
+     * @throws IllegalArgumentException for any other label
+     */
     public static ChainFunction parse(String label) {
         for (ChainFunction f : values()) {
             if (f.label().equals(label)) {

@@ -17,12 +17,23 @@ public interface InteractiveProcess extends HostProcess {
      * lines: a prompt has no line end). One subscriber; what arrives before it subscribes is buffered,
      * so nothing is lost between the start and the first read. Completes when the process closes its
      * output (it exited).
+     *
+     * @return a Flux of output chunks, for a single subscriber
      */
     Flux<String> output();
 
-    /** Writes {@code text} to the process's stdin as it is (add the {@code \n} yourself), then flushes. */
+    /**
+     * Writes {@code text} to the process's stdin as it is (add the {@code \n} yourself), then flushes.
+     *
+     * @param text the text to write, sent verbatim
+     * @return a cold Mono that completes once the text is written and flushed
+     */
     Mono<Void> write(String text);
 
-    /** Closes the process's stdin (it reads end of input); idempotent. The process keeps running until it exits. */
+    /**
+     * Closes the process's stdin (it reads end of input); idempotent. The process keeps running until it exits.
+     *
+     * @return a cold Mono that completes once stdin is closed
+     */
     Mono<Void> closeInput();
 }

@@ -35,6 +35,11 @@ public final class LocalHost implements Host {
     private LocalHost() {
     }
 
+    /**
+     * The single local host of this JVM (its {@link Reaper} is shared by everything started here).
+     *
+     * @return the shared instance
+     */
     public static LocalHost instance() {
         return INSTANCE;
     }

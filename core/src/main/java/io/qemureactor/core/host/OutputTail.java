@@ -11,10 +11,23 @@ public final class OutputTail {
     private OutputTail() {
     }
 
+    /**
+     * The last {@link #LINES} lines of {@code text}, stripped of leading and trailing blanks.
+     *
+     * @param text the output, never null
+     * @return at most {@link #LINES} lines joined with {@code \n}; empty for blank text
+     */
     public static String lastLines(String text) {
         return lastLines(text, LINES);
     }
 
+    /**
+     * The last {@code n} lines of {@code text}, stripped of leading and trailing blanks.
+     *
+     * @param text the output, never null
+     * @param n how many lines to keep, at least 0
+     * @return at most {@code n} lines joined with {@code \n}; empty for blank text
+     */
     public static String lastLines(String text, int n) {
         List<String> lines = text.strip().lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));

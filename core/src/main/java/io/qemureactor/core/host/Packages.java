@@ -18,7 +18,12 @@ public final class Packages {
     private Packages() {
     }
 
-    /** "install it with: apt-get install PACKAGE", or a generic hint for a program we do not know. */
+    /**
+     * "install it with: apt-get install PACKAGE", or a generic hint for a program we do not know.
+     *
+     * @param program the program's name, e.g. {@code qemu-system-x86_64}
+     * @return a one-line hint for an error message, never null
+     */
     public static String installHint(String program) {
         String pkg = DEBIAN.get(program);
         return pkg == null ? "install it or put it on the PATH" : "install it with: apt-get install " + pkg;

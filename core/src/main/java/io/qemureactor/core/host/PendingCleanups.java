@@ -26,6 +26,8 @@ public final class PendingCleanups {
      * cleans up must not stop it half way (process killed, folder left). Returns its outcome, replayed.
      *
      * @param what what is cleaned up, for the log
+     * @param cleanup the cleanup to run; subscribed once, here
+     * @return a Mono replaying the cleanup's outcome (completion or error); already started, so not cold
      */
     public Mono<Void> run(Mono<Void> cleanup, String what) {
         Mono<Void> cached = cleanup.cache();
@@ -35,14 +37,22 @@ public final class PendingCleanups {
         return cached;
     }
 
-    /** Completes when every cleanup started before this subscription has ended (its error is not repeated). */
+    /**
+     * Completes when every cleanup started before this subscription has ended (its error is not repeated).
+     *
+     * @return a cold Mono that completes (never fails) once the cleanups running at subscription have ended
+     */
     public Mono<Void> settled() {
         return Mono.defer(() -> Flux.fromIterable(List.copyOf(running))
                 .flatMap(c -> c.onErrorResume(e -> Mono.empty()))
                 .then());
     }
 
-    /** How many cleanups are running now. */
+    /**
+     * How many cleanups are running now.
+     *
+     * @return the number of cleanups not yet ended
+     */
     public int size() {
         return running.size();
     }

@@ -13,7 +13,12 @@ public final class PosixModes {
     private PosixModes() {
     }
 
-    /** {@code 0755} -> {@code rwxr-xr-x}. */
+    /**
+     * {@code 0755} -> {@code rwxr-xr-x}.
+     *
+     * @param mode the octal mode; only the nine permission bits are read
+     * @return the permission set, modifiable
+     */
     public static Set<PosixFilePermission> toPermissions(int mode) {
         Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
         for (PosixFilePermission p : PosixFilePermission.values()) {
@@ -24,7 +29,12 @@ public final class PosixModes {
         return set;
     }
 
-    /** {@code rwxr-xr-x} -> {@code 0755}. */
+    /**
+     * {@code rwxr-xr-x} -> {@code 0755}.
+     *
+     * @param permissions the permission set
+     * @return the octal mode (the nine permission bits)
+     */
     public static int toMode(Set<PosixFilePermission> permissions) {
         int mode = 0;
         for (PosixFilePermission p : permissions) {

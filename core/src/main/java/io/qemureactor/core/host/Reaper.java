@@ -70,6 +70,10 @@ public final class Reaper {
     /**
      * The reaper of {@code host} (each {@link Host} makes its own, once), started on first use. Its state
      * folder is private to this JVM: {@code /tmp/qemu-reactor-reaper-RANDOM}.
+     *
+     * @param host the host the reaper runs on
+     * @param grace how long it waits, after its input ended, before it acts ({@link #LOCAL_GRACE}, {@link #sshGrace()})
+     * @return a reaper not started yet; nothing runs until the first {@link #track} or {@link #trackFolder}
      */
     public static Reaper forHost(Host host, Duration grace) {
         String dir = "/tmp/qemu-reactor-reaper-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
@@ -80,27 +84,47 @@ public final class Reaper {
      * How long an SSH host's reaper waits for the engine to reconnect before it stops everything: 5 s, or
      * the system property {@value #SSH_GRACE_PROPERTY} (seconds) when the host is made. Longer survives slower
      * reconnects; shorter stops a dead JVM's VMs sooner (after the grace plus about a second).
+     *
+     * @return the grace for SSH hosts, never negative
      */
     public static Duration sshGrace() {
         return Duration.ofSeconds(Math.max(0, Long.getLong(SSH_GRACE_PROPERTY, SSH_GRACE_SECONDS)));
     }
 
-    /** A reaper that tracks nothing: for hosts that cannot run one (test doubles). */
+    /**
+     * A reaper that tracks nothing: for hosts that cannot run one (test doubles).
+     *
+     * @return the shared no-op reaper
+     */
     public static Reaper none() {
         return NONE;
     }
 
-    /** The folder on the host that holds the reaper's script, log and entries. */
+    /**
+     * The folder on the host that holds the reaper's script, log and entries.
+     *
+     * @return absolute path of the state folder on the host ({@code ""} for {@link #none()})
+     */
     public String stateDir() {
         return stateDir;
     }
 
-    /** How long the reaper waits, after its input ended, for a successor before it acts. */
+    /**
+     * How long the reaper waits, after its input ended, for a successor before it acts.
+     *
+     * @return the grace; {@link Duration#ZERO} acts at once
+     */
     public Duration grace() {
         return grace;
     }
 
-    /** Tracks process {@code pid} and the folder it uses ({@code null}: none), to be stopped and removed if this JVM dies. */
+    /**
+     * Tracks process {@code pid} and the folder it uses ({@code null}: none), to be stopped and removed if this JVM dies.
+     *
+     * @param pid the process id on the host
+     * @param folder absolute folder path to remove with it, or {@code null}
+     * @return a cold Mono of the entry, once the reaper has been told (starting the reaper if needed); fails with {@link HostException} after {@link #close()}, with {@link IllegalArgumentException} for a relative folder or one with newlines
+     */
     public Mono<Entry> track(long pid, String folder) {
         return trackFolder(folder).flatMap(e -> e.addProcess(pid).thenReturn(e));
     }
@@ -108,6 +132,9 @@ public final class Reaper {
     /**
      * Tracks a folder alone ({@code null}: nothing yet), for an owner that creates its folder before its process:
      * {@link Entry#addProcess(long)} adds the process once it runs.
+     *
+     * @param folder absolute folder path, or {@code null}
+     * @return a cold Mono of the entry, once the reaper has been told; fails with {@link HostException} after {@link #close()}, with {@link IllegalArgumentException} for a relative folder or one with newlines
      */
     public Mono<Entry> trackFolder(String folder) {
         return Mono.defer(() -> {
@@ -116,12 +143,20 @@ public final class Reaper {
         });
     }
 
-    /** How many entries this JVM has told the reaper about and not yet forgotten. */
+    /**
+     * How many entries this JVM has told the reaper about and not yet forgotten.
+     *
+     * @return the number of live entries in this JVM
+     */
     public int size() {
         return tracked.size();
     }
 
-    /** How many entries the reaper process holds (its files), read on the host: for tests and soaks. */
+    /**
+     * How many entries the reaper process holds (its files), read on the host: for tests and soaks.
+     *
+     * @return a cold Mono of the number of entry files on the host (0 for {@link #none()})
+     */
     public Mono<Integer> sizeOnHost() {
         if (this == NONE) {
             return Mono.just(0);
@@ -130,7 +165,11 @@ public final class Reaper {
                 .filter(name -> name.startsWith("e.") && !name.endsWith(".new")).count());
     }
 
-    /** The reaper process's pid, while one runs. */
+    /**
+     * The reaper process's pid, while one runs.
+     *
+     * @return the pid, or empty if no reaper process is running
+     */
     public OptionalLong pid() {
         synchronized (lock) {
             return current == null ? OptionalLong.empty() : OptionalLong.of(current.pid());
@@ -140,6 +179,8 @@ public final class Reaper {
     /**
      * Ends the reaper's input, as this JVM's death would: after its grace it stops what is still
      * tracked. The host calls it when it is closed; later tracks fail.
+     *
+     * @return a cold Mono that completes once the input is closed (at once if no reaper runs)
      */
     public Mono<Void> close() {
         return Mono.defer(() -> {
@@ -265,12 +306,21 @@ public final class Reaper {
             this.folder = folder;
         }
 
-        /** Adds the process that uses this entry's folder; the reaper records its start time now. */
+        /**
+         * Adds the process that uses this entry's folder; the reaper records its start time now.
+         *
+         * @param pid the process id on the host
+         * @return a cold Mono that completes once the reaper has been told
+         */
         public Mono<Void> addProcess(long pid) {
             return send(pid);
         }
 
-        /** Released on purpose (stopped and removed by its owner, or kept): the reaper leaves it alone. */
+        /**
+         * Released on purpose (stopped and removed by its owner, or kept): the reaper leaves it alone.
+         *
+         * @return a cold Mono that completes once the reaper has been told; never fails (an error is logged and the entry dropped locally)
+         */
         public Mono<Void> forget() {
             return Reaper.this.send(id, "forget " + id).onErrorResume(e -> {
                 // the owner released it already; the reaper finds the pid gone (or not the same process)

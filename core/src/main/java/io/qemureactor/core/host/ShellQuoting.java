@@ -15,7 +15,12 @@ public final class ShellQuoting {
     private ShellQuoting() {
     }
 
-    /** One argument: left bare when it has only safe characters, otherwise in single quotes. */
+    /**
+     * One argument: left bare when it has only safe characters, otherwise in single quotes.
+     *
+     * @param arg one argv element
+     * @return the element as a POSIX shell word
+     */
     public static String quote(String arg) {
         if (!arg.isEmpty() && SAFE.matcher(arg).matches()) {
             return arg;
@@ -24,6 +29,12 @@ public final class ShellQuoting {
         return "'" + arg.replace("'", "'\\''") + "'";
     }
 
+    /**
+     * An argv as one POSIX shell command line, each element {@linkplain #quote(String) quoted}.
+     *
+     * @param argv the program and its arguments
+     * @return the command line, elements separated by one space
+     */
     public static String join(List<String> argv) {
         return argv.stream().map(ShellQuoting::quote).collect(Collectors.joining(" "));
     }

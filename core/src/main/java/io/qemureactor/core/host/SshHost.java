@@ -76,10 +76,21 @@ public final class SshHost implements Host {
         this.target = Objects.requireNonNull(target, "target");
     }
 
+    /**
+     * An SSH host for {@code target}; connects lazily, on the first operation that needs the session.
+     *
+     * @param target where and how to connect
+     * @return a host not yet connected
+     */
     public static SshHost of(SshTarget target) {
         return new SshHost(target);
     }
 
+    /**
+     * Where and how this host connects.
+     *
+     * @return the target given to {@link #of(SshTarget)}
+     */
     public SshTarget target() {
         return target;
     }
@@ -192,6 +203,9 @@ public final class SshHost implements Host {
      * clients use {@link #reachUnixSocket} instead. A connect through a forward whose remote end does
      * not exist yet is accepted locally and then closed by sshd, which looks like a peer that died
      * during the handshake: hence the wait first. The forward closes when the process exits.
+     *
+     * @param path path of the unix socket on the host
+     * @return a cold Mono of the local address (127.0.0.1 and an ephemeral port) forwarded to the socket
      */
     public Mono<InetSocketAddress> forwardUnixSocket(String path) {
         return awaitSocket(path).then(session()).map(s -> {
@@ -296,7 +310,11 @@ public final class SshHost implements Host {
         });
     }
 
-    /** The local ports still forwarded to sockets on the host (a diagnostic: they close when their process exits). */
+    /**
+     * The local ports still forwarded to sockets on the host (a diagnostic: they close when their process exits).
+     *
+     * @return the number of open forwards
+     */
     public int openForwards() {
         return forwardedPaths.size();
     }
@@ -311,6 +329,8 @@ public final class SshHost implements Host {
      * How many connections were opened to this host's unix sockets over its life (SSH channels
      * opened for {@link #reachUnixSocket}, plus connects through {@link #forwardUnixSocket}'s
      * forwards): one per protocol session when every connect reaches a listening socket.
+     *
+     * @return the total number of socket connections opened, since this host was made
      */
     public long forwardedConnections() {
         return socketChannels.get() + forwards.accepted();

@@ -18,6 +18,9 @@ public final class SshUnixSocket extends SocketAddress implements StreamOpener {
     private static final long serialVersionUID = 1L;
 
     private final transient SshHost host;
+    /**
+     * The path of the unix socket on the remote host.
+     */
     private final String path;
 
     SshUnixSocket(SshHost host, String path) {

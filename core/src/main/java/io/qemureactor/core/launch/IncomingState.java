@@ -13,9 +13,18 @@ import reactor.core.publisher.Mono;
  */
 public interface IncomingState {
 
-    /** Arguments added to QEMU's argv (after the spec's, before {@code -S}). */
+    /**
+     * Arguments added to QEMU's argv (after the spec's, before {@code -S}).
+     *
+     * @return the extra QEMU arguments, e.g. {@code -incoming defer}
+     */
     List<String> arguments();
 
-    /** Loads the state through the VM's QMP session; completes once QEMU holds it, paused. */
+    /**
+     * Loads the state through the VM's QMP session; completes once QEMU holds it, paused.
+     *
+     * @param qmp the VM's connected QMP client
+     * @return a cold Mono that completes once the state is loaded; an error fails the launch
+     */
     Mono<Void> load(QmpClient qmp);
 }

@@ -40,10 +40,18 @@ public final class KvmProbe {
     private final Duration bound;
     private final Map<String, Mono<KvmVerdict>> verdicts = new ConcurrentHashMap<>();
 
+    /**
+     * A probe whose guest must exit within {@code bound}.
+     *
+     * @param bound the time limit of one probe run on the host
+     */
     public KvmProbe(Duration bound) {
         this.bound = Objects.requireNonNull(bound, "bound");
     }
 
+    /**
+     * A probe with a 5 s bound.
+     */
     public KvmProbe() {
         this(Duration.ofSeconds(5));
     }
@@ -52,6 +60,12 @@ public final class KvmProbe {
      * The verdict for {@code host} and {@code cpuModel}, probing once and then from the cache.
      *
      * @param workDir a folder on the host the probe may write its firmware file into
+     * @param host the host to probe
+     * @param qemuBinary the QEMU binary to run the probe guest with
+     * @param cpuModel the {@code -cpu} model to probe, e.g. {@code host}
+     * @return a Mono of the verdict, cached per host, binary and CPU model (the probe runs once, on first
+     *     subscription, and its outcome is kept, an error included); a probe guest that fails is an unusable
+     *     verdict, while a host error (unreachable, QEMU missing) fails the Mono
      */
     public Mono<KvmVerdict> verdict(Host host, String qemuBinary, String cpuModel, String workDir) {
         String key = host.name() + "|" + qemuBinary + "|" + cpuModel;

@@ -36,24 +36,52 @@ public final class QemuLauncher {
     private final Prerequisites prerequisites = new Prerequisites();
     private final PendingCleanups cleanups = new PendingCleanups();
 
+    /**
+     * A launcher with {@code options} and a default {@link KvmProbe} (5 s bound). Thread-safe; share one per JVM or fleet.
+     *
+     * @param options how to launch
+     */
     public QemuLauncher(LaunchOptions options) {
         this(options, new KvmProbe());
     }
 
+    /**
+     * A launcher with {@code options} and the given KVM probe (whose verdicts it caches).
+     *
+     * @param options how to launch
+     * @param kvm the probe deciding whether {@code auto} gets KVM
+     */
     public QemuLauncher(LaunchOptions options, KvmProbe kvm) {
         this.options = Objects.requireNonNull(options, "options");
         this.kvm = Objects.requireNonNull(kvm, "kvm");
     }
 
+    /**
+     * A launcher with {@link LaunchOptions#defaults()}.
+     *
+     * @return a new launcher
+     */
     public static QemuLauncher withDefaults() {
         return new QemuLauncher(LaunchOptions.defaults());
     }
 
+    /**
+     * The options this launcher was made with.
+     *
+     * @return the options
+     */
     public LaunchOptions options() {
         return options;
     }
 
-    /** Starts {@code spec} on {@code host} and completes when {@code probe} says it is ready. */
+    /**
+     * Starts {@code spec} on {@code host} and completes when {@code probe} says it is ready.
+     *
+     * @param host where QEMU runs
+     * @param spec the VM to start
+     * @param probe decides when the guest is ready
+     * @return a cold Mono of the running VM, which the caller must shut down; fails with {@link LaunchPrerequisiteException} before anything is created on the host, with {@link VmLaunchException} when QEMU, its sessions or the probe fail (the VM is then killed and its run folder removed). Each subscription launches a VM of its own.
+     */
     public Mono<RunningVm> start(Host host, VmSpec spec, BootProbe probe) {
         return start(host, spec, probe, RunFolderPreparer.none());
     }
@@ -63,6 +91,12 @@ public final class QemuLauncher {
      * but once the run folder exists {@code preparer} writes into it and returns the spec to launch (see
      * {@link RunFolderPreparer}). The checks before launch run on {@code spec}; the command line is rendered
      * from {@code spec} first (so a bad spec fails before anything is created) and again from the prepared spec.
+     *
+     * @param host where QEMU runs
+     * @param spec the VM to start, checked and rendered before the preparer runs
+     * @param probe decides when the guest is ready
+     * @param preparer writes into the run folder and returns the spec to launch
+     * @return a cold Mono of the running VM, failing as {@link #start(Host, VmSpec, BootProbe)}; a preparer that returns no spec or renames the VM fails it with {@link IllegalStateException}
      */
     public Mono<RunningVm> start(Host host, VmSpec spec, BootProbe probe, RunFolderPreparer preparer) {
         Objects.requireNonNull(host, "host");
@@ -108,6 +142,13 @@ public final class QemuLauncher {
      * launcher.using(LocalHost.instance(), spec, kit.readyProbe(),
      *         vm -> vm.qga().flatMap(agent -> agent.exec("/bin/uname", "-r")))
      * }</pre>
+     *
+     * @param <T> the body's result type
+     * @param host where QEMU runs
+     * @param spec the VM to start
+     * @param probe decides when the guest is ready
+     * @param body what to do with the running VM; its Mono is subscribed once
+     * @return a cold Mono of the body's value or error, ending after the VM is stopped; launch failures as {@link #start(Host, VmSpec, BootProbe)}
      */
     public <T> Mono<T> using(Host host, VmSpec spec, BootProbe probe,
                              Function<? super RunningVm, ? extends Mono<T>> body) {
@@ -124,6 +165,12 @@ public final class QemuLauncher {
      * state's arguments, {@code incoming} loads the state through QMP, then the guest is resumed and
      * {@code probe} decides when it is ready. Same checks, run folder, reaper registration, cleanup on
      * failure or cancel, and {@link RunningVm} as {@link #start(Host, VmSpec, BootProbe)}.
+     *
+     * @param host where QEMU runs
+     * @param spec the VM to start
+     * @param probe decides when the restored guest is ready
+     * @param incoming the saved state and how to load it
+     * @return a cold Mono of the running VM, failing as {@link #start(Host, VmSpec, BootProbe)} (a failed load is a {@link VmLaunchException})
      */
     public Mono<RunningVm> restore(Host host, VmSpec spec, BootProbe probe, IncomingState incoming) {
         Objects.requireNonNull(host, "host");
@@ -138,6 +185,8 @@ public final class QemuLauncher {
      * finished cleaning up, and every VM of a cancelled {@link #using} has stopped: its QEMU gone (reaped, not
      * just signalled) and its run folder removed. A cancel cannot be awaited through the cancelled Mono itself;
      * this is how whoever cancelled awaits its end (a fleet's {@code disposeLater()}, a CLI's teardown).
+     *
+     * @return a cold Mono that completes once those cleanups have ended; never fails
      */
     public Mono<Void> settled() {
         return cleanups.settled();
@@ -158,7 +207,14 @@ public final class QemuLauncher {
                 });
     }
 
-    /** Which accelerator {@code spec} gets on {@code host}: AUTO becomes KVM only where KVM really runs a guest. */
+    /**
+     * Which accelerator {@code spec} gets on {@code host}: AUTO becomes KVM only where KVM really runs a guest.
+     *
+     * @param host the host to run on
+     * @param spec the VM whose {@code accelerator} (and CPU model) decides
+     * @param program the QEMU binary the probe runs
+     * @return a cold Mono of {@link Accelerator#KVM} or {@link Accelerator#TCG}; the KVM probe runs once per host, binary and CPU model and is cached. Fails with {@link LaunchPrerequisiteException} when KVM was asked for explicitly and is not usable.
+     */
     public Mono<Accelerator> resolveAccelerator(Host host, VmSpec spec, String program) {
         if (spec.accelerator() == Accelerator.TCG) {
             return Mono.just(Accelerator.TCG);

@@ -25,20 +25,29 @@ public interface RunFolderPreparer {
     /**
      * Prepares {@code runFolder} on {@code host} for {@code spec}.
      *
+     * @param host the VM's host
      * @param runFolder the run folder's absolute path on the host: created, private (0700), holding nothing
      *     of QEMU's yet
+     * @param spec the spec given to the launcher
      * @return the spec to launch ({@code spec} itself when nothing changes); an error fails the launch,
      *     which removes the run folder
      */
     Mono<VmSpec> prepare(Host host, String runFolder, VmSpec spec);
 
-    /** Writes nothing and launches the spec as given: what {@link QemuLauncher#start(Host, VmSpec, io.qemureactor.core.probe.BootProbe)} uses. */
+    /**
+     * Writes nothing and launches the spec as given: what {@link QemuLauncher#start(Host, VmSpec, io.qemureactor.core.probe.BootProbe)} uses.
+     *
+     * @return the shared no-op preparer
+     */
     static RunFolderPreparer none() {
         return NoPreparation.INSTANCE;
     }
 
     /** The no-op preparer, a singleton so that the launcher can skip the step (and the second render). */
     enum NoPreparation implements RunFolderPreparer {
+        /**
+         * The only instance.
+         */
         INSTANCE;
 
         @Override

@@ -12,12 +12,33 @@ import java.util.OptionalInt;
  */
 public class VmLaunchException extends OperationFailedException {
 
+    /**
+     * The VM that did not come up.
+     */
     private final String vmName;
+    /**
+     * QEMU's exit status, if it had exited.
+     */
     private final OptionalInt exitStatus;
+    /**
+     * The last lines of QEMU's output.
+     */
     private final List<String> qemuOutputTail;
+    /**
+     * The last lines of the serial console.
+     */
     private final List<String> consoleTail;
 
-    /** {@code vmName} did not come up: {@code message} is one line, {@code cause} what ended the launch, the rest is for diagnosis. */
+    /**
+     * {@code vmName} did not come up: {@code message} is one line, {@code cause} what ended the launch, the rest is for diagnosis.
+     *
+     * @param vmName the VM's name
+     * @param message one line saying why
+     * @param cause what ended the launch, or {@code null}
+     * @param exitStatus QEMU's exit status, or empty if it had not exited
+     * @param qemuOutputTail the last lines of QEMU's output; copied
+     * @param consoleTail the last lines of the serial console; copied
+     */
     public VmLaunchException(String vmName, String message, Throwable cause, OptionalInt exitStatus,
                              List<String> qemuOutputTail, List<String> consoleTail) {
         super(message, cause);
@@ -27,27 +48,47 @@ public class VmLaunchException extends OperationFailedException {
         this.consoleTail = List.copyOf(consoleTail);
     }
 
-    /** The VM that did not come up. */
+    /**
+     * The VM that did not come up.
+     *
+     * @return the VM's name
+     */
     public String vmName() {
         return vmName;
     }
 
-    /** QEMU's exit status, when it had exited by the time the launch failed. */
+    /**
+     * QEMU's exit status, when it had exited by the time the launch failed.
+     *
+     * @return the status, or empty if QEMU had not exited
+     */
     public OptionalInt exitStatus() {
         return exitStatus;
     }
 
-    /** The last lines QEMU wrote to stdout/stderr. */
+    /**
+     * The last lines QEMU wrote to stdout/stderr.
+     *
+     * @return the lines, possibly empty; unmodifiable
+     */
     public List<String> qemuOutputTail() {
         return qemuOutputTail;
     }
 
-    /** The last lines of the guest's serial console. */
+    /**
+     * The last lines of the guest's serial console.
+     *
+     * @return the lines, possibly empty; unmodifiable
+     */
     public List<String> consoleTail() {
         return consoleTail;
     }
 
-    /** The message followed by the tails, for logs and test reports. */
+    /**
+     * The message followed by the tails, for logs and test reports.
+     *
+     * @return a multi-line text
+     */
     public String details() {
         StringBuilder b = new StringBuilder(getMessage());
         exitStatus.ifPresent(s -> b.append("\nQEMU exit status: ").append(s));

@@ -25,6 +25,14 @@ public record CloneOptions(Optional<String> hostname, Duration readyTimeout, Map
     private static final Pattern CIDR = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)/(3[0-2]|[12]?\\d)");
 
+    /**
+     * Checks the components and copies {@code addresses}.
+     *
+     * @param hostname the clone's hostname, or empty to keep the template's
+     * @param readyTimeout how long the clone's agent may take to answer
+     * @param addresses IPv4 address with prefix per netdev id; copied
+     * @throws IllegalArgumentException for an invalid host name or an address that is not IPv4 with a prefix
+     */
     public CloneOptions {
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(readyTimeout, "readyTimeout");
@@ -42,20 +50,42 @@ public record CloneOptions(Optional<String> hostname, Duration readyTimeout, Map
         });
     }
 
-    /** The template's hostname and addresses, the agent probe's default bound. */
+    /**
+     * The template's hostname and addresses, the agent probe's default bound.
+     *
+     * @return the default options
+     */
     public static CloneOptions defaults() {
         return new CloneOptions(Optional.empty(), BootProbe.DEFAULT_TIMEOUT, Map.of());
     }
 
+    /**
+     * These options with the clone's hostname set.
+     *
+     * @param name a host name (letters, digits, inner '-', at most 63 characters)
+     * @return a copy; fails with {@link IllegalArgumentException} for an invalid name
+     */
     public CloneOptions withHostname(String name) {
         return new CloneOptions(Optional.of(name), readyTimeout, addresses);
     }
 
+    /**
+     * These options with another bound on the agent's first answer.
+     *
+     * @param timeout how long the clone's agent may take to answer after {@code cont}
+     * @return a copy
+     */
     public CloneOptions withReadyTimeout(Duration timeout) {
         return new CloneOptions(hostname, timeout, addresses);
     }
 
-    /** Gives the NIC {@code netdevId} the address {@code cidr} (e.g. {@code 10.0.0.2/24}) in the clone. */
+    /**
+     * Gives the NIC {@code netdevId} the address {@code cidr} (e.g. {@code 10.0.0.2/24}) in the clone.
+     *
+     * @param netdevId the spec's netdev id ({@code mgmt}, {@code net1}, ...)
+     * @param cidr an IPv4 address with prefix
+     * @return a copy; fails with {@link IllegalArgumentException} if {@code cidr} is not IPv4 with a prefix
+     */
     public CloneOptions withAddress(String netdevId, String cidr) {
         Map<String, String> more = new LinkedHashMap<>(addresses);
         more.put(Objects.requireNonNull(netdevId, "netdevId"), Objects.requireNonNull(cidr, "cidr"));

@@ -40,11 +40,23 @@ public final class TemplateMaker {
 
     private final QemuLauncher launcher;
 
+    /**
+     * A maker that boots through {@code launcher} (its options pick the QEMU binary and run base).
+     *
+     * @param launcher the launcher that boots and stops the template's VM
+     */
     public TemplateMaker(QemuLauncher launcher) {
         this.launcher = Objects.requireNonNull(launcher, "launcher");
     }
 
-    /** A template of {@code spec} once {@code probe} says it is ready, with no setup step. */
+    /**
+     * A template of {@code spec} once {@code probe} says it is ready, with no setup step.
+     *
+     * @param folder where the template goes on this machine; must not exist or be empty
+     * @param spec what to boot
+     * @param probe when the guest is ready; clones need a guest agent channel
+     * @return as {@link #create(Path, VmSpec, BootProbe, Function, Map)}
+     */
     public Mono<VmTemplate> create(Path folder, VmSpec spec, BootProbe probe) {
         return create(folder, spec, probe, vm -> Mono.empty(), Map.of());
     }
@@ -57,6 +69,8 @@ public final class TemplateMaker {
      * @param probe  when the guest is ready; clones need a guest agent channel
      * @param setup  runs on the ready VM before it is saved (its effects are in every clone)
      * @param origin notes kept in the manifest
+     * @param folder where the template goes on this machine; must not exist or be empty
+     * @return a cold Mono of the template once its manifest is written; fails with {@link InvalidTemplateException} for a spec that cannot be saved (e.g. a 9p root) or a bad folder, with the launcher's errors if the boot fails
      */
     public Mono<VmTemplate> create(Path folder, VmSpec spec, BootProbe probe, Function<RunningVm, Mono<Void>> setup,
                                    Map<String, String> origin) {

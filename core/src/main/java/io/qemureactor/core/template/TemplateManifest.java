@@ -43,6 +43,23 @@ public record TemplateManifest(String qemuProgram, String qemuVersion, Accelerat
     static final int FORMAT = 1;
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /**
+     * Checks the components and copies the lists and maps.
+     *
+     * @param qemuProgram the emulator that made it
+     * @param qemuVersion its {@code --version}
+     * @param accelerator KVM or TCG
+     * @param memoryMib guest RAM in MiB
+     * @param vcpus vCPUs
+     * @param guestArgv the guest-visible command line; copied
+     * @param argvDigest its SHA-256
+     * @param stateBytes the size of the saved device state, in bytes
+     * @param stateSha256 its SHA-256
+     * @param createdAt when it was saved
+     * @param origin free-form notes; copied
+     * @param nicMacs each NIC's MAC by netdev id; copied
+     * @throws NullPointerException for a null component
+     */
     public TemplateManifest {
         Objects.requireNonNull(qemuProgram, "qemuProgram");
         Objects.requireNonNull(qemuVersion, "qemuVersion");
@@ -55,7 +72,21 @@ public record TemplateManifest(String qemuProgram, String qemuVersion, Accelerat
         nicMacs = Map.copyOf(nicMacs);
     }
 
-    /** A manifest of a template without NICs. */
+    /**
+     * A manifest of a template without NICs.
+     *
+     * @param qemuProgram the emulator that made it
+     * @param qemuVersion its {@code --version}
+     * @param accelerator KVM or TCG
+     * @param memoryMib guest RAM in MiB
+     * @param vcpus vCPUs
+     * @param guestArgv the guest-visible command line
+     * @param argvDigest its SHA-256
+     * @param stateBytes the size of the saved device state, in bytes
+     * @param stateSha256 its SHA-256
+     * @param createdAt when it was saved
+     * @param origin free-form notes
+     */
     public TemplateManifest(String qemuProgram, String qemuVersion, Accelerator accelerator, int memoryMib, int vcpus,
                             List<String> guestArgv, String argvDigest, long stateBytes, String stateSha256,
                             Instant createdAt, Map<String, String> origin) {
@@ -63,7 +94,11 @@ public record TemplateManifest(String qemuProgram, String qemuVersion, Accelerat
                 createdAt, origin, Map.of());
     }
 
-    /** The RAM file's size in bytes. */
+    /**
+     * The RAM file's size in bytes.
+     *
+     * @return {@code memoryMib} in bytes
+     */
     public long ramBytes() {
         return memoryMib * 1024L * 1024L;
     }

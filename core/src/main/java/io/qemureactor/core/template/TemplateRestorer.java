@@ -46,6 +46,11 @@ public final class TemplateRestorer {
     private final Map<String, Mono<QemuVersion>> versions = new ConcurrentHashMap<>();
     private final TemplateCopies hostCopies;
 
+    /**
+     * A restorer that starts clones through {@code launcher} (its options pick the QEMU binary and run base).
+     *
+     * @param launcher the launcher that starts and cleans up the clones
+     */
     public TemplateRestorer(QemuLauncher launcher) {
         this.launcher = Objects.requireNonNull(launcher, "launcher");
         this.hostCopies = new TemplateCopies(hostCacheFolder());
@@ -54,17 +59,29 @@ public final class TemplateRestorer {
     /**
      * How many times this restorer copied a template to a host (SSH hosts; once per host and template, and not
      * at all where a complete copy is already there).
+     *
+     * @return the number of copies made so far
      */
     public long copies() {
         return hostCopies.copies();
     }
 
-    /** Where copies of templates go on hosts other than this machine: {@code RUNBASE/templates}. */
+    /**
+     * Where copies of templates go on hosts other than this machine: {@code RUNBASE/templates}.
+     *
+     * @return the folder's absolute path on those hosts
+     */
     public String hostCacheFolder() {
         return launcher.options().runBase() + "/templates";
     }
 
-    /** A clone on this machine with default options. */
+    /**
+     * A clone on this machine with default options.
+     *
+     * @param template the template to clone
+     * @param spec the clone's spec
+     * @return as {@link #restore(Host, VmTemplate, VmSpec, CloneOptions)}
+     */
     public Mono<RunningVm> restore(VmTemplate template, VmSpec spec) {
         return restore(LocalHost.instance(), template, spec, CloneOptions.defaults());
     }
@@ -72,6 +89,12 @@ public final class TemplateRestorer {
     /**
      * A clone of {@code template} as {@code spec} (its name, id and run folder are the clone's own; its
      * guest-visible configuration must be the template's) on {@code host}.
+     *
+     * @param host where the clone runs
+     * @param template the template to clone
+     * @param spec the clone's spec
+     * @param options hostname, addresses and ready bound of the clone
+     * @return a cold Mono of the running clone, which the caller must shut down; fails with {@link InvalidTemplateException} when the template does not fit (other QEMU, other spec), with the launcher's errors when the clone fails to start
      */
     public Mono<RunningVm> restore(Host host, VmTemplate template, VmSpec spec, CloneOptions options) {
         Objects.requireNonNull(options, "options");
@@ -82,6 +105,11 @@ public final class TemplateRestorer {
      * A fleet member that is a clone of {@code template} as {@code spec}: placed, pinned, reported and stopped
      * by the fleet like a booted member, and mixed with booted ones in one fleet. The fleet's launcher
      * should be this restorer's (so that the fleet's teardown awaits the clones' cleanups too).
+     *
+     * @param template the template to clone
+     * @param spec the clone's spec
+     * @param options hostname, addresses and ready bound of the clone
+     * @return the fleet member; nothing starts until the fleet starts it
      */
     public FleetMember member(VmTemplate template, VmSpec spec, CloneOptions options) {
         Objects.requireNonNull(template, "template");
@@ -89,7 +117,12 @@ public final class TemplateRestorer {
                 .startedBy((host, placed, probe) -> restore(host, template, placed, probe, options.addresses()));
     }
 
-    /** When a clone is ready: its agent answers, its clock is set (and its hostname, if {@code options} give one). */
+    /**
+     * When a clone is ready: its agent answers, its clock is set (and its hostname, if {@code options} give one).
+     *
+     * @param options the clone's options (hostname, ready bound)
+     * @return a probe for {@link #restore(Host, VmTemplate, VmSpec, BootProbe)}
+     */
     public static BootProbe readyProbe(CloneOptions options) {
         return new CloneReadyProbe(Objects.requireNonNull(options, "options"));
     }
@@ -98,6 +131,12 @@ public final class TemplateRestorer {
      * The restore with {@code probe} deciding when the resumed clone is ready: a {@link #readyProbe}, possibly
      * wrapped (a fleet reports progress through it, a benchmark times it). A probe that does not set the clock
      * leaves the clone at the template's time.
+     *
+     * @param host where the clone runs
+     * @param template the template to clone
+     * @param spec the clone's spec
+     * @param probe decides when the resumed clone is ready
+     * @return a cold Mono of the running clone, failing as {@link #restore(Host, VmTemplate, VmSpec, CloneOptions)}
      */
     public Mono<RunningVm> restore(Host host, VmTemplate template, VmSpec spec, BootProbe probe) {
         return restore(host, template, spec, probe, Map.of());

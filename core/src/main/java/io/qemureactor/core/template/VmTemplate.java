@@ -41,15 +41,28 @@ public final class VmTemplate {
      * Opens the template in {@code folder} and checks its files against the manifest (the RAM file's size,
      * the state's size and SHA-256): a missing, truncated or replaced file fails here, in one line, with an
      * {@link InvalidTemplateException}.
+     *
+     * @param folder the template's folder on this machine
+     * @return a cold Mono of the template, read on the bounded-elastic scheduler
      */
     public static Mono<VmTemplate> open(Path folder) {
         return Mono.fromCallable(() -> read(folder.toAbsolutePath())).subscribeOn(Schedulers.boundedElastic());
     }
 
+    /**
+     * The template's folder on this machine.
+     *
+     * @return the absolute folder path
+     */
     public Path folder() {
         return folder;
     }
 
+    /**
+     * What the template was made from.
+     *
+     * @return the manifest read from the folder
+     */
     public TemplateManifest manifest() {
         return manifest;
     }
@@ -57,6 +70,8 @@ public final class VmTemplate {
     /**
      * The SHA-256 (hex) of the manifest file: it names this template's copy on the hosts it is copied to (the
      * manifest holds the state's SHA-256 and the guest's argv digest, so another template has another digest).
+     *
+     * @return the SHA-256 of the manifest file, lower-case hex
      */
     public String digest() {
         return digest;
@@ -67,15 +82,29 @@ public final class VmTemplate {
         return manifestBytes.clone();
     }
 
+    /**
+     * The RAM file, the guest's memory as saved.
+     *
+     * @return {@code FOLDER/ram}
+     */
     public Path ramFile() {
         return folder.resolve(RAM_FILE);
     }
 
+    /**
+     * The saved device state.
+     *
+     * @return {@code FOLDER/state.bin}
+     */
     public Path stateFile() {
         return folder.resolve(STATE_FILE);
     }
 
-    /** Removes the template's files and folder. */
+    /**
+     * Removes the template's files and folder.
+     *
+     * @return a cold Mono that completes once the files are removed, run on the bounded-elastic scheduler
+     */
     public Mono<Void> delete() {
         return Mono.<Void>fromRunnable(() -> deleteFiles(folder)).subscribeOn(Schedulers.boundedElastic());
     }

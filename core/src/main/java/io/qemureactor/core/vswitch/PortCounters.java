@@ -9,8 +9,14 @@ import java.util.regex.Pattern;
  * One port's counters as testpmd's {@code show port stats} prints them (cumulative since the switch
  * started).
  *
- * @param rxMissed packets the port could not take (its ring was full)
- * @param txErrors packets the port could not send (the peer's ring was full, or no peer)
+ * @param port      the port number, 0-based
+ * @param rxPackets packets received
+ * @param rxBytes   bytes received
+ * @param rxMissed  packets the port could not take (its ring was full)
+ * @param rxErrors  receive errors
+ * @param txPackets packets sent
+ * @param txBytes   bytes sent
+ * @param txErrors  packets the port could not send (the peer's ring was full, or no peer)
  */
 public record PortCounters(int port, long rxPackets, long rxBytes, long rxMissed, long rxErrors, long txPackets,
         long txBytes, long txErrors) {

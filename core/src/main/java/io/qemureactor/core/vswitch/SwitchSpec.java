@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
 public record SwitchSpec(String name, int ports, SwitchMode mode, PortTopology topology, String lcores, int memoryMib,
         int mbufs, boolean useHugepages, Path binary, Duration readyTimeout, List<String> extraPorts) {
 
+    /**
+     * The most vhost-user ports one switch serves.
+     */
     public static final int MAX_PORTS = 32;
     /**
      * A port that drops what it is sent and receives nothing (DPDK's {@code net_null} with {@code no-rx=1}):
@@ -40,6 +43,23 @@ public record SwitchSpec(String name, int ports, SwitchMode mode, PortTopology t
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,24}");
     private static final Pattern LCORES = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
 
+    /**
+     * Checks the components and copies {@code extraPorts}.
+     *
+     * @param name a short label, {@code [a-z0-9-]{1,24}}
+     * @param ports vhost-user ports, 0 to {@value #MAX_PORTS}, at least one port counting {@code extraPorts}
+     * @param mode what it does with packets
+     * @param topology which port forwards to which
+     * @param lcores EAL {@code -l}, at least two lcores, e.g. {@code 0-1}
+     * @param memoryMib the switch's own memory in MiB, at least 64
+     * @param mbufs testpmd's mbuf pool size, at least 1024
+     * @param useHugepages use huge pages when enough are free
+     * @param binary absolute path of testpmd on the host
+     * @param readyTimeout how long testpmd may take to show its first prompt
+     * @param extraPorts DPDK vdevs after the vhost-user ports; copied
+     * @throws io.qemureactor.core.function.InvalidFunctionConfigException naming the component that is out of range
+     * @throws NullPointerException for a null component
+     */
     public SwitchSpec {
         Objects.requireNonNull(name, "name");
         if (!NAME.matcher(name).matches()) {
@@ -78,6 +98,10 @@ public record SwitchSpec(String name, int ports, SwitchMode mode, PortTopology t
     /**
      * {@code ports} ports forwarding io between pairs, on lcores 0-1 (one forwarding core), 512 MiB and 8192
      * mbufs (what the host switch of docs/design §4 used), huge pages when there are enough.
+     *
+     * @param name a short label, {@code [a-z0-9-]{1,24}}
+     * @param ports vhost-user ports, 1 to {@value #MAX_PORTS}
+     * @return the spec; fails with {@link io.qemureactor.core.function.InvalidFunctionConfigException} for a bad name or port count
      */
     public static SwitchSpec of(String name, int ports) {
         return new SwitchSpec(name, ports, SwitchMode.IO, PortTopology.PAIRED, "0-1", 512, 8192, true, DEFAULT_BINARY,
@@ -88,6 +112,10 @@ public record SwitchSpec(String name, int ports, SwitchMode mode, PortTopology t
      * A switch with no vhost-user port and {@code rings} ring ports (DPDK's {@code net_ring}: what a port sends it
      * receives back), io forwarding between pairs: its own forwarding looped with no vhost-user copy and no VM,
      * the limit a chain is measured against.
+     *
+     * @param name a short label, {@code [a-z0-9-]{1,24}}
+     * @param rings how many {@code net_ring} ports, at least 1
+     * @return the spec; fails with {@link io.qemureactor.core.function.InvalidFunctionConfigException} for a bad name or no ring
      */
     public static SwitchSpec ringLoop(String name, int rings) {
         List<String> vdevs = new ArrayList<>();
@@ -98,42 +126,94 @@ public record SwitchSpec(String name, int ports, SwitchMode mode, PortTopology t
                 Duration.ofSeconds(60), vdevs);
     }
 
+    /**
+     * This spec with another forwarding mode.
+     *
+     * @param m what the switch does with packets
+     * @return a copy
+     */
     public SwitchSpec withMode(SwitchMode m) {
         return new SwitchSpec(name, ports, m, topology, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout, extraPorts);
     }
 
+    /**
+     * This spec with another port topology.
+     *
+     * @param t which port forwards to which
+     * @return a copy
+     */
     public SwitchSpec withTopology(PortTopology t) {
         return new SwitchSpec(name, ports, mode, t, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout, extraPorts);
     }
 
+    /**
+     * This spec on other lcores.
+     *
+     * @param l EAL {@code -l} list, at least two lcores (main + forwarding), e.g. {@code 2-3}
+     * @return a copy; fails with {@link io.qemureactor.core.function.InvalidFunctionConfigException} for a bad list
+     */
     public SwitchSpec withLcores(String l) {
         return new SwitchSpec(name, ports, mode, topology, l, memoryMib, mbufs, useHugepages, binary, readyTimeout, extraPorts);
     }
 
+    /**
+     * This spec with or without huge pages.
+     *
+     * @param use true to use huge pages when enough are free, false for {@code --no-huge}
+     * @return a copy
+     */
     public SwitchSpec withHugepages(boolean use) {
         return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, use, binary, readyTimeout, extraPorts);
     }
 
+    /**
+     * This spec with another testpmd program.
+     *
+     * @param program absolute path of testpmd on the host
+     * @return a copy; fails with {@link io.qemureactor.core.function.InvalidFunctionConfigException} for a relative path
+     */
     public SwitchSpec withBinary(Path program) {
         return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, program, readyTimeout, extraPorts);
     }
 
+    /**
+     * This spec with another bound on testpmd's first prompt.
+     *
+     * @param timeout how long testpmd may take to start
+     * @return a copy
+     */
     public SwitchSpec withReadyTimeout(Duration timeout) {
         return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, binary, timeout, extraPorts);
     }
 
-    /** One more port, {@link #DISCARD}, after the vhost-user ones. */
+    /**
+     * One more port, {@link #DISCARD}, after the vhost-user ones.
+     *
+     * @return a copy with {@link #DISCARD} appended to {@code extraPorts}
+     */
     public SwitchSpec withDiscardPort() {
         return withExtraPort(DISCARD);
     }
 
+    /**
+     * One more DPDK virtual device after the existing ports (numbered next).
+     *
+     * @param vdev a DPDK vdev argument, e.g. {@code net_ring0} or {@link #DISCARD}
+     * @return a copy; fails with {@link io.qemureactor.core.function.InvalidFunctionConfigException} for a malformed vdev
+     */
     public SwitchSpec withExtraPort(String vdev) {
         List<String> more = new ArrayList<>(extraPorts);
         more.add(vdev);
         return new SwitchSpec(name, ports, mode, topology, lcores, memoryMib, mbufs, useHugepages, binary, readyTimeout, more);
     }
 
-    /** Port {@code port}'s socket in the switch's run folder. */
+    /**
+     * Port {@code port}'s socket in the switch's run folder.
+     *
+     * @param runFolder the switch's run folder
+     * @param port the 0-based vhost-user port
+     * @return {@code RUNFOLDER/vhostPORT.sock}
+     */
     public static Path socket(Path runFolder, int port) {
         return runFolder.resolve("vhost" + port + ".sock");
     }

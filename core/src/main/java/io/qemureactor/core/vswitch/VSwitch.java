@@ -77,6 +77,11 @@ public final class VSwitch {
      * {@code apt-get install dpdk-dev} when testpmd is missing, with a {@link SwitchException} quoting its
      * output when it exits or does not come up within {@link SwitchSpec#readyTimeout()}; then nothing it
      * started is left. Cancelling kills it and removes the folder; {@link #settled()} awaits that.
+     *
+     * @param host where testpmd runs
+     * @param spec the switch
+     * @param runBase the folder on the host under which the switch's run folder is made
+     * @return a cold Mono of the running switch, which the caller must {@link #stop()}; each subscription starts a switch of its own
      */
     public static Mono<VSwitch> start(Host host, SwitchSpec spec, String runBase) {
         Objects.requireNonNull(host, "host");
@@ -134,6 +139,8 @@ public final class VSwitch {
      * begun, before this subscription (testpmd killed and reaped, its folder removed) have ended: a cancelled
      * {@link #start} cannot be awaited through its own Mono, nor a stop started by a cancel (a chain's), so
      * this is how whoever cancelled awaits them (a CLI's teardown, a test).
+     *
+     * @return a cold Mono that completes (never fails) once those cleanups have ended
      */
     public static Mono<Void> settled() {
         return CLEANUPS.settled();
@@ -218,24 +225,49 @@ public final class VSwitch {
                 .onErrorReturn(false);
     }
 
+    /**
+     * The host testpmd runs on.
+     *
+     * @return the host
+     */
     public Host host() {
         return host;
     }
 
+    /**
+     * What this switch was started from.
+     *
+     * @return the spec
+     */
     public SwitchSpec spec() {
         return spec;
     }
 
-    /** The testpmd process, by exact pid. */
+    /**
+     * The testpmd process, by exact pid.
+     *
+     * @return the process
+     */
     public HostProcess process() {
         return process;
     }
 
+    /**
+     * The switch's run folder on the host (its sockets live here; removed by {@link #stop()}).
+     *
+     * @return the folder path on the host
+     */
     public Path runFolder() {
         return runFolder;
     }
 
-    /** The socket of port {@code port} (0-based), for a VM's {@code VhostUserNic.client(...)}. */
+    /**
+     * The socket of port {@code port} (0-based), for a VM's {@code VhostUserNic.client(...)}.
+     *
+     * @param port the 0-based vhost-user port
+     * @return the socket's path on the host
+     * @throws IllegalArgumentException if {@code port} is not a vhost-user port of this switch
+     */
     public Path socket(int port) {
         if (port < 0 || port >= spec.ports()) {
             throw new IllegalArgumentException("switch " + spec.name() + " has ports 0-" + (spec.ports() - 1) + ", not " + port);
@@ -243,16 +275,31 @@ public final class VSwitch {
         return SwitchSpec.socket(runFolder, port);
     }
 
+    /**
+     * Every vhost-user port's socket, in port order.
+     *
+     * @return the socket paths on the host
+     */
     public List<Path> sockets() {
         return IntStream.range(0, spec.ports()).mapToObj(this::socket).toList();
     }
 
-    /** Every port's counters. */
+    /**
+     * Every port's counters.
+     *
+     * @return a cold Mono of the counters, one per port; fails with {@link SwitchException} if testpmd has ended
+     */
     public Mono<List<PortCounters>> counters() {
         return console.command("show port stats all").map(PortCounters::parse);
     }
 
-    /** One port's counters. */
+    /**
+     * One port's counters.
+     *
+     * @param port the 0-based vhost-user port
+     * @return a cold Mono of the counters; fails with {@link SwitchException} if testpmd printed none or has ended
+     * @throws IllegalArgumentException at the call, if {@code port} is not a vhost-user port of this switch
+     */
     public Mono<PortCounters> counters(int port) {
         socket(port);
         return console.command("show port stats " + port).map(PortCounters::parse)
@@ -263,6 +310,9 @@ public final class VSwitch {
     /**
      * Every port's packet rates over {@code window}: the counters read, read again {@code window} later, the
      * differences over the time between the two replies.
+     *
+     * @param window the time between the two readings
+     * @return a cold Mono of each port's rates, in packets per second
      */
     public Mono<List<PortRate>> rates(Duration window) {
         return Mono.defer(() -> counters().map(before -> new Reading(System.nanoTime(), before))
@@ -280,23 +330,42 @@ public final class VSwitch {
     private record Reading(long at, List<PortCounters> counters) {
     }
 
-    /** Whether a VM's driver has port {@code port} up (the guest set up its rings). */
+    /**
+     * Whether a VM's driver has port {@code port} up (the guest set up its rings).
+     *
+     * @param port the 0-based vhost-user port
+     * @return a cold Mono of true when the link is up
+     * @throws IllegalArgumentException at the call, if {@code port} is not a vhost-user port of this switch
+     */
     public Mono<Boolean> linkUp(int port) {
         socket(port);
         return console.command("show port info " + port).map(reply -> reply.contains("Link status: up"));
     }
 
-    /** Starts forwarding in the spec's mode. */
+    /**
+     * Starts forwarding in the spec's mode.
+     *
+     * @return a cold Mono that completes once testpmd replied
+     */
     public Mono<Void> startForwarding() {
         return console.command("start").then();
     }
 
-    /** Stops forwarding; the counters stay. */
+    /**
+     * Stops forwarding; the counters stay.
+     *
+     * @return a cold Mono that completes once testpmd replied
+     */
     public Mono<Void> stopForwarding() {
         return console.command("stop").then();
     }
 
-    /** Any testpmd console command, for what this class does not wrap; completes with its reply. */
+    /**
+     * Any testpmd console command, for what this class does not wrap; completes with its reply.
+     *
+     * @param line one console command, without line end
+     * @return a cold Mono of testpmd's reply (the text up to the next prompt); fails with {@link IllegalArgumentException} for a multi-line command, {@link SwitchException} if testpmd has ended
+     */
     public Mono<String> command(String line) {
         if (line.contains("\n") || line.contains("\r")) {
             return Mono.error(new IllegalArgumentException("one command, one line: " + line));
@@ -312,6 +381,10 @@ public final class VSwitch {
      * the last step is out; the ports' TX counters say how many really left (a full ring refuses packets).
      * Meant for a generator whose ports lead into a chain and that forwards nothing itself
      * ({@link SwitchMode#RXONLY}): a step costs two console round trips, which bounds the rate it reaches.
+     *
+     * @param packets how many packets each port sends, at least 1
+     * @param packetsPerSecond the pace, at least 1
+     * @return a cold Mono that completes once the last step is out; fails with {@link IllegalArgumentException} for non-positive arguments
      */
     public Mono<Void> send(long packets, long packetsPerSecond) {
         if (packets < 1 || packetsPerSecond < 1) {
@@ -341,7 +414,11 @@ public final class VSwitch {
     /** Bursts one step sends back to back: 256 packets, a quarter of the 1024-entry rings a chain's NICs have. */
     public static final int BURSTS_PER_STEP = 8;
 
-    /** Completes with testpmd's exit status when it ends, for whatever reason (cached). */
+    /**
+     * Completes with testpmd's exit status when it ends, for whatever reason (cached).
+     *
+     * @return a Mono of the exit status; every subscriber gets the same value
+     */
     public Mono<Integer> onExit() {
         return process.onExit();
     }
@@ -350,6 +427,8 @@ public final class VSwitch {
      * Stops the switch: {@code quit} on its console (it closes its ports and sockets), {@code SIGKILL} if it is
      * not gone within {@link #QUIT_GRACE}; completes when the process is gone and its run folder removed.
      * Idempotent: every call shares the one stop.
+     *
+     * @return the shared stop Mono; lazy, run once on first subscription, then replayed
      */
     public Mono<Void> stop() {
         return stop;
