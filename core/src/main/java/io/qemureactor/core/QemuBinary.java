@@ -19,7 +19,7 @@ public final class QemuBinary {
         this.program = Objects.requireNonNull(program, "program");
     }
 
-    /** The x86_64 emulator on the PATH of this machine. */
+    /** {@return the x86_64 emulator on the PATH of this machine} */
     public static QemuBinary local() {
         return new QemuBinary(LocalHost.instance(), X86_64);
     }
@@ -36,7 +36,7 @@ public final class QemuBinary {
         return program;
     }
 
-    /** The version from {@code PROGRAM --version}; fails with a message naming the program when it cannot tell. */
+    /** {@return the version from {@code PROGRAM --version}; fails with a message naming the program when it cannot tell} */
     public Mono<QemuVersion> version() {
         return host.exec(List.of(program, "--version")).map(result -> {
             if (!result.succeeded()) {

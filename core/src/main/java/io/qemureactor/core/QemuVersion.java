@@ -73,7 +73,7 @@ public final class QemuVersion implements Comparable<QemuVersion> {
         return micro;
     }
 
-    /** The distribution's package version, for example {@code Debian 1:7.2+dfsg-7+deb12u18}; may be empty. */
+    /** {@return the distribution's package version, for example {@code Debian 1:7.2+dfsg-7+deb12u18}; may be empty} */
     public String packageVersion() {
         return pkg;
     }
@@ -91,7 +91,7 @@ public final class QemuVersion implements Comparable<QemuVersion> {
         return c != 0 ? c : Integer.compare(micro, o.micro);
     }
 
-    /** {@code 7.2.22}: the numbers only. */
+    /** {@return {@code 7.2.22}: the numbers only} */
     public String number() {
         return major + "." + minor + "." + micro;
     }

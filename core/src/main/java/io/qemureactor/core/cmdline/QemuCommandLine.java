@@ -86,7 +86,7 @@ public final class QemuCommandLine {
         return new QemuCommandLine(spec, resolved, layout, a);
     }
 
-    /** The complete argv, program first. */
+    /** {@return the complete argv, program first} */
     public List<String> argv() {
         return argv;
     }
@@ -99,7 +99,7 @@ public final class QemuCommandLine {
         return spec;
     }
 
-    /** The accelerator in {@code -machine accel=}, KVM or TCG. */
+    /** {@return the accelerator in {@code -machine accel=}, KVM or TCG} */
     public Accelerator accelerator() {
         return accelerator;
     }
@@ -108,28 +108,28 @@ public final class QemuCommandLine {
         return layout;
     }
 
-    /** The QMP socket, always present: the engine needs QMP for vCPU threads and shutdown. */
+    /** {@return the QMP socket, always present: the engine needs QMP for vCPU threads and shutdown} */
     public Path qmpSocket() {
         return layout.qmpSocket();
     }
 
-    /** The QGA socket on the ISA serial port, if the spec has that channel. */
+    /** {@return the QGA socket on the ISA serial port, if the spec has that channel} */
     public Optional<Path> qgaSocket() {
         return spec.qgaIsaSerial() ? Optional.of(layout.qgaSocket()) : Optional.empty();
     }
 
-    /** The QGA socket on virtio-serial, if the spec has that channel. */
+    /** {@return the QGA socket on virtio-serial, if the spec has that channel} */
     public Optional<Path> qgaVirtioSocket() {
         return spec.qgaVirtioSerial() ? Optional.of(layout.qgaVirtioSocket()) : Optional.empty();
     }
 
-    /** The serial console socket, for a socket console. */
+    /** {@return the serial console socket, for a socket console} */
     public Optional<Path> consoleSocket() {
         return spec.serialConsole() instanceof ConsoleSpec.UnixSocket
                 ? Optional.of(layout.consoleSocket()) : Optional.empty();
     }
 
-    /** The serial console file, for a log-file console. */
+    /** {@return the serial console file, for a log-file console} */
     public Optional<Path> consoleLog() {
         return spec.serialConsole() instanceof ConsoleSpec.LogFile f
                 ? Optional.of(f.path().orElse(layout.consoleLog())) : Optional.empty();
@@ -139,7 +139,7 @@ public final class QemuCommandLine {
         return layout.pidFile();
     }
 
-    /** Every unix socket QEMU will listen on or connect to: ours in the run folder, then vhost-user ones. */
+    /** {@return every unix socket QEMU will listen on or connect to: ours in the run folder, then vhost-user ones} */
     public List<Path> unixSocketPaths() {
         List<Path> paths = new ArrayList<>();
         paths.add(qmpSocket());

@@ -17,37 +17,37 @@ public record RunLayout(Path runFolder) {
         return new RunLayout(runFolder);
     }
 
-    /** QMP monitor socket ({@code -qmp unix:...}). */
+    /** {@return the QMP monitor socket ({@code -qmp unix:...})} */
     public Path qmpSocket() {
         return runFolder.resolve("qmp.sock");
     }
 
-    /** QGA on the ISA serial port. */
+    /** {@return the QGA socket on the ISA serial port} */
     public Path qgaSocket() {
         return runFolder.resolve("qga.sock");
     }
 
-    /** QGA on the virtio-serial port. */
+    /** {@return the QGA socket on the virtio-serial port} */
     public Path qgaVirtioSocket() {
         return runFolder.resolve("qga-virtio.sock");
     }
 
-    /** Serial console socket. */
+    /** {@return the serial console socket} */
     public Path consoleSocket() {
         return runFolder.resolve("console.sock");
     }
 
-    /** Serial console file, when the spec asks for a log file without a path. */
+    /** {@return the serial console file, when the spec asks for a log file without a path} */
     public Path consoleLog() {
         return runFolder.resolve("console.log");
     }
 
-    /** QEMU's pidfile ({@code -pidfile}). */
+    /** {@return the path of QEMU's pidfile ({@code -pidfile})} */
     public Path pidFile() {
         return runFolder.resolve("qemu.pid");
     }
 
-    /** Where the launcher sends QEMU's stdout and stderr; not on the command line. */
+    /** {@return where the launcher sends QEMU's stdout and stderr; not on the command line} */
     public Path qemuLog() {
         return runFolder.resolve("qemu.log");
     }

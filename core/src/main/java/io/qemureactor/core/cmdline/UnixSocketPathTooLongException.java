@@ -22,12 +22,12 @@ public final class UnixSocketPathTooLongException extends ConfigurationException
         this.length = length;
     }
 
-    /** The path that is too long. */
+    /** {@return the path that is too long} */
     public Path path() {
         return path;
     }
 
-    /** Its length in UTF-8 bytes. */
+    /** {@return its length in UTF-8 bytes} */
     public int length() {
         return length;
     }

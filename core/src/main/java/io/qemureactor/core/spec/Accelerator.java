@@ -10,12 +10,12 @@ public enum Accelerator {
     KVM,
     TCG;
 
-    /** True for KVM and TCG, the values QEMU's {@code accel=} takes. */
+    /** {@return true for KVM and TCG, the values QEMU's {@code accel=} takes} */
     public boolean isResolved() {
         return this != AUTO;
     }
 
-    /** The value of {@code -machine ...,accel=}; fails for {@link #AUTO}, which QEMU does not know. */
+    /** {@return the value of {@code -machine ...,accel=}; fails for {@link #AUTO}, which QEMU does not know} */
     public String qemuName() {
         if (!isResolved()) {
             throw new IllegalStateException("accelerator AUTO must be resolved to KVM or TCG before rendering");

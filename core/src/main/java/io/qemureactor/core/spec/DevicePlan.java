@@ -84,7 +84,7 @@ public final class DevicePlan {
         return new Planner(spec).plan();
     }
 
-    /** Every PCI device, in the order QEMU creates them. */
+    /** {@return every PCI device, in the order QEMU creates them} */
     public List<Device> devices() {
         return devices;
     }
@@ -94,7 +94,7 @@ public final class DevicePlan {
         return devices.stream().filter(d -> d.role() == role).toList();
     }
 
-    /** Every NIC with its netdev id, MAC and PCI slot: management NIC, extra virtio NICs, vhost-user NICs. */
+    /** {@return every NIC with its netdev id, MAC and PCI slot: management NIC, extra virtio NICs, vhost-user NICs} */
     public List<NicAssignment> nics() {
         return nics;
     }

@@ -18,7 +18,7 @@ public final class InvalidVmSpecException extends ConfigurationException {
         this.violations = List.copyOf(violations);
     }
 
-    /** Each problem, {@code field: what is wrong and what to do}. */
+    /** {@return each problem, {@code field: what is wrong and what to do}} */
     public List<String> violations() {
         return violations;
     }

@@ -11,7 +11,7 @@ public record Smp(int sockets, int cores, int threads) {
         return new Smp(1, cores, 1);
     }
 
-    /** The number of vCPUs: sockets * cores * threads. */
+    /** {@return the number of vCPUs: sockets * cores * threads} */
     public int vcpus() {
         return sockets * cores * threads;
     }

@@ -21,7 +21,7 @@ public record UserNetwork(OptionalInt sshHostPort, Optional<String> hostBindAddr
         Objects.requireNonNull(mac, "mac");
     }
 
-    /** User networking without any host forward. */
+    /** {@return user networking without any host forward} */
     public static UserNetwork noForward() {
         return new UserNetwork(OptionalInt.empty(), Optional.empty(), Optional.empty());
     }

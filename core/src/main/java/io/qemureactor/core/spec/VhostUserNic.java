@@ -61,7 +61,7 @@ public record VhostUserNic(Path socket, VhostUserMode mode, int queues, Optional
         return new VhostUserNic(socket, mode, queues, queueSize, jumboFrames, mac, OptionalInt.of(slot));
     }
 
-    /** MSI-X vectors: one per rx and tx queue plus config and control, as the seed computed. */
+    /** {@return MSI-X vectors: one per rx and tx queue plus config and control, as the seed computed} */
     public int vectors() {
         return 2 * queues + 2;
     }

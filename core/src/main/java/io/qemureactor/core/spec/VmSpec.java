@@ -70,12 +70,12 @@ public final class VmSpec {
         this.devicePlan = DevicePlan.of(this);
     }
 
-    /** A builder with the defaults listed on {@link Builder}. */
+    /** {@return A builder with the defaults listed on {@link Builder}} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding this spec's values, to derive a variant. */
+    /** {@return A builder holding this spec's values, to derive a variant} */
     public Builder toBuilder() {
         Builder b = new Builder().id(id).name(name).arch(arch).smp(smp).memoryMib(memoryMib)
                 .memoryBackend(memoryBackend).accelerator(accelerator).bootSource(bootSource)
@@ -88,82 +88,82 @@ public final class VmSpec {
         return b;
     }
 
-    /** The seed's {@code qemu_id}: 1..255, used in default MACs and names. */
+    /** {@return the seed's {@code qemu_id}: 1..255, used in default MACs and names} */
     public int id() {
         return id;
     }
 
-    /** The VM's name, {@code vm<id>} unless given; QEMU's {@code -name}. */
+    /** {@return the VM's name, {@code vm<id>} unless given; QEMU's {@code -name}} */
     public String name() {
         return name;
     }
 
-    /** The guest architecture; X86_64 unless set. */
+    /** {@return the guest architecture; X86_64 unless set} */
     public Arch arch() {
         return arch;
     }
 
-    /** The vCPU topology. */
+    /** {@return the vCPU topology} */
     public Smp smp() {
         return smp;
     }
 
-    /** Guest RAM in MiB. */
+    /** {@return guest RAM in MiB} */
     public int memoryMib() {
         return memoryMib;
     }
 
-    /** What backs guest RAM (memfd unless set). */
+    /** {@return what backs guest RAM (memfd unless set)} */
     public MemoryBackend memoryBackend() {
         return memoryBackend;
     }
 
-    /** The accelerator asked for, possibly {@link Accelerator#AUTO}. */
+    /** {@return the accelerator asked for, possibly {@link Accelerator#AUTO}} */
     public Accelerator accelerator() {
         return accelerator;
     }
 
-    /** The CPU model asked for; empty means the resolved accelerator's default (host or max). */
+    /** {@return the CPU model asked for; empty means the resolved accelerator's default (host or max)} */
     public Optional<String> cpuModel() {
         return cpuModel;
     }
 
-    /** What the guest boots: a disk image or a kernel. */
+    /** {@return what the guest boots: a disk image or a kernel} */
     public BootSource bootSource() {
         return bootSource;
     }
 
-    /** The user-mode management network, if any. */
+    /** {@return the user-mode management network, if any} */
     public Optional<UserNetwork> userNetwork() {
         return userNetwork;
     }
 
-    /** The extra virtio NICs as asked for; {@link #nics()} has them with their MACs. */
+    /** {@return the extra virtio NICs as asked for; {@link #nics()} has them with their MACs} */
     public List<VirtioNic> virtioNics() {
         return virtioNics;
     }
 
-    /** The vhost-user NICs as asked for; {@link #nics()} has them with their MACs and slots. */
+    /** {@return the vhost-user NICs as asked for; {@link #nics()} has them with their MACs and slots} */
     public List<VhostUserNic> vhostUserNics() {
         return vhostUserNics;
     }
 
-    /** Where the guest's first serial port (the kernel console) goes. */
+    /** {@return where the guest's first serial port (the kernel console) goes} */
     public ConsoleSpec serialConsole() {
         return serialConsole;
     }
 
-    /** QGA on the second ISA UART (the guest's ttyS1), the seed's wiring. */
+    /** {@return QGA on the second ISA UART (the guest's ttyS1), the seed's wiring} */
     public boolean qgaIsaSerial() {
         return qgaIsaSerial;
     }
 
-    /** QGA on a virtio-serial port named {@code org.qemu.guest_agent.0}, the agent's default channel. */
+    /** {@return QGA on a virtio-serial port named {@code org.qemu.guest_agent.0}, the agent's default channel} */
     public boolean qgaVirtioSerial() {
         return qgaVirtioSerial;
     }
 
-    /** Raw arguments appended after everything else, unescaped: the escape hatch. */
+    /** {@return raw arguments appended after everything else, unescaped: the escape hatch} */
     public List<String> extraArgs() {
         return extraArgs;
     }
@@ -182,7 +182,7 @@ public final class VmSpec {
         return devicePlan.nics(kind);
     }
 
-    /** The spec's PCI devices in QEMU's creation order with their slots, ids and MACs, which the command line renders. */
+    /** {@return the spec's PCI devices in QEMU's creation order with their slots, ids and MACs, which the command line renders} */
     public DevicePlan devicePlan() {
         return devicePlan;
     }
@@ -324,7 +324,7 @@ public final class VmSpec {
             return this;
         }
 
-        /** No guest agent channel at all (the seed's kernel VM had none). */
+        /** {@return no guest agent channel at all (the seed's kernel VM had none)} */
         public Builder noGuestAgent() {
             return qgaIsaSerial(false).qgaVirtioSerial(false);
         }
