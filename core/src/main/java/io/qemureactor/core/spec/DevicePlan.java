@@ -89,7 +89,12 @@ public final class DevicePlan {
         return devices;
     }
 
-    /** The devices of one role, in order. */
+    /**
+     * The devices of one role, in order.
+     *
+     * @param role the role to keep
+     * @return those devices, in creation order
+     */
     public List<Device> devices(Role role) {
         return devices.stream().filter(d -> d.role() == role).toList();
     }
@@ -99,7 +104,13 @@ public final class DevicePlan {
         return nics;
     }
 
-    /** The NICs of one kind, in order. */
+    /**
+     * The NICs of one kind, in order.
+     *
+     * @param kind the kind to keep
+     * @return those NICs, in the order of {@link #nics()}
+     */
+
     public List<NicAssignment> nics(NicAssignment.NicKind kind) {
         return nics.stream().filter(n -> n.kind() == kind).toList();
     }
