@@ -55,16 +55,29 @@ public final class QemuCommandLine {
         this.argv = List.copyOf(argv);
     }
 
-    /** Renders with the architecture's emulator from the PATH, e.g. {@code qemu-system-x86_64}. */
+    /**
+     * Renders with the architecture's emulator from the PATH, e.g. {@code qemu-system-x86_64}. Pure: starts
+     * nothing and touches no file.
+     *
+     * @param spec the validated spec
+     * @param resolved KVM or TCG: the accelerator the launch pipeline settled on for a spec that may say AUTO
+     * @param layout the VM's run folder, where the sockets and pidfile go
+     * @return the command line
+     * @throws IllegalArgumentException if {@code resolved} is AUTO or contradicts the spec's explicit choice
+     */
     public static QemuCommandLine render(VmSpec spec, Accelerator resolved, RunLayout layout) {
         return render(spec, resolved, layout, spec.arch().qemuBinary());
     }
 
     /**
-     * Renders {@code spec} for one run.
+     * Renders {@code spec} for one run. Pure: starts nothing and touches no file.
      *
+     * @param spec the validated spec
      * @param resolved KVM or TCG: the accelerator the launch pipeline settled on for a spec that may say AUTO
+     * @param layout the VM's run folder, where the sockets and pidfile go
      * @param program the emulator, argv[0]
+     * @return the command line
+     * @throws NullPointerException if an argument is {@code null}
      * @throws IllegalArgumentException if {@code resolved} is AUTO or contradicts the spec's explicit choice
      */
     public static QemuCommandLine render(VmSpec spec, Accelerator resolved, RunLayout layout, String program) {
@@ -91,10 +104,12 @@ public final class QemuCommandLine {
         return argv;
     }
 
+    /** {@return the emulator, argv[0]} */
     public String program() {
         return argv.get(0);
     }
 
+    /** {@return the spec this command line renders} */
     public VmSpec spec() {
         return spec;
     }
@@ -104,6 +119,7 @@ public final class QemuCommandLine {
         return accelerator;
     }
 
+    /** {@return the run folder the paths on this command line are in} */
     public RunLayout layout() {
         return layout;
     }
@@ -135,7 +151,9 @@ public final class QemuCommandLine {
                 ? Optional.of(f.path().orElse(layout.consoleLog())) : Optional.empty();
     }
 
+    /** {@return QEMU's pidfile ({@code -pidfile}), written by QEMU once it runs} */
     public Path pidFile() {
+
         return layout.pidFile();
     }
 

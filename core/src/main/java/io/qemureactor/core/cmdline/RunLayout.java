@@ -6,14 +6,29 @@ import java.util.Objects;
 /**
  * The files one VM owns in its run folder: one folder per VM, which needs no root and is removed as a whole
  * (where the seed put them instead: docs/command-line.md, D4).
+ *
+ * @param runFolder the VM's own folder; only paths are computed here, nothing is created
  */
 public record RunLayout(Path runFolder) {
 
+    /**
+     * Checks that {@code runFolder} is not null.
+     *
+     * @param runFolder the VM's own folder
+     * @throws NullPointerException if {@code runFolder} is {@code null}
+     */
     public RunLayout {
         Objects.requireNonNull(runFolder, "runFolder");
     }
 
+    /**
+     * The layout of {@code runFolder}.
+     *
+     * @param runFolder the VM's own folder
+     * @return the layout
+     */
     public static RunLayout in(Path runFolder) {
+
         return new RunLayout(runFolder);
     }
 
