@@ -122,7 +122,7 @@ public final class QemuVersion implements Comparable<QemuVersion> {
         return c != 0 ? c : Integer.compare(micro, o.micro);
     }
 
-    /** {@return {@code 7.2.22}: the numbers only} */
+    /** {@return the numbers only, e.g. {@code 7.2.22}} */
     public String number() {
         return major + "." + minor + "." + micro;
     }

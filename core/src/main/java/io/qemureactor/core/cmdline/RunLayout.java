@@ -62,7 +62,7 @@ public record RunLayout(Path runFolder) {
         return runFolder.resolve("qemu.pid");
     }
 
-    /** {@return where the launcher sends QEMU's stdout and stderr; not on the command line} */
+    /** {@return the file where the launcher sends QEMU's stdout and stderr; not on the command line} */
     public Path qemuLog() {
         return runFolder.resolve("qemu.log");
     }

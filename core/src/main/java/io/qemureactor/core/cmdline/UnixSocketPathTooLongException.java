@@ -37,7 +37,7 @@ public final class UnixSocketPathTooLongException extends ConfigurationException
         return path;
     }
 
-    /** {@return its length in UTF-8 bytes} */
+    /** {@return the path's length in UTF-8 bytes} */
     public int length() {
         return length;
     }

@@ -157,12 +157,12 @@ public final class VmSpec {
         return serialConsole;
     }
 
-    /** {@return QGA on the second ISA UART (the guest's ttyS1), the seed's wiring} */
+    /** {@return whether QGA is on the second ISA UART (the guest's ttyS1), the seed's wiring} */
     public boolean qgaIsaSerial() {
         return qgaIsaSerial;
     }
 
-    /** {@return QGA on a virtio-serial port named {@code org.qemu.guest_agent.0}, the agent's default channel} */
+    /** {@return whether QGA is on a virtio-serial port named {@code org.qemu.guest_agent.0}, the agent's default channel} */
     public boolean qgaVirtioSerial() {
         return qgaVirtioSerial;
     }
