@@ -17,7 +17,6 @@ public final class Messages {
      * @param t the exception
      * @return its message, stripped, on one line
      */
-
     public static String oneLine(Throwable t) {
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         return LINE_BREAK.matcher(message.strip()).replaceAll(" ");

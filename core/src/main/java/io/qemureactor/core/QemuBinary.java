@@ -55,7 +55,6 @@ public final class QemuBinary {
      *         if the program is not installed, with {@link IllegalStateException} describing the failed run
      *         if it exits non-zero, or with {@link IllegalArgumentException} if the output holds no version
      */
-
     public Mono<QemuVersion> version() {
         return host.exec(List.of(program, "--version")).map(result -> {
             if (!result.succeeded()) {

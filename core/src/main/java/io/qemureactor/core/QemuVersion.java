@@ -109,7 +109,6 @@ public final class QemuVersion implements Comparable<QemuVersion> {
      * @return {@code true} if this version is not older than {@code other}
      */
     public boolean isAtLeast(QemuVersion other) {
-
         return compareTo(other) >= 0;
     }
 

@@ -18,7 +18,6 @@ public final class OptionEscaper {
      * @param value the text to put inside an option list
      * @return the escaped text
      */
-
     public static String escape(String value) {
         return value.replace(",", ",,");
     }

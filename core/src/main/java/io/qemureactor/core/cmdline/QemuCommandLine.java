@@ -153,7 +153,6 @@ public final class QemuCommandLine {
 
     /** {@return QEMU's pidfile ({@code -pidfile}), written by QEMU once it runs} */
     public Path pidFile() {
-
         return layout.pidFile();
     }
 

@@ -58,7 +58,6 @@ public final class QemuOptionValue {
      * @param text the text, e.g. {@code server=on}
      * @return this value
      */
-
     public QemuOptionValue raw(String text) {
         parts.add(text);
         return this;

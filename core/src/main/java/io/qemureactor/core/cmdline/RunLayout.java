@@ -28,7 +28,6 @@ public record RunLayout(Path runFolder) {
      * @return the layout
      */
     public static RunLayout in(Path runFolder) {
-
         return new RunLayout(runFolder);
     }
 

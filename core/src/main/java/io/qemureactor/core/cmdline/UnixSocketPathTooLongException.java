@@ -23,7 +23,6 @@ public final class UnixSocketPathTooLongException extends ConfigurationException
      * @param length its length in UTF-8 bytes
      * @param max the most bytes allowed, without the NUL
      */
-
     public UnixSocketPathTooLongException(String role, Path path, int length, int max) {
         super(role + " socket path " + path + " is " + length + " bytes long, but Linux allows at most " + max
                 + " (sun_path is " + (max + 1) + " bytes with the NUL): use a shorter run folder, e.g."

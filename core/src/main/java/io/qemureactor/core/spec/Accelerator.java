@@ -37,7 +37,6 @@ public enum Accelerator {
      * @return the {@code -cpu} value
      * @throws IllegalStateException for {@link #AUTO}
      */
-
     public String defaultCpuModel() {
         return switch (this) {
             case KVM -> "host";

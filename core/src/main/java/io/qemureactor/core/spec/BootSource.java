@@ -185,7 +185,6 @@ public sealed interface BootSource permits BootSource.DiskImage, BootSource.Kern
          * @return the share
          */
         public static NinePRoot hostRoot(Path initPath) {
-
             return new NinePRoot(Path.of("/"), "virtioroot", initPath);
         }
     }

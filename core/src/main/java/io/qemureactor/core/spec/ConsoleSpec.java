@@ -53,7 +53,6 @@ public sealed interface ConsoleSpec permits ConsoleSpec.UnixSocket, ConsoleSpec.
          * @param path the file; empty means the run folder's {@code console.log}
          * @throws NullPointerException if {@code path} is {@code null}
          */
-
         public LogFile {
             Objects.requireNonNull(path, "path");
         }

@@ -110,7 +110,6 @@ public final class DevicePlan {
      * @param kind the kind to keep
      * @return those NICs, in the order of {@link #nics()}
      */
-
     public List<NicAssignment> nics(NicAssignment.NicKind kind) {
         return nics.stream().filter(n -> n.kind() == kind).toList();
     }

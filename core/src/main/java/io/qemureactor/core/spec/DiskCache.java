@@ -17,7 +17,6 @@ public enum DiskCache {
 
     /** {@return the value of {@code cache=}: the name in lower case} */
     public String qemuName() {
-
         return name().toLowerCase(Locale.ROOT);
     }
 }

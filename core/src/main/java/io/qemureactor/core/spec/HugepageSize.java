@@ -15,7 +15,6 @@ public enum HugepageSize {
 
     /** {@return the page size in MiB} */
     public int mib() {
-
         return mib;
     }
 

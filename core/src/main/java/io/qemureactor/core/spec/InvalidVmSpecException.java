@@ -19,7 +19,6 @@ public final class InvalidVmSpecException extends ConfigurationException {
      * @param vmName the spec's name, for the message
      * @param violations every problem, each starting with its field; not empty
      */
-
     public InvalidVmSpecException(String vmName, List<String> violations) {
         super(format(vmName, violations));
         this.violations = List.copyOf(violations);

@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
  *
  * @param value the address, six lower-case hex octets separated by colons
  */
-
 public record MacAddress(String value) {
 
     private static final Pattern FORMAT = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");

@@ -44,6 +44,5 @@ public record NicAssignment(String netdevId, NicKind kind, MacAddress mac, Optio
         USER_VIRTIO,
         /** A vhost-user NIC ({@link VhostUserNic}). */
         VHOST_USER
-
     }
 }

@@ -16,7 +16,6 @@ public record Smp(int sockets, int cores, int threads) {
      * @param cores the number of cores (and vCPUs)
      * @return the topology
      */
-
     public static Smp cores(int cores) {
         return new Smp(1, cores, 1);
     }

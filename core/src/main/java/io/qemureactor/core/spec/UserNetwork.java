@@ -61,7 +61,6 @@ public record UserNetwork(OptionalInt sshHostPort, Optional<String> hostBindAddr
      * @return the copy
      */
     public UserNetwork withMac(String newMac) {
-
         return new UserNetwork(sshHostPort, hostBindAddress, Optional.of(newMac));
     }
 }

@@ -114,7 +114,6 @@ public record VhostUserNic(Path socket, VhostUserMode mode, int queues, Optional
      * @return the copy
      */
     public VhostUserNic withPciSlot(int slot) {
-
         return new VhostUserNic(socket, mode, queues, queueSize, jumboFrames, mac, OptionalInt.of(slot));
     }
 

@@ -49,7 +49,6 @@ public record VirtioNic(Optional<String> mac, OptionalInt pciSlot) {
      * @return the copy
      */
     public VirtioNic withPciSlot(int slot) {
-
         return new VirtioNic(mac, OptionalInt.of(slot));
     }
 }
