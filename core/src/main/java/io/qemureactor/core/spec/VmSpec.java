@@ -162,7 +162,10 @@ public final class VmSpec {
         return qgaIsaSerial;
     }
 
-    /** {@return whether QGA is on a virtio-serial port named {@code org.qemu.guest_agent.0}, the agent's default channel} */
+    /**
+     * {@return whether QGA is on a virtio-serial port named {@code org.qemu.guest_agent.0}, the agent's
+     * default channel}
+     */
     public boolean qgaVirtioSerial() {
         return qgaVirtioSerial;
     }
