@@ -23,11 +23,22 @@ public final class CpuSet {
         this.bits = bits;
     }
 
+    /**
+     * The empty set (printed {@code none}).
+     *
+     * @return the shared empty set
+     */
     public static CpuSet empty() {
         return EMPTY;
     }
 
-    /** CPUs {@code 0..count-1}. */
+    /**
+     * CPUs {@code 0..count-1}.
+     *
+     * @param count how many CPUs, from id 0 up
+     * @return the set {@code 0-(count-1)}; empty for 0
+     * @throws IllegalArgumentException if {@code count} is negative
+     */
     public static CpuSet firstN(int count) {
         if (count < 0) {
             throw new IllegalArgumentException("CPU count " + count + " is negative");
@@ -37,6 +48,13 @@ public final class CpuSet {
         return new CpuSet(b);
     }
 
+    /**
+     * The given CPU ids; duplicates are ignored.
+     *
+     * @param ids CPU ids, each in {@code 0..}{@link #MAX_CPU}
+     * @return the set of those ids
+     * @throws IllegalArgumentException if an id is outside {@code 0..}{@link #MAX_CPU}
+     */
     public static CpuSet of(int... ids) {
         BitSet b = new BitSet();
         for (int id : ids) {
@@ -49,7 +67,10 @@ public final class CpuSet {
     /**
      * Parses {@code 0-3,6,8-9} (spaces around the parts are ignored; an empty string is the empty set).
      *
-     * @throws IllegalArgumentException naming the part that is not a CPU id or range
+     * @param list the kernel's list notation, e.g. the content of {@code /sys/devices/system/cpu/online}
+     * @return the set it denotes
+     * @throws IllegalArgumentException naming the part that is not a CPU id or range, or a range that
+     *         ends before it starts, or an id outside {@code 0..}{@link #MAX_CPU}
      */
     public static CpuSet parse(String list) {
         BitSet b = new BitSet();
@@ -89,45 +110,93 @@ public final class CpuSet {
         }
     }
 
+    /**
+     * The number of CPUs in the set.
+     *
+     * @return the CPU count
+     */
     public int size() {
         return bits.cardinality();
     }
 
+    /**
+     * Whether the set has no CPU.
+     *
+     * @return {@code true} for the empty set
+     */
     public boolean isEmpty() {
         return bits.isEmpty();
     }
 
+    /**
+     * Whether {@code cpu} is in the set.
+     *
+     * @param cpu a CPU id; negative ids are never contained
+     * @return {@code true} if the set holds it
+     */
     public boolean contains(int cpu) {
         return cpu >= 0 && bits.get(cpu);
     }
 
-    /** The ids in ascending order. */
+    /**
+     * The ids in ascending order.
+     *
+     * @return a new array of the ids
+     */
     public int[] toArray() {
         return bits.stream().toArray();
     }
 
+    /**
+     * The ids in ascending order.
+     *
+     * @return an unmodifiable list of the ids
+     */
     public List<Integer> ids() {
         return bits.stream().boxed().toList();
     }
 
-    /** The CPUs of this set that are not in {@code other}. */
+    /**
+     * The CPUs of this set that are not in {@code other}.
+     *
+     * @param other the CPUs to remove
+     * @return a new set; this one is unchanged
+     */
     public CpuSet minus(CpuSet other) {
         BitSet b = (BitSet) bits.clone();
         b.andNot(other.bits);
         return new CpuSet(b);
     }
 
+    /**
+     * The CPUs in this set, in {@code other}, or in both.
+     *
+     * @param other the CPUs to add
+     * @return a new set; this one is unchanged
+     */
     public CpuSet union(CpuSet other) {
         BitSet b = (BitSet) bits.clone();
         b.or(other.bits);
         return new CpuSet(b);
     }
 
+    /**
+     * Whether the two sets share at least one CPU.
+     *
+     * @param other the set to compare with
+     * @return {@code true} if some CPU is in both
+     */
     public boolean intersects(CpuSet other) {
         return bits.intersects(other.bits);
     }
 
-    /** The {@code count} lowest ids of this set; fails when it has fewer. */
+    /**
+     * The {@code count} lowest ids of this set.
+     *
+     * @param count how many CPUs to take
+     * @return a new set of the {@code count} lowest ids
+     * @throws IllegalArgumentException if this set has fewer than {@code count} CPUs
+     */
     public CpuSet lowest(int count) {
         if (count > size()) {
             throw new IllegalArgumentException("asked for " + count + " CPUs of " + this + ", which has " + size());

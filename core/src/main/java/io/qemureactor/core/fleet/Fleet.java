@@ -97,7 +97,15 @@ public final class Fleet implements Disposable {
         this.options = Objects.requireNonNull(options, "options");
     }
 
-    /** A fleet of {@code members} on this machine ({@link FleetHost#local()}: a ledger of its own). */
+    /**
+     * A fleet of {@code members} on this machine ({@link FleetHost#local()}: a ledger of its own).
+     * Cold: nothing is placed or launched until {@link #ready()} (or {@link #using}) is subscribed.
+     *
+     * @param launcher starts each member's QEMU
+     * @param members the VMs to boot; their names must be distinct
+     * @param options concurrency, all-or-nothing policy, shutdown policy
+     * @return the fleet, not yet booting
+     */
     public static Fleet boot(QemuLauncher launcher, List<FleetMember> members, FleetOptions options) {
         return boot(launcher, List.of(FleetHost.local()), members, options);
     }
@@ -105,6 +113,12 @@ public final class Fleet implements Disposable {
     /**
      * A fleet of {@code members} on {@code hosts} (e.g. {@link Topology#fleetHosts()}). The boot
      * begins when {@link #ready()} is subscribed.
+     *
+     * @param launcher starts each member's QEMU
+     * @param hosts the hosts members may be placed on, each with its own ledger
+     * @param members the VMs to boot; their names must be distinct
+     * @param options concurrency, all-or-nothing policy, shutdown policy
+     * @return the fleet, not yet booting
      */
     public static Fleet boot(QemuLauncher launcher, List<FleetHost> hosts, List<FleetMember> members,
                              FleetOptions options) {
@@ -117,14 +131,29 @@ public final class Fleet implements Disposable {
         return new Fleet(starter, Mono.empty(), hosts, members, options);
     }
 
+    /**
+     * The hosts this fleet places members on.
+     *
+     * @return an unmodifiable list, in the order given to {@code boot}
+     */
     public List<FleetHost> hosts() {
         return hosts;
     }
 
+    /**
+     * The members this fleet boots.
+     *
+     * @return an unmodifiable list, in the order given to {@code boot}
+     */
     public List<FleetMember> members() {
         return members;
     }
 
+    /**
+     * The options this fleet was created with.
+     *
+     * @return the options
+     */
     public FleetOptions options() {
         return options;
     }
@@ -132,7 +161,10 @@ public final class Fleet implements Disposable {
     /**
      * Every VM's progress, hot and replayed from the start for late subscribers. Completes once
      * the fleet is over: its boot failed or was cancelled and what it started is stopped, or
-     * {@link #shutdown()} finished.
+     * {@link #shutdown()} finished. Events are emitted under the fleet's lock: do not block in a
+     * subscriber.
+     *
+     * @return the events of every member
      */
     public Flux<FleetEvent> events() {
         return events.asFlux();
@@ -147,6 +179,8 @@ public final class Fleet implements Disposable {
      * <li>otherwise the {@link FleetResult}: the VMs up and (best-effort) the ones that failed.
      * </ul>
      * Cancelling the first subscription cancels the boot and stops every VM it started.
+     *
+     * @return a cold Mono of the boot's outcome
      */
     public Mono<FleetResult> ready() {
         return Mono.defer(() -> {
@@ -177,6 +211,10 @@ public final class Fleet implements Disposable {
      *                 .flatMap(vm -> vm.qga().flatMap(agent -> agent.exec("/bin/uname", "-r")))
      *                 .collectList())
      * }</pre>
+     *
+     * @param <T> the body's value type
+     * @param body the work to do with the booted fleet; called once, after a successful boot
+     * @return a cold Mono of the body's value, emitted after every VM is stopped
      */
     public <T> Mono<T> using(Function<? super FleetResult, ? extends Mono<T>> body) {
         Objects.requireNonNull(body, "body");
@@ -192,6 +230,8 @@ public final class Fleet implements Disposable {
      * gives their reservations back; a boot still in progress is cancelled first (its VMs are
      * killed). Completes when every VM is gone — its QEMU reaped, its run folder removed, the
      * cancelled launches' too; idempotent.
+     *
+     * @return a cold Mono that completes when the fleet is stopped
      */
     public Mono<Void> shutdown() {
         return afterLaunchesSettled(stopAll(false, "the fleet was shut down during its boot"));
@@ -202,6 +242,8 @@ public final class Fleet implements Disposable {
      * Completes when every process the fleet started is gone (reaped: no {@code /proc/PID} left)
      * and every run folder removed, the cancelled launches' included (reactor-netty's
      * {@code disposeLater()}). Idempotent.
+     *
+     * @return a cold Mono that completes when everything is killed and cleaned up
      */
     public Mono<Void> disposeLater() {
         return Mono.defer(() -> {

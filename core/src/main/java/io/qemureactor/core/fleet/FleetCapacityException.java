@@ -10,15 +10,24 @@ import java.util.List;
  */
 public class FleetCapacityException extends OperationFailedException {
 
+    /** One line per member that does not fit. */
     private final List<String> reasons;
 
-    /** One of {@code reasons} per member that does not fit. */
+    /**
+     * One of {@code reasons} per member that does not fit.
+     *
+     * @param reasons one line per member that does not fit (or per wrong entry of the member list)
+     */
     public FleetCapacityException(List<String> reasons) {
         super("fleet does not fit, nothing was launched: " + String.join("; ", reasons));
         this.reasons = List.copyOf(reasons);
     }
 
-    /** One line per member that does not fit. */
+    /**
+     * One line per member that does not fit.
+     *
+     * @return an unmodifiable list of the reasons
+     */
     public List<String> reasons() {
         return reasons;
     }

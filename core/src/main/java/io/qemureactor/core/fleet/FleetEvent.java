@@ -32,6 +32,17 @@ public record FleetEvent(Type type, String vmName, int vmId, String host, Instan
         STOPPED
     }
 
+    /**
+     * Validates the components.
+     *
+     * @param type what happened
+     * @param vmName the VM's name
+     * @param vmId the VM's id
+     * @param host the fleet host it was placed on
+     * @param at when it happened
+     * @param error why, for {@link Type#FAILED}
+     * @throws NullPointerException if a component is null
+     */
     public FleetEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(vmName, "vmName");

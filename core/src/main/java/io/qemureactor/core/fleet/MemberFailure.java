@@ -12,6 +12,15 @@ import java.util.Objects;
  */
 public record MemberFailure(String vmName, String host, String reason, Throwable cause) {
 
+    /**
+     * Validates the components.
+     *
+     * @param vmName the VM
+     * @param host the fleet host it was placed on
+     * @param reason one line: the launcher's message, or why it was cancelled or never launched
+     * @param cause the error itself (a {@code VmLaunchException} carries QEMU's output and console tails)
+     * @throws NullPointerException if a component is null
+     */
     public MemberFailure {
         Objects.requireNonNull(vmName, "vmName");
         Objects.requireNonNull(host, "host");

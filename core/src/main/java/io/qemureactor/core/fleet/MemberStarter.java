@@ -15,5 +15,14 @@ import reactor.core.publisher.Mono;
 @FunctionalInterface
 public interface MemberStarter {
 
+    /**
+     * Brings the VM up on {@code host}. Cold: nothing happens until subscribed; cancelling stops what
+     * it started.
+     *
+     * @param host the host the fleet placed the member on
+     * @param spec the member's spec
+     * @param probe the probe to run to tell it is ready
+     * @return a cold Mono of the ready VM
+     */
     Mono<RunningVm> start(Host host, VmSpec spec, BootProbe probe);
 }

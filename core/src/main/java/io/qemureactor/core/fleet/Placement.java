@@ -29,8 +29,11 @@ public final class Placement {
     }
 
     /**
-     * Places and reserves every member.
+     * Places and reserves every member, in order, on the hosts' ledgers.
      *
+     * @param members the fleet's members
+     * @param hosts the fleet's hosts
+     * @return one placed member per member, in member order, each holding its reservation
      * @throws FleetCapacityException when a member does not fit (nothing stays reserved)
      */
     public static List<PlacedMember> place(List<FleetMember> members, List<FleetHost> hosts) {

@@ -31,25 +31,44 @@ public final class ResourceLedger {
     private final HostCapacity capacity;
     private final Map<String, Reservation> byName = new LinkedHashMap<>();
 
+    /**
+     * An empty ledger.
+     *
+     * @param host the host's name in the fleet, used in every message
+     * @param capacity what the host offers
+     */
     public ResourceLedger(String host, HostCapacity capacity) {
         this.host = Objects.requireNonNull(host, "host");
         this.capacity = Objects.requireNonNull(capacity, "capacity");
     }
 
-    /** The host's name in the fleet, used in every message. */
+    /**
+     * The host's name in the fleet, used in every message.
+     *
+     * @return the host name
+     */
     public String host() {
         return host;
     }
 
+    /**
+     * What the host offers.
+     *
+     * @return the capacity
+     */
     public HostCapacity capacity() {
         return capacity;
     }
 
     /**
      * Reserves what {@code spec} needs on this host, plus {@code pinCpus} CPUs of its own (the
-     * lowest free ids; 0 for none).
+     * lowest free ids; 0 for none). All or nothing; does no I/O.
      *
+     * @param spec the VM: its name, id, MACs, ssh port, vhost-user sockets and hugepage memory are reserved
+     * @param pinCpus how many CPUs of its own it gets
+     * @return the reservation; give it back with {@link #release}
      * @throws ResourceUnavailableException naming every resource that is short
+     * @throws IllegalArgumentException if {@code pinCpus} is negative
      */
     public synchronized Reservation reserve(VmSpec spec, int pinCpus) {
         Objects.requireNonNull(spec, "spec");
@@ -133,30 +152,58 @@ public final class ResourceLedger {
         return r;
     }
 
-    /** Gives back what {@code reservation} holds; false when it was not (or no longer) held here. */
+    /**
+     * Gives back what {@code reservation} holds; false when it was not (or no longer) held here.
+     *
+     * @param reservation a reservation from {@link #reserve}
+     * @return {@code true} if it was held here and is now released
+     */
     public synchronized boolean release(Reservation reservation) {
         return byName.remove(reservation.vmName(), reservation);
     }
 
-    /** The CPUs for pinning that nobody holds. */
+    /**
+     * The CPUs for pinning that nobody holds.
+     *
+     * @return the free CPUs
+     */
     public synchronized CpuSet freeCpus() {
         return capacity.cpus().minus(reservedCpus());
     }
 
+    /**
+     * How many VMs hold a reservation.
+     *
+     * @return the number of reservations
+     */
     public synchronized int vmCount() {
         return byName.size();
     }
 
-    /** How many more VMs the host takes ({@link Integer#MAX_VALUE} minus the count when unlimited). */
+    /**
+     * How many more VMs the host takes ({@link Integer#MAX_VALUE} minus the count when unlimited).
+     *
+     * @return the free VM slots, at least 0
+     */
     public synchronized int freeVmSlots() {
         return Math.max(0, capacity.maxVms() - byName.size());
     }
 
-    /** Hugepage MiB of {@code size} still free, empty when the host does not track that size. */
+    /**
+     * Hugepage MiB of {@code size} still free, empty when the host does not track that size.
+     *
+     * @param size the page size
+     * @return the free MiB (budget minus reserved), or empty if untracked
+     */
     public synchronized Optional<Long> freeHugepageMib(HugepageSize size) {
         return capacity.hugepageBudget(size).map(b -> b - reservedHugepageMib(size));
     }
 
+    /**
+     * The reservations held, in the order they were made.
+     *
+     * @return a snapshot copy
+     */
     public synchronized List<Reservation> reservations() {
         return List.copyOf(byName.values());
     }

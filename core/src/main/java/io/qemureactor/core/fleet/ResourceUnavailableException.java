@@ -10,11 +10,20 @@ import java.util.List;
  */
 public class ResourceUnavailableException extends OperationFailedException {
 
+    /** The host's name in the fleet. */
     private final String host;
+    /** The VM that asked. */
     private final String vmName;
+    /** One line per short resource. */
     private final List<String> reasons;
 
-    /** {@code host} cannot give {@code vmName} what it needs, one of {@code reasons} per resource that is short. */
+    /**
+     * {@code host} cannot give {@code vmName} what it needs, one of {@code reasons} per resource that is short.
+     *
+     * @param host the host's name in the fleet
+     * @param vmName the VM that asked
+     * @param reasons one line per short resource, with who holds it
+     */
     public ResourceUnavailableException(String host, String vmName, List<String> reasons) {
         super("host " + host + ": " + String.join("; ", reasons));
         this.host = host;
@@ -22,17 +31,29 @@ public class ResourceUnavailableException extends OperationFailedException {
         this.reasons = List.copyOf(reasons);
     }
 
-    /** The host whose ledger is short. */
+    /**
+     * The host whose ledger is short.
+     *
+     * @return the host's name in the fleet
+     */
     public String host() {
         return host;
     }
 
-    /** The VM that asked. */
+    /**
+     * The VM that asked.
+     *
+     * @return the VM's name
+     */
     public String vmName() {
         return vmName;
     }
 
-    /** One line per resource that is short, without the host prefix. */
+    /**
+     * One line per resource that is short, without the host prefix.
+     *
+     * @return an unmodifiable list of the reasons
+     */
     public List<String> reasons() {
         return reasons;
     }

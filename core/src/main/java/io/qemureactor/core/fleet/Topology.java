@@ -55,6 +55,14 @@ public final class Topology {
      * @param capacity what it offers
      */
     public record Entry(String name, Host host, HostCapacity capacity) {
+        /**
+         * Validates the components.
+         *
+         * @param name its name in the fleet
+         * @param host how to reach it (an SSH host connects on first use)
+         * @param capacity what it offers
+         * @throws NullPointerException if a component is null
+         */
         public Entry {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(host, "host");
@@ -70,7 +78,13 @@ public final class Topology {
         this.entries = List.copyOf(entries);
     }
 
-    /** Reads and checks a topology file. */
+    /**
+     * Reads and checks a topology file (UTF-8). Blocking file read; SSH hosts are not contacted yet.
+     *
+     * @param file the JSON file
+     * @return the topology
+     * @throws TopologyException if the file cannot be read or its content is wrong
+     */
     public static Topology load(Path file) {
         String text;
         try {
@@ -84,6 +98,9 @@ public final class Topology {
     /**
      * Parses topology JSON; {@code source} names it in messages (a file name).
      *
+     * @param json the topology JSON
+     * @param source what to call it in error messages
+     * @return the topology
      * @throws TopologyException naming the source and the field that is wrong
      */
     public static Topology parse(String json, String source) {
@@ -120,26 +137,48 @@ public final class Topology {
         return new Topology(source, entries);
     }
 
-    /** Where it came from. */
+    /**
+     * Where it came from.
+     *
+     * @return the file name or source given to {@link #parse}
+     */
     public String source() {
         return source;
     }
 
+    /**
+     * The hosts, in file order.
+     *
+     * @return an unmodifiable list of the entries
+     */
     public List<Entry> entries() {
         return entries;
     }
 
-    /** The host named {@code name}. */
+    /**
+     * The host named {@code name}.
+     *
+     * @param name a host's name in the topology
+     * @return the entry, or empty if there is none
+     */
     public Optional<Entry> entry(String name) {
         return entries.stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
-    /** The hosts for a fleet, each with a fresh ledger; call once and share them between fleets. */
+    /**
+     * The hosts for a fleet, each with a fresh ledger; call once and share them between fleets.
+     *
+     * @return new fleet hosts, in file order
+     */
     public List<FleetHost> fleetHosts() {
         return entries.stream().map(e -> FleetHost.of(e.name(), e.host(), e.capacity())).toList();
     }
 
-    /** Closes the SSH hosts' sessions. */
+    /**
+     * Closes the SSH hosts' sessions.
+     *
+     * @return a cold Mono that completes when every host is closed
+     */
     public reactor.core.publisher.Mono<Void> close() {
         return reactor.core.publisher.Flux.fromIterable(entries).flatMap(e -> e.host().close()).then();
     }

@@ -10,13 +10,26 @@ import java.util.Objects;
  * {@code /etc/vpp} with {@code sudo tee}, which needed root and outlived the VM.
  *
  * @param relativePath path under the run folder, without {@code ..}
+ * @param content      the file's text, written as UTF-8
  * @param mode POSIX permission bits, e.g. {@code 0644}, {@code 0755} for the init script
  */
 public record GeneratedFile(Path relativePath, String content, int mode) {
 
+    /** {@code rw-r--r--}: configuration files. */
     public static final int MODE_CONFIG = 0644;
+    /** {@code rwxr-xr-x}: the init script. */
     public static final int MODE_EXECUTABLE = 0755;
 
+    /**
+     * Checks the components.
+     *
+     * @param relativePath path under the run folder, without {@code ..}
+     * @param content      the file's text, written as UTF-8
+     * @param mode         POSIX permission bits within {@code 0777}
+     * @throws InvalidFunctionConfigException naming {@code relativePath} if it is absolute, empty, not
+     *     normalized or leaves the run folder, or {@code mode} if it has bits outside {@code 0777}
+     * @throws NullPointerException if {@code relativePath} or {@code content} is null
+     */
     public GeneratedFile {
         Objects.requireNonNull(relativePath, "relativePath");
         Objects.requireNonNull(content, "content");
@@ -30,12 +43,21 @@ public record GeneratedFile(Path relativePath, String content, int mode) {
         }
     }
 
-    /** Where the file lands for a run folder. */
+    /**
+     * Where the file lands for a run folder.
+     *
+     * @param runFolder the VM's run folder (absolute in practice)
+     * @return {@code runFolder} resolved against {@link #relativePath()}
+     */
     public Path in(Path runFolder) {
         return runFolder.resolve(relativePath);
     }
 
-    /** The mode in the octal text {@code chmod} takes, e.g. {@code 755}. */
+    /**
+     * The mode as {@code chmod} takes it.
+     *
+     * @return the octal text without a leading zero, e.g. {@code 755}
+     */
     public String octalMode() {
         return Integer.toOctalString(mode);
     }

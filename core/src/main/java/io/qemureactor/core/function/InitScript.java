@@ -48,6 +48,11 @@ public final class InitScript {
         this.binding = b.binding;
     }
 
+    /**
+     * A new builder; set at least {@link Builder#functionName} and {@link Builder#command}.
+     *
+     * @return an empty builder with the defaults (console {@code ttyS0}, 2M huge pages, vfio-pci)
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -55,20 +60,37 @@ public final class InitScript {
     /**
      * The console line the script prints just before it runs the function (followed by the argv):
      * a generic readiness signal for a function that prints nothing of its own.
+     *
+     * @param functionName the name given to {@link Builder#functionName}
+     * @return {@code qemu-reactor-init: starting NAME:}
      */
     public static String startingLine(String functionName) {
         return "qemu-reactor-init: starting " + functionName + ":";
     }
 
+    /**
+     * The function's argv as given to {@link Builder#command}, unquoted.
+     *
+     * @return an unmodifiable list; {@code argv[0]} is an absolute path
+     */
     public List<String> command() {
         return command;
     }
 
+    /**
+     * The NICs the script binds, in order.
+     *
+     * @return an unmodifiable list, possibly empty
+     */
     public List<PciAddress> nics() {
         return nics;
     }
 
-    /** The script text. */
+    /**
+     * Renders the script; every value is shell-quoted.
+     *
+     * @return the script text (a POSIX shell script)
+     */
     public String render() {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("function", ShellQuoting.quote(functionName));
@@ -112,6 +134,7 @@ public final class InitScript {
         return b.toString();
     }
 
+    /** {@return the script text, as {@link #render()}} */
     @Override
     public String toString() {
         return render();
@@ -135,13 +158,25 @@ public final class InitScript {
         private Builder() {
         }
 
-        /** Which driver the NICs go to (default: vfio-pci, as the seed). */
+        /**
+         * Which driver the NICs go to (default: vfio-pci, as the seed).
+         *
+         * @param value the binding, e.g. {@link NicBinding#uioPciGeneric}
+         * @return this builder
+         * @throws NullPointerException if {@code value} is null
+         */
         public Builder nicBinding(NicBinding value) {
             this.binding = Objects.requireNonNull(value, "nicBinding");
             return this;
         }
 
-        /** A short label for console lines, {@code [A-Za-z0-9._-]{1,64}}. */
+        /**
+         * A short label for console lines. Required.
+         *
+         * @param name 1 to 64 of {@code A-Z a-z 0-9 . _ -}
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code functionName} if it has another shape
+         */
         public Builder functionName(String name) {
             Objects.requireNonNull(name, "functionName");
             if (!NAME.matcher(name).matches()) {
@@ -152,7 +187,14 @@ public final class InitScript {
             return this;
         }
 
-        /** A NIC to hand to vfio-pci, in order. */
+        /**
+         * Adds a NIC to hand to the {@link #nicBinding driver}, after those already added. A NIC absent in
+         * the guest is skipped at run time with a console line.
+         *
+         * @param address the NIC's PCI address in the guest
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code nics[i]} if the address is already listed
+         */
         public Builder nic(PciAddress address) {
             Objects.requireNonNull(address, "nics[" + nics.size() + "]");
             if (nics.contains(address)) {
@@ -162,23 +204,53 @@ public final class InitScript {
             return this;
         }
 
+        /**
+         * Adds NICs as {@link #nic} does, in list order.
+         *
+         * @param addresses the NICs' PCI addresses in the guest
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code nics[i]} for a duplicate
+         */
         public Builder nics(List<PciAddress> addresses) {
             addresses.forEach(this::nic);
             return this;
         }
 
-        /** A folder the function needs at run time (VPP: {@code /run/vpp}); created on the guest's tmpfs. */
+        /**
+         * Adds a folder the function needs at run time (VPP: {@code /run/vpp}), which the script creates
+         * on the guest's tmpfs.
+         *
+         * @param folder an absolute path in the guest
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code runtimeFolders[i]} if it is not absolute or
+         *     contains a line break
+         */
         public Builder runtimeFolder(Path folder) {
             runtimeFolders.add(Checks.absolutePath("runtimeFolders[" + runtimeFolders.size() + "]", folder));
             return this;
         }
 
+        /**
+         * Adds folders as {@link #runtimeFolder} does, in list order.
+         *
+         * @param folders absolute paths in the guest
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code runtimeFolders[i]} for a bad path
+         */
         public Builder runtimeFolders(List<Path> folders) {
             folders.forEach(this::runtimeFolder);
             return this;
         }
 
-        /** The function's argv; {@code argv[0]} an absolute path (PATH in the guest is not the caller's). */
+        /**
+         * The function's argv, run by the script as the last step before {@code poweroff -f}. Required.
+         *
+         * @param argv the program and its arguments; {@code argv[0]} an absolute path (PATH in the guest is
+         *     not the caller's); no element may contain CR, LF or NUL (each is shell-quoted)
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code command} if empty, {@code command[i]} for a
+         *     line break, or {@code command[0]} if not absolute
+         */
         public Builder command(List<String> argv) {
             Objects.requireNonNull(argv, "command");
             if (argv.isEmpty()) {
@@ -192,7 +264,13 @@ public final class InitScript {
             return this;
         }
 
-        /** The serial console device under {@code /dev}: {@code ttyS0} (x86, default) or {@code ttyAMA0} (aarch64). */
+        /**
+         * The serial console device the script writes to.
+         *
+         * @param device its name under {@code /dev}: {@code ttyS0} (x86, default) or {@code ttyAMA0} (aarch64)
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code console} unless 1 to 32 letters or digits
+         */
         public Builder console(String device) {
             Objects.requireNonNull(device, "console");
             if (!CONSOLE.matcher(device).matches()) {
@@ -203,12 +281,23 @@ public final class InitScript {
             return this;
         }
 
-        /** The page size of the guest's hugetlbfs mount (default 2M, as the seed). */
+        /**
+         * The page size of the guest's hugetlbfs mount on {@code /dev/hugepages} (default 2M, as the seed).
+         *
+         * @param size the page size
+         * @return this builder
+         */
         public Builder hugepageSize(HugepageSize size) {
             this.hugepageSize = Objects.requireNonNull(size, "hugepageSize");
             return this;
         }
 
+        /**
+         * The script.
+         *
+         * @return an immutable script
+         * @throws InvalidFunctionConfigException naming {@code functionName} or {@code command} if not set
+         */
         public InitScript build() {
             if (functionName == null) {
                 throw new InvalidFunctionConfigException("functionName", "is required");

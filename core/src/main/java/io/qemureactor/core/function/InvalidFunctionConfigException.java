@@ -9,15 +9,25 @@ import io.qemureactor.core.ConfigurationException;
  */
 public class InvalidFunctionConfigException extends ConfigurationException {
 
+    /** The parameter at fault. */
     private final String parameter;
 
-    /** The {@code parameter} at fault and what is wrong with it; the message is {@code parameter: problem}. */
+    /**
+     * An exception whose message is {@code parameter: problem}.
+     *
+     * @param parameter the parameter at fault, e.g. {@code nics[1]} or {@code smp}
+     * @param problem   what is wrong with it
+     */
     public InvalidFunctionConfigException(String parameter, String problem) {
         super(parameter + ": " + problem);
         this.parameter = parameter;
     }
 
-    /** The parameter at fault, as named in the message. */
+    /**
+     * The parameter at fault.
+     *
+     * @return its name as it starts the message, e.g. {@code nics[1]}
+     */
     public String parameter() {
         return parameter;
     }

@@ -66,6 +66,17 @@ public record KernelVm(KernelVmFunction function, int hugepages, String kernelAr
     /** Guest memory left for the kernel and the function's ordinary pages, beside the huge pages. */
     public static final int MIN_FREE_MEMORY_MIB = 128;
 
+    /**
+     * Checks the components; a null {@code kernelArgs} becomes empty, others are stripped.
+     *
+     * @param function     what the VM runs
+     * @param hugepages    2 MiB huge pages the guest kernel reserves at boot; 0 for none, not negative
+     * @param kernelArgs   more kernel parameters, one line; null or blank for none
+     * @param probeTimeout how long the function may take to be ready; positive
+     * @throws InvalidFunctionConfigException naming {@code hugepages} if negative, {@code kernelArgs} if it
+     *     contains a line break or NUL, or {@code probeTimeout} if not positive
+     * @throws NullPointerException if {@code function} or {@code probeTimeout} is null
+     */
     public KernelVm {
         Objects.requireNonNull(function, "function");
         if (hugepages < 0) {
@@ -84,31 +95,71 @@ public record KernelVm(KernelVmFunction function, int hugepages, String kernelAr
     /**
      * A kernel VM for {@code function} with its defaults: the seed's {@value #SEED_HUGEPAGES} huge pages for
      * VPP and testpmd (DPDK needs them; the guest then needs at least 640 MiB), none for a command of the
-     * caller's; no extra kernel arguments; the serial probe's default timeout.
+     * caller's; no extra kernel arguments; the serial probe's default timeout
+     * ({@link BootProbe#DEFAULT_TIMEOUT}).
+     *
+     * @param function what the VM runs
+     * @return the kernel VM, not started
+     * @throws NullPointerException if {@code function} is null
      */
     public static KernelVm of(KernelVmFunction function) {
         int pages = function instanceof KernelVmFunction.Command ? 0 : SEED_HUGEPAGES;
         return new KernelVm(function, pages, "", BootProbe.DEFAULT_TIMEOUT);
     }
 
-    /** Boots {@code function} with {@link #of}'s defaults: see {@link #start(QemuLauncher, Host, VmSpec.Builder)}. */
+    /**
+     * Boots {@code function} with {@link #of}'s defaults: see {@link #start(QemuLauncher, Host, VmSpec.Builder)}.
+     *
+     * @param launcher launches QEMU and owns the run folder
+     * @param host     where QEMU runs and the files are written
+     * @param base     the VM with a kernel boot source, e.g. {@code kit.spec(id, GuestKit.Flavour.KERNEL)}
+     * @param function what the VM runs
+     * @return a cold Mono: nothing is checked or launched until subscribed; emits the VM once the function is ready
+     */
     public static Mono<RunningVm> start(QemuLauncher launcher, Host host, VmSpec.Builder base, KernelVmFunction function) {
         return of(function).start(launcher, host, base);
     }
 
+    /**
+     * A copy with another number of huge pages.
+     *
+     * @param pages 2 MiB pages the guest kernel reserves at boot; 0 for none
+     * @return the copy
+     * @throws InvalidFunctionConfigException naming {@code hugepages} if negative (guest memory is checked
+     *     when starting)
+     */
     public KernelVm withHugepages(int pages) {
         return new KernelVm(function, pages, kernelArgs, probeTimeout);
     }
 
+    /**
+     * A copy with other extra kernel parameters (replacing, not adding to, earlier extra ones).
+     *
+     * @param args space-separated parameters appended after the base spec's and {@code hugepages=N};
+     *     null or blank for none
+     * @return the copy
+     * @throws InvalidFunctionConfigException naming {@code kernelArgs} if it contains a line break or NUL
+     */
     public KernelVm withKernelArgs(String args) {
         return new KernelVm(function, hugepages, args, probeTimeout);
     }
 
+    /**
+     * A copy with another readiness timeout.
+     *
+     * @param timeout how long the function may take from launch to its readiness line; positive
+     * @return the copy
+     * @throws InvalidFunctionConfigException naming {@code probeTimeout} if zero or negative
+     */
     public KernelVm withProbeTimeout(Duration timeout) {
         return new KernelVm(function, hugepages, kernelArgs, timeout);
     }
 
-    /** The boot probe: the function's readiness rule over the serial console, bounded by {@link #probeTimeout}. */
+    /**
+     * The boot probe {@link #start} and {@link #member} use.
+     *
+     * @return a serial-console probe with the function's readiness rule, bounded by {@link #probeTimeout}
+     */
     public BootProbe probe() {
         return BootProbe.serial(function.readiness()).withTimeout(probeTimeout);
     }
@@ -119,8 +170,16 @@ public record KernelVm(KernelVmFunction function, int hugepages, String kernelAr
      * {@code InvalidVmSpecException}, when the configuration cannot work; later failures are the launcher's
      * {@code VmLaunchException}.
      *
+     * <p>Cold: nothing is checked, written or launched until subscribed; each subscription launches a
+     * new VM, which the subscriber then owns (stop it with {@code shutdown(ShutdownPolicy.withoutGuest())}
+     * or {@code kill()}).
+     *
+     * @param launcher launches QEMU and owns the run folder
+     * @param host     where QEMU runs and the function's files are written
      * @param base the VM without its boot details settled: a kernel boot source (kernel, initrd, kernel
      *     arguments), e.g. {@code kit.spec(id, GuestKit.Flavour.KERNEL)}; the rest (memory, vCPUs, NICs) is kept
+     * @return a Mono that emits the running VM once the console passed the function's readiness rule
+     * @throws NullPointerException at once if an argument is null
      */
     public Mono<RunningVm> start(QemuLauncher launcher, Host host, VmSpec.Builder base) {
         Objects.requireNonNull(launcher, "launcher");
@@ -144,6 +203,12 @@ public record KernelVm(KernelVmFunction function, int hugepages, String kernelAr
      *         .toList();
      * Fleet fleet = Fleet.boot(launcher, members, FleetOptions.defaults());
      * }</pre>
+     *
+     * @param launcher the launcher the fleet will boot with (its run base is used for the checks)
+     * @param base     the VM with a kernel boot source, as for {@link #start}
+     * @return the member; launches nothing itself
+     * @throws InvalidFunctionConfigException naming the parameter, or the spec's {@code InvalidVmSpecException},
+     *     when the configuration cannot work
      */
     public FleetMember member(QemuLauncher launcher, VmSpec.Builder base) {
         Objects.requireNonNull(launcher, "launcher");
@@ -202,7 +267,16 @@ public record KernelVm(KernelVmFunction function, int hugepages, String kernelAr
         return writeFiles(host, run, files).then(Mono.fromSupplier(() -> withNinePRoot(spec, run)));
     }
 
-    /** Writes generated files under {@code folder} on {@code host}, each with its mode, sub-folders private. */
+    /**
+     * Writes generated files under {@code folder} on {@code host}, one after the other, each with its mode;
+     * a file in a sub-folder first creates that sub-folder, private to the user (mode 0700).
+     *
+     * @param host   where to write (local or SSH)
+     * @param folder the folder the files' relative paths are resolved against, e.g. a run folder
+     * @param files  the files, written in list order (an existing file is replaced)
+     * @return a cold Mono that writes when subscribed and completes after the last file, or fails with the
+     *     host's error for the first file that cannot be written (earlier files stay)
+     */
     public static Mono<Void> writeFiles(Host host, Path folder, List<GeneratedFile> files) {
         return Flux.fromIterable(files).concatMap(f -> write(host, folder, f)).then();
     }

@@ -16,6 +16,15 @@ import java.util.Objects;
  */
 public record NicBinding(String driver, List<Path> modules) {
 
+    /**
+     * Checks the components and copies {@code modules}.
+     *
+     * @param driver  the driver's name in {@code /sys/bus/pci/drivers}; one word
+     * @param modules absolute guest paths of module files to {@code insmod} first, in order (may be empty)
+     * @throws InvalidFunctionConfigException naming {@code driver} if it is not one word, or
+     *     {@code modules[i]} if a module path is not absolute or contains a line break
+     * @throws NullPointerException if {@code driver} or {@code modules} is null
+     */
     public NicBinding {
         Objects.requireNonNull(driver, "driver");
         Checks.token("driver", driver);
@@ -25,12 +34,24 @@ public record NicBinding(String driver, List<Path> modules) {
         }
     }
 
-    /** The seed's: vfio-pci (no-IOMMU mode), loaded with modprobe from the guest's root. */
+    /**
+     * The seed's binding and the default: vfio-pci, in no-IOMMU mode, loaded with modprobe from the
+     * guest's root. Does not work in a guest kernel built without {@code CONFIG_VFIO_NOIOMMU}.
+     *
+     * @return a binding to {@code vfio-pci} with no module files
+     */
     public static NicBinding vfioPci() {
         return new NicBinding("vfio-pci", List.of());
     }
 
-    /** uio_pci_generic, after inserting {@code modules} (e.g. the kit's uio.ko and uio_pci_generic.ko). */
+    /**
+     * uio_pci_generic, after inserting {@code modules}.
+     *
+     * @param modules absolute paths inside the guest of the module files to {@code insmod} first, in order,
+     *     e.g. the kit's {@code uio.ko} then {@code uio_pci_generic.ko}; may be empty if built in
+     * @return a binding to {@code uio_pci_generic}
+     * @throws InvalidFunctionConfigException naming {@code modules[i]} if a path is not absolute
+     */
     public static NicBinding uioPciGeneric(List<Path> modules) {
         return new NicBinding("uio_pci_generic", modules);
     }

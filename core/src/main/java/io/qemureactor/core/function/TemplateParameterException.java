@@ -12,7 +12,9 @@ import java.util.TreeSet;
  */
 public final class TemplateParameterException extends InvalidFunctionConfigException {
 
+    /** Placeholders without a value. */
     private final SortedSet<String> missing;
+    /** Given names without a placeholder. */
     private final SortedSet<String> unknown;
 
     TemplateParameterException(String template, Set<String> missing, Set<String> unknown) {
@@ -21,12 +23,20 @@ public final class TemplateParameterException extends InvalidFunctionConfigExcep
         this.unknown = new TreeSet<>(unknown);
     }
 
-    /** Placeholders of the template that got no value, sorted. */
+    /**
+     * The placeholders of the template that got no value.
+     *
+     * @return their names, sorted; empty if none
+     */
     public List<String> missing() {
         return List.copyOf(missing);
     }
 
-    /** Given names the template has no placeholder for, sorted. */
+    /**
+     * The given names the template has no placeholder for.
+     *
+     * @return those names, sorted; empty if none
+     */
     public List<String> unknown() {
         return List.copyOf(unknown);
     }

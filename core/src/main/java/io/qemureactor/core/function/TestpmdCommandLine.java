@@ -46,6 +46,11 @@ public final class TestpmdCommandLine {
         this.argv = List.copyOf(argv);
     }
 
+    /**
+     * A new builder with DpdkUtil's defaults; {@link Builder#corelist} and {@link Builder#nbCores} are required.
+     *
+     * @return an empty builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -55,14 +60,28 @@ public final class TestpmdCommandLine {
      * {@code smp - 1} forwarding; in-memory (no hugepage files), no extra PMD driver, 16384 mbufs,
      * {@code queues} rx and tx queues, tx offloads off, hardware VLAN left alone.
      *
+     * @param smp    the guest's vCPUs; at least 2
+     * @param queues rx and tx queues per port; at least 1
+     * @return the command line, binary {@link #DEFAULT_BINARY}
      * @throws InvalidFunctionConfigException naming {@code smp} if it is below 2: testpmd needs a forwarding
-     *     core besides the main one (the seed would have passed {@code --nb-cores=0}, which testpmd rejects)
+     *     core besides the main one (the seed would have passed {@code --nb-cores=0}, which testpmd rejects),
+     *     or {@code rxq}/{@code txq} if {@code queues} is below 1
      */
     public static TestpmdCommandLine kernelVmIo(int smp, int queues) {
         return seedBase(smp, queues).forwardMode(ForwardMode.IO).build();
     }
 
-    /** The seed's testpmd-mac: as {@link #kernelVmIo}, MAC forwarding towards {@code vif1Mac} and {@code vif2Mac}. */
+    /**
+     * The seed's testpmd-mac: as {@link #kernelVmIo}, MAC forwarding towards {@code vif1Mac} and {@code vif2Mac}.
+     *
+     * @param smp     the guest's vCPUs; at least 2
+     * @param queues  rx and tx queues per port; at least 1
+     * @param vif1Mac destination MAC of port 0 ({@code --eth-peer=0,MAC})
+     * @param vif2Mac destination MAC of port 1 ({@code --eth-peer=1,MAC})
+     * @return the command line
+     * @throws InvalidFunctionConfigException as {@link #kernelVmIo}
+     * @throws NullPointerException if a MAC is null
+     */
     public static TestpmdCommandLine kernelVmMac(int smp, int queues, MacAddress vif1Mac, MacAddress vif2Mac) {
         return seedBase(smp, queues).forwardMode(ForwardMode.MAC).ethPeer(0, vif1Mac).ethPeer(1, vif2Mac).build();
     }
@@ -81,10 +100,16 @@ public final class TestpmdCommandLine {
                 .nbCores(smp - 1);
     }
 
+    /**
+     * The argv, one option or value per element, unquoted.
+     *
+     * @return an unmodifiable list starting with the binary's path
+     */
     public List<String> argv() {
         return argv;
     }
 
+    /** {@return the argv joined with spaces, unquoted: for logs, not for a shell} */
     @Override
     public String toString() {
         return String.join(" ", argv);
@@ -115,18 +140,38 @@ public final class TestpmdCommandLine {
         private Builder() {
         }
 
+        /**
+         * testpmd's path in the guest (default {@link #DEFAULT_BINARY}).
+         *
+         * @param path an absolute path
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code binary} if not absolute
+         */
         public Builder binary(Path path) {
             this.binary = Checks.absolutePath("binary", path);
             return this;
         }
 
-        /** EAL {@code -l}: the lcores, e.g. {@code 0-1}. Required. */
+        /**
+         * EAL {@code -l}: the lcores. Required.
+         *
+         * @param cores a DPDK core list, e.g. {@code 0-1} or {@code 0,2-3}
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code corelist} for another shape
+         * @throws NullPointerException if {@code cores} is null
+         */
         public Builder corelist(String cores) {
             this.corelist = Checks.corelist("corelist", cores, "0-1 or 0,2-3");
             return this;
         }
 
-        /** EAL main lcore (default 0). */
+        /**
+         * EAL main lcore (default 0), which does not forward.
+         *
+         * @param core the lcore number; not negative
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code mainLcore} if negative
+         */
         public Builder mainLcore(int core) {
             this.mainLcore = Checks.atLeast("mainLcore", core, 0);
             return this;
@@ -135,95 +180,203 @@ public final class TestpmdCommandLine {
         /**
          * Spell the main lcore option {@code --master-lcore}, as the seed did, for DPDK before 20.11
          * (newer DPDK renamed it {@code --main-lcore} and later dropped the old name).
+         *
+         * @param on true for {@code --master-lcore}; default false
+         * @return this builder
          */
         public Builder legacyMasterLcore(boolean on) {
             this.legacyMasterLcore = on;
             return this;
         }
 
-        /** EAL {@code -d}: load an external PMD library (the seed's {@code eal_driver=False} means none). */
+        /**
+         * EAL {@code -d}: load an external PMD library (default none, as the seed's {@code eal_driver=False}).
+         *
+         * @param library the library's absolute path in the guest
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code driver} if not absolute
+         */
         public Builder driver(Path library) {
             this.driver = Optional.of(Checks.absolutePath("driver", library));
             return this;
         }
 
-        /** EAL {@code --in-memory}: no hugepage or runtime files, so nothing to write on a read-only root. */
+        /**
+         * EAL {@code --in-memory}: no hugepage or runtime files, so nothing to write on a read-only root.
+         *
+         * @param on whether to pass it; default false
+         * @return this builder
+         */
         public Builder inMemory(boolean on) {
             this.inMemory = on;
             return this;
         }
 
+        /**
+         * {@code --forward-mode} (default {@link ForwardMode#IO}); {@link ForwardMode#MAC} needs {@link #ethPeer}.
+         *
+         * @param mode the mode
+         * @return this builder
+         */
         public Builder forwardMode(ForwardMode mode) {
             this.forwardMode = Objects.requireNonNull(mode, "forwardMode");
             return this;
         }
 
+        /**
+         * {@code --burst}: packets per receive or send call (default 64).
+         *
+         * @param packets at least 1
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code burst} if below 1
+         */
         public Builder burst(int packets) {
             this.burst = Checks.atLeast("burst", packets, 1);
             return this;
         }
 
+        /**
+         * {@code --txd}: descriptors per tx ring (default 1024).
+         *
+         * @param descriptors at least 1
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code txd} if below 1
+         */
         public Builder txd(int descriptors) {
             this.txd = Checks.atLeast("txd", descriptors, 1);
             return this;
         }
 
+        /**
+         * {@code --rxd}: descriptors per rx ring (default 1024).
+         *
+         * @param descriptors at least 1
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code rxd} if below 1
+         */
         public Builder rxd(int descriptors) {
             this.rxd = Checks.atLeast("rxd", descriptors, 1);
             return this;
         }
 
+        /**
+         * {@code --txq}: tx queues per port (default 1).
+         *
+         * @param queues at least 1
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code txq} if below 1
+         */
         public Builder txq(int queues) {
             this.txq = Checks.atLeast("txq", queues, 1);
             return this;
         }
 
+        /**
+         * {@code --rxq}: rx queues per port (default 1).
+         *
+         * @param queues at least 1
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code rxq} if below 1
+         */
         public Builder rxq(int queues) {
             this.rxq = Checks.atLeast("rxq", queues, 1);
             return this;
         }
 
-        /** {@code --tx-offloads=0x...}: the bitmask of tx offloads to enable (the seed: 0, none). */
+        /**
+         * {@code --tx-offloads=0x...}: the tx offloads to enable (default: option not passed; the seed: 0, none).
+         *
+         * @param mask the offload bitmask; not negative
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code txOffloads} if negative
+         */
         public Builder txOffloads(int mask) {
             this.txOffloads = OptionalInt.of(Checks.atLeast("txOffloads", mask, 0));
             return this;
         }
 
+        /**
+         * {@code --total-num-mbufs}: the mbuf pool size (default: option not passed).
+         *
+         * @param mbufs at least 1
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code totalNumMbufs} if below 1
+         */
         public Builder totalNumMbufs(int mbufs) {
             this.totalNumMbufs = OptionalInt.of(Checks.atLeast("totalNumMbufs", mbufs, 1));
             return this;
         }
 
-        /** {@code --disable-hw-vlan}; the seed passed false (DpdkUtil's default was true). */
+        /**
+         * {@code --disable-hw-vlan}; the seed passed false (DpdkUtil's default was true).
+         *
+         * @param on whether to pass it; default false
+         * @return this builder
+         */
         public Builder disableHwVlan(boolean on) {
             this.disableHwVlan = on;
             return this;
         }
 
-        /** {@code --eth-peer=PORT,MAC}: the destination MAC for port {@code port} in MAC forwarding. */
+        /**
+         * {@code --eth-peer=PORT,MAC}: the destination MAC for port {@code port} in MAC forwarding; a second
+         * call for the same port replaces the MAC. Emitted in port order.
+         *
+         * @param port the port number; not negative
+         * @param mac  the destination MAC
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code ethPeer.port} if negative
+         * @throws NullPointerException if {@code mac} is null
+         */
         public Builder ethPeer(int port, MacAddress mac) {
             Checks.atLeast("ethPeer.port", port, 0);
             ethPeers.put(port, Objects.requireNonNull(mac, "ethPeer[" + port + "]"));
             return this;
         }
 
+        /**
+         * {@code --max-pkt-len}: the largest frame accepted (default: option not passed).
+         *
+         * @param bytes at least 64
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code maxPktLen} if below 64
+         */
         public Builder maxPktLen(int bytes) {
             this.maxPktLen = OptionalInt.of(Checks.atLeast("maxPktLen", bytes, 64));
             return this;
         }
 
-        /** Forwarding cores; at least 1, and fewer than the lcores (the main lcore does not forward). */
+        /**
+         * {@code --nb-cores}: forwarding cores. Required.
+         *
+         * @param cores at least 1, and fewer than the lcores of {@link #corelist} (checked by {@link #build})
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code nbCores} if below 1
+         */
         public Builder nbCores(int cores) {
             this.nbCores = Checks.atLeast("nbCores", cores, 1);
             return this;
         }
 
-        /** {@code --auto-start}: start forwarding at once in interactive mode (off by default, as in the seed). */
+        /**
+         * {@code --auto-start}: start forwarding at once in interactive mode (off by default, as in the seed).
+         *
+         * @param on whether to pass it
+         * @return this builder
+         */
         public Builder autoStart(boolean on) {
             this.autoStart = on;
             return this;
         }
 
+        /**
+         * The command line.
+         *
+         * @return an immutable command line
+         * @throws InvalidFunctionConfigException naming {@code corelist} or {@code nbCores} if not set or if
+         *     {@code nbCores} is not below the number of lcores, {@code corelist} for a backwards range, or
+         *     {@code ethPeer} for MAC forwarding without peers
+         */
         public TestpmdCommandLine build() {
             if (corelist == null) {
                 throw new InvalidFunctionConfigException("corelist", "is required (EAL -l)");

@@ -42,7 +42,16 @@ public final class TextTemplate {
         this.parameters = parameters;
     }
 
-    /** Parses {@code text}; {@code name} identifies it in error messages. */
+    /**
+     * Parses a template.
+     *
+     * @param name identifies the template in error messages (e.g. its file name)
+     * @param text the template text
+     * @return the parsed, immutable template (safe to share between threads)
+     * @throws InvalidFunctionConfigException naming {@code template NAME} and the line if a <code>${</code>
+     *     does not open a well-formed placeholder
+     * @throws NullPointerException if an argument is null
+     */
     public static TextTemplate of(String name, String text) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(text, "text");
@@ -78,6 +87,11 @@ public final class TextTemplate {
     /**
      * Loads a UTF-8 template shipped in this package's {@code templates/} resource folder, e.g.
      * {@code resource("init.sh")}.
+     *
+     * @param fileName the file name under {@code io/qemureactor/core/function/templates/}
+     * @return the parsed template, named {@code fileName}
+     * @throws InvalidFunctionConfigException if there is no such resource or it is malformed
+     * @throws java.io.UncheckedIOException if the resource cannot be read
      */
     public static TextTemplate resource(String fileName) {
         String path = "templates/" + fileName;
@@ -92,18 +106,29 @@ public final class TextTemplate {
         }
     }
 
+    /**
+     * The template's name, as used in error messages.
+     *
+     * @return the name given to {@link #of} (the file name for {@link #resource})
+     */
     public String name() {
         return name;
     }
 
-    /** The placeholder names in order of first appearance. */
+    /**
+     * The placeholder names.
+     *
+     * @return an unmodifiable set, in order of first appearance
+     */
     public Set<String> parameters() {
         return parameters;
     }
 
     /**
-     * The text with every placeholder replaced by its value.
+     * The text with every placeholder replaced by its value, inserted verbatim (no quoting).
      *
+     * @param values exactly one value per placeholder name, none for other names
+     * @return the rendered text
      * @throws TemplateParameterException naming every missing and every unknown parameter
      */
     public String render(Map<String, String> values) {

@@ -55,7 +55,14 @@ public final class VppRunningConfig {
         this.values = Collections.unmodifiableMap(values);
     }
 
-    /** A shipped template by name ({@value #L2XC}, {@value #IP4}), without values yet. */
+    /**
+     * A shipped template by name, without values yet; each template is read once and cached (thread-safe).
+     *
+     * @param name {@value #L2XC} or {@value #IP4} (a file {@code NAME.exec} under the package's {@code templates/})
+     * @return the configuration, to be filled with {@link #with}
+     * @throws InvalidFunctionConfigException naming {@code name} if not {@code [A-Za-z0-9_]+}, or
+     *     {@code template} if no such template ships
+     */
     public static VppRunningConfig shipped(String name) {
         Objects.requireNonNull(name, "name");
         if (!TEMPLATE_NAME.matcher(name).matches()) {
@@ -66,16 +73,34 @@ public final class VppRunningConfig {
         return of(SHIPPED.computeIfAbsent(name, n -> TextTemplate.resource(n + ".exec")));
     }
 
-    /** A caller's own template. */
+    /**
+     * A caller's own template, without values yet.
+     *
+     * @param template the CLI script template, e.g. from {@link TextTemplate#of}
+     * @return the configuration, to be filled with {@link #with}
+     * @throws NullPointerException if {@code template} is null
+     */
     public static VppRunningConfig of(TextTemplate template) {
         return new VppRunningConfig(Objects.requireNonNull(template, "template"), new LinkedHashMap<>());
     }
 
-    /** {@value #L2XC} between the seed's two NICs. */
+    /**
+     * {@value #L2XC} between the seed's two NICs ({@value #SEED_IF1}, {@value #SEED_IF2}).
+     *
+     * @return the configuration, every parameter set
+     */
     public static VppRunningConfig l2CrossConnect() {
         return l2CrossConnect(SEED_IF1, SEED_IF2);
     }
 
+    /**
+     * {@value #L2XC} between two VPP interfaces.
+     *
+     * @param if1 VPP's name of the first NIC, e.g. {@code VirtioEthernet0/6/0}
+     * @param if2 VPP's name of the second NIC
+     * @return the configuration, every parameter set
+     * @throws InvalidFunctionConfigException naming {@code if1} or {@code if2} if not one CLI word
+     */
     public static VppRunningConfig l2CrossConnect(String if1, String if2) {
         return shipped(L2XC).with("if1", if1).with("if2", if2);
     }
@@ -84,12 +109,29 @@ public final class VppRunningConfig {
      * {@value #IP4} between the seed's two NICs.
      *
      * @param mac1 the MAC VPP gives its first NIC (the seed passed the NIC's own, {@code 52:54:00:00:<vm>:01})
+     * @param mac2 the MAC VPP gives its second NIC
      * @param vif1Mac the next hop behind the first NIC (traffic generator or previous VM)
+     * @param vif2Mac the next hop behind the second NIC
+     * @return the configuration, every parameter set
+     * @throws NullPointerException if a MAC is null
      */
     public static VppRunningConfig ip4Chain(MacAddress mac1, MacAddress mac2, MacAddress vif1Mac, MacAddress vif2Mac) {
         return ip4Chain(SEED_IF1, SEED_IF2, mac1, mac2, vif1Mac, vif2Mac);
     }
 
+    /**
+     * {@value #IP4} between two VPP interfaces.
+     *
+     * @param if1     VPP's name of the first NIC, e.g. {@code VirtioEthernet0/6/0}
+     * @param if2     VPP's name of the second NIC
+     * @param mac1    the MAC VPP gives its first NIC
+     * @param mac2    the MAC VPP gives its second NIC
+     * @param vif1Mac the next hop behind the first NIC (1.1.1.2)
+     * @param vif2Mac the next hop behind the second NIC (1.1.2.2)
+     * @return the configuration, every parameter set
+     * @throws InvalidFunctionConfigException naming {@code if1} or {@code if2} if not one CLI word
+     * @throws NullPointerException if a MAC is null
+     */
     public static VppRunningConfig ip4Chain(String if1, String if2, MacAddress mac1, MacAddress mac2,
             MacAddress vif1Mac, MacAddress vif2Mac) {
         return shipped(IP4).with("if1", if1).with("if2", if2)
@@ -99,7 +141,17 @@ public final class VppRunningConfig {
                 .with("vif2_mac", Objects.requireNonNull(vif2Mac, "vif2_mac").value());
     }
 
-    /** A copy with {@code name} set to {@code value} (one CLI word). */
+    /**
+     * A copy with one parameter set (replacing an earlier value). Names are checked against the
+     * template only by {@link #render}.
+     *
+     * @param name  the placeholder's name
+     * @param value one CLI word: no whitespace, control characters or braces
+     * @return the copy; this one is unchanged
+     * @throws InvalidFunctionConfigException whose parameter is {@code name}, if {@code value} is null or not
+     *     one word
+     * @throws NullPointerException if {@code name} is null
+     */
     public VppRunningConfig with(String name, String value) {
         Objects.requireNonNull(name, "name");
         Checks.token(name, value);
@@ -108,7 +160,13 @@ public final class VppRunningConfig {
         return new VppRunningConfig(template, copy);
     }
 
-    /** A copy with every entry of {@code more} set. */
+    /**
+     * A copy with every entry of {@code more} set, as {@link #with} would.
+     *
+     * @param more placeholder names and their values
+     * @return the copy; this one is unchanged
+     * @throws InvalidFunctionConfigException naming the first entry whose value is not one CLI word
+     */
     public VppRunningConfig withAll(Map<String, String> more) {
         VppRunningConfig result = this;
         for (Map.Entry<String, String> e : more.entrySet()) {
@@ -117,15 +175,29 @@ public final class VppRunningConfig {
         return result;
     }
 
+    /**
+     * The template's name.
+     *
+     * @return the shipped name (e.g. {@value #L2XC}) or the name a caller's template was given
+     */
     public String templateName() {
         return template.name();
     }
 
-    /** The template's parameter names. */
+    /**
+     * The template's parameter names.
+     *
+     * @return the placeholder names, in order of first appearance
+     */
     public Set<String> parameters() {
         return template.parameters();
     }
 
+    /**
+     * The values set so far.
+     *
+     * @return an unmodifiable map, in the order the names were first set
+     */
     public Map<String, String> values() {
         return values;
     }
@@ -133,6 +205,7 @@ public final class VppRunningConfig {
     /**
      * The CLI script.
      *
+     * @return the template with every parameter replaced by its value
      * @throws TemplateParameterException naming each parameter without a value and each value without a parameter
      */
     public String render() {

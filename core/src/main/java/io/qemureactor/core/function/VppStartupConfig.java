@@ -34,7 +34,10 @@ public final class VppStartupConfig {
 
     /** A plugin's state in the {@code plugins} stanza. */
     public enum PluginState {
-        ENABLE, DISABLE;
+        /** {@code enable}. */
+        ENABLE,
+        /** {@code disable}. */
+        DISABLE;
 
         String word() {
             return name().toLowerCase(Locale.ROOT);
@@ -69,6 +72,11 @@ public final class VppStartupConfig {
         this.plugins = new LinkedHashMap<>(b.plugins);
     }
 
+    /**
+     * A new builder with nothing set: {@link Builder#build} of it renders an empty text.
+     *
+     * @return an empty builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -79,6 +87,15 @@ public final class VppStartupConfig {
      * ({@code corelist-workers 1-(smp-1)}, none when {@code smp} is 1), DPDK on {@code nics} with
      * {@code queues} rx queues each and debug logging, single-segment buffers and no tx checksum offload
      * unless {@code jumboFrames}, every plugin off but DPDK's.
+     *
+     * @param smp           the guest's vCPUs; at least 1
+     * @param queues        rx queues per device; at least 1
+     * @param jumboFrames   keep multi-segment buffers and tx checksum offload (for frames larger than one buffer)
+     * @param nics          the devices of the {@code dpdk} stanza; no duplicates
+     * @param runningConfig absolute guest path of the running configuration ({@code unix exec}); one word
+     * @return the configuration
+     * @throws InvalidFunctionConfigException naming the setting at fault, e.g. {@code smp},
+     *     {@code unix.exec}, {@code dpdk.dev}, {@code dpdk.num-rx-queues}
      */
     public static VppStartupConfig forKernelVm(int smp, int queues, boolean jumboFrames, List<PciAddress> nics,
             Path runningConfig) {
@@ -99,15 +116,29 @@ public final class VppStartupConfig {
         return b.plugin(PluginState.DISABLE, "default").plugin(PluginState.ENABLE, "dpdk_plugin.so").build();
     }
 
+    /**
+     * The devices of the {@code dpdk} stanza.
+     *
+     * @return an unmodifiable list, in the order added
+     */
     public List<PciAddress> dpdkDevs() {
         return dpdkDevs;
     }
 
+    /**
+     * The running-configuration script of {@code unix { exec ... }}.
+     *
+     * @return its path, or empty if not set
+     */
     public Optional<Path> unixExec() {
         return unixExec;
     }
 
-    /** The configuration in VPP's startup syntax, ending with a newline. */
+    /**
+     * Renders the configuration; stanzas without settings are left out.
+     *
+     * @return the text in VPP's startup syntax, ending with a newline (empty if nothing is set)
+     */
     public String render() {
         Stanzas out = new Stanzas();
         List<String> unix = new ArrayList<>();
@@ -150,6 +181,7 @@ public final class VppStartupConfig {
         out.close(0);
     }
 
+    /** {@return the configuration text, as {@link #render()}} */
     @Override
     public String toString() {
         return render();
@@ -205,19 +237,35 @@ public final class VppStartupConfig {
         private Builder() {
         }
 
-        /** Stay in the foreground: VPP is the init script's child and its exit powers the VM off. */
+        /**
+         * {@code unix { nodaemon }}: stay in the foreground (VPP is the init script's child and its exit powers the VM off).
+         *
+         * @return this builder
+         */
         public Builder unixNodaemon() {
             this.unixNodaemon = true;
             return this;
         }
 
-        /** A unix socket path or {@code host:port} for {@code vppctl}. */
+        /**
+         * {@code unix { cli-listen ... }}: where {@code vppctl} connects.
+         *
+         * @param address a unix socket path or {@code host:port}; one word
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code unix.cli-listen} if null or not one word
+         */
         public Builder unixCliListen(String address) {
             this.unixCliListen = Optional.of(Checks.token("unix.cli-listen", address));
             return this;
         }
 
-        /** A CLI script VPP runs once it is up (the "running" configuration). */
+        /**
+         * {@code unix { exec ... }}: a CLI script VPP runs once it is up (the "running" configuration).
+         *
+         * @param script its absolute guest path; one word
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code unix.exec} if not absolute or not one word
+         */
         public Builder unixExec(Path script) {
             Path p = Checks.absolutePath("unix.exec", script);
             Checks.token("unix.exec", p.toString());
@@ -225,23 +273,51 @@ public final class VppStartupConfig {
             return this;
         }
 
-        /** The binary API socket ({@code socksvr { socket-name ... }}). */
+        /**
+         * The binary API socket ({@code socksvr { socket-name ... }}).
+         *
+         * @param socketName the socket's path; one word
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code socksvr.socket-name} if null or not one word
+         */
         public Builder socksvr(String socketName) {
             this.socksvrSocketName = Optional.of(Checks.token("socksvr.socket-name", socketName));
             return this;
         }
 
+        /**
+         * {@code cpu { main-core N }}: the core of VPP's main thread.
+         *
+         * @param core the core number; not negative
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code cpu.main-core} if negative
+         */
         public Builder cpuMainCore(int core) {
             this.cpuMainCore = OptionalInt.of(Checks.atLeast("cpu.main-core", core, 0));
             return this;
         }
 
-        /** Worker cores as a DPDK core list, e.g. {@code 1-3} or {@code 1,3-4}. */
+        /**
+         * {@code cpu { corelist-workers ... }}: the worker threads' cores.
+         *
+         * @param corelist a DPDK core list, e.g. {@code 1-3} or {@code 1,3-4}
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code cpu.corelist-workers} for another shape
+         * @throws NullPointerException if {@code corelist} is null
+         */
         public Builder cpuCorelistWorkers(String corelist) {
             this.cpuCorelistWorkers = Optional.of(Checks.corelist("cpu.corelist-workers", corelist, "1-3 or 1,3-4"));
             return this;
         }
 
+        /**
+         * Adds a {@code dpdk { dev ... }} device, after those already added.
+         *
+         * @param device the device's guest PCI address
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code dpdk.dev} if already added
+         * @throws NullPointerException if {@code device} is null
+         */
         public Builder dpdkDev(PciAddress device) {
             Objects.requireNonNull(device, "dpdk.dev");
             if (dpdkDevs.contains(device)) {
@@ -251,34 +327,71 @@ public final class VppStartupConfig {
             return this;
         }
 
+        /**
+         * Adds devices as {@link #dpdkDev} does, in list order.
+         *
+         * @param devices the devices' guest PCI addresses
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code dpdk.dev} for a duplicate
+         */
         public Builder dpdkDevs(List<PciAddress> devices) {
             devices.forEach(this::dpdkDev);
             return this;
         }
 
-        /** {@code dev default { num-rx-queues N }}: rx queues of every device. */
+        /**
+         * {@code dev default { num-rx-queues N }}: rx queues of every device.
+         *
+         * @param queues at least 1
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code dpdk.num-rx-queues} if below 1
+         */
         public Builder dpdkDefaultRxQueues(int queues) {
             this.dpdkDefaultRxQueues = OptionalInt.of(Checks.atLeast("dpdk.num-rx-queues", queues, 1));
             return this;
         }
 
+        /**
+         * {@code dpdk { log-level ... }}: DPDK's log level.
+         *
+         * @param level e.g. {@code debug}; one word
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code dpdk.log-level} if null or not one word
+         */
         public Builder dpdkLogLevel(String level) {
             this.dpdkLogLevel = Optional.of(Checks.token("dpdk.log-level", level));
             return this;
         }
 
-        /** Single-segment buffers: faster, but no frames larger than one buffer (so not with jumbo frames). */
+        /**
+         * {@code dpdk { no-multi-seg }}: single-segment buffers, faster, but no frames larger than one buffer (so not with jumbo frames).
+         *
+         * @return this builder
+         */
         public Builder dpdkNoMultiSeg() {
             this.dpdkNoMultiSeg = true;
             return this;
         }
 
+        /**
+         * {@code dpdk { no-tx-checksum-offload }}: the NICs do not compute tx checksums (the seed's setting without jumbo frames).
+         *
+         * @return this builder
+         */
         public Builder dpdkNoTxChecksumOffload() {
             this.dpdkNoTxChecksumOffload = true;
             return this;
         }
 
-        /** {@code plugin NAME { enable|disable }}; {@code default} addresses all plugins. In call order. */
+        /**
+         * Adds {@code plugin NAME { enable|disable }} to the {@code plugins} stanza, in call order (a second call for the same plugin changes its state, not its place).
+         *
+         * @param state enable or disable
+         * @param plugin a plugin file name like {@code dpdk_plugin.so}, or {@code default} for all plugins
+         * @return this builder
+         * @throws InvalidFunctionConfigException naming {@code plugins.plugin} for another shape
+         * @throws NullPointerException if an argument is null
+         */
         public Builder plugin(PluginState state, String plugin) {
             Objects.requireNonNull(state, "plugins.state");
             Objects.requireNonNull(plugin, "plugins.plugin");
@@ -290,6 +403,11 @@ public final class VppStartupConfig {
             return this;
         }
 
+        /**
+         * The configuration.
+         *
+         * @return an immutable configuration
+         */
         public VppStartupConfig build() {
             return new VppStartupConfig(this);
         }

@@ -48,7 +48,11 @@ public final class GuestKit {
 
     /**
      * The kit in {@code home}, checked: it fails with a message that says how to build it when
-     * it is missing.
+     * it is missing. Reads {@code guest.properties} (blocking, small).
+     *
+     * @param home the kit's folder, holding {@code guest.properties}
+     * @return the kit
+     * @throws IllegalStateException if the kit is missing or its properties cannot be read
      */
     public static GuestKit at(Path home) {
         Path file = home.resolve("guest.properties");
@@ -69,6 +73,9 @@ public final class GuestKit {
      * The kit in {@link #defaultHome()}, which must have been built: fails with
      * {@link IllegalStateException} naming the way to build it otherwise. Prefer {@link #ensure()}
      * where a missing kit should be built rather than reported.
+     *
+     * @return the kit
+     * @throws IllegalStateException if the kit is missing or cannot be read
      */
     public static GuestKit locate() {
         return at(defaultHome());
@@ -77,7 +84,10 @@ public final class GuestKit {
     /**
      * The kit in {@link #defaultHome()}, built first when it is missing or out of date (see
      * {@link #ensure(Path, Consumer)}). Lazy: nothing happens until subscription, so a test class
-     * can hold this {@code Mono} in a static field without failing in its initializer.
+     * can hold this {@code Mono} in a static field without failing in its initializer. The builder's
+     * lines are logged at INFO.
+     *
+     * @return a cold Mono of the kit; fails with {@link IllegalStateException} when the build fails
      */
     public static Mono<GuestKit> ensure() {
         return Mono.defer(() -> ensure(defaultHome(), line -> log.info("{}", line)));
@@ -89,7 +99,12 @@ public final class GuestKit {
      * kit costs about a second (the builder hashes its inputs); a first build downloads a Debian
      * kernel with {@code apt-get download} (~70 MB) and takes about a minute. Needs the Debian
      * packages docs/guest.md lists; the builder names the missing ones. Each line the builder
-     * prints goes to {@code progress}; a failure carries its last line.
+     * prints goes to {@code progress}; a failure carries its last line. Cold; cancelling stops the
+     * builder.
+     *
+     * @param home the kit's folder
+     * @param progress receives each line the builder prints, on a Reactor worker thread; must not block long
+     * @return a cold Mono of the kit; fails with {@link IllegalStateException} when the build exits non-zero
      */
     public static Mono<GuestKit> ensure(Path home, Consumer<String> progress) {
         Objects.requireNonNull(home, "home");
@@ -97,14 +112,24 @@ public final class GuestKit {
         return KitBuilder.build(home, false, progress).then(Mono.fromCallable(() -> at(home)));
     }
 
-    /** Like {@link #ensure(Path, Consumer)}, but builds the kit anew even when it is up to date. */
+    /**
+     * Like {@link #ensure(Path, Consumer)}, but builds the kit anew even when it is up to date.
+     *
+     * @param home the kit's folder
+     * @param progress receives each line the builder prints
+     * @return a cold Mono of the rebuilt kit; fails with {@link IllegalStateException} when the build fails
+     */
     public static Mono<GuestKit> rebuild(Path home, Consumer<String> progress) {
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(progress, "progress");
         return KitBuilder.build(home, true, progress).then(Mono.fromCallable(() -> at(home)));
     }
 
-    /** The system property {@code qemu.reactor.home}, else {@code $QEMU_REACTOR_HOME}, else {@code ~/}{@value #DEFAULT_HOME}. */
+    /**
+     * The system property {@code qemu.reactor.home}, else {@code $QEMU_REACTOR_HOME}, else {@code ~/}{@value #DEFAULT_HOME}.
+     *
+     * @return the default kit folder (not checked to exist)
+     */
     public static Path defaultHome() {
         String prop = System.getProperty("qemu.reactor.home");
         String env = System.getenv("QEMU_REACTOR_HOME");
@@ -113,23 +138,51 @@ public final class GuestKit {
                 : Path.of(System.getProperty("user.home"), DEFAULT_HOME);
     }
 
+    /**
+     * The kit's folder.
+     *
+     * @return the folder given to {@link #at(Path)}
+     */
     public Path home() {
         return home;
     }
 
+    /**
+     * The guest kernel image.
+     *
+     * @return its path, as recorded in {@code guest.properties}
+     * @throws IllegalStateException if the kit does not record it (rebuild the kit)
+     */
     public Path kernel() {
         return path("kernel");
     }
 
+    /**
+     * The initramfs (busybox, qemu-ga).
+     *
+     * @return its path, as recorded in {@code guest.properties}
+     * @throws IllegalStateException if the kit does not record it (rebuild the kit)
+     */
     public Path initrd() {
         return path("initrd");
     }
 
+    /**
+     * The root filesystem image the disk flavour boots from.
+     *
+     * @return its path, as recorded in {@code guest.properties}
+     * @throws IllegalStateException if the kit does not record it (rebuild the kit)
+     */
     public Path disk() {
         return path("disk");
     }
 
-    /** The default init script of the kernel flavour (prints the marker, runs qemu-ga). */
+    /**
+     * The default init script of the kernel flavour (prints the marker, runs qemu-ga).
+     *
+     * @return its path, as recorded in {@code guest.properties}
+     * @throws IllegalStateException if the kit does not record it (rebuild the kit)
+     */
     public Path kernelInit() {
         return path("kernelInit");
     }
@@ -138,6 +191,10 @@ public final class GuestKit {
      * The kernel modules a kernel-flavour init script loads itself, in load order: {@code uio} and
      * {@code uio_pci_generic} for a DPDK function ({@link #dpdkModules()}), {@code llc}, {@code stp} and
      * {@code bridge} for a kernel bridge ({@link #bridgeModules()}).
+     *
+     * @param group the module group, e.g. {@code dpdk} or {@code bridge}
+     * @return the modules' paths, in load order
+     * @throws IllegalStateException if the kit has no such group (rebuild it)
      */
     public java.util.List<Path> modules(String group) {
         String value = props.getProperty(group + "Modules");
@@ -148,32 +205,63 @@ public final class GuestKit {
         return java.util.Arrays.stream(value.split(",")).map(Path::of).toList();
     }
 
-    /** {@code uio.ko}, {@code uio_pci_generic.ko}: what DPDK's virtio PMD needs in the guest. */
+    /**
+     * {@code uio.ko}, {@code uio_pci_generic.ko}: what DPDK's virtio PMD needs in the guest.
+     *
+     * @return the modules' paths, in load order
+     * @throws IllegalStateException if the kit has none (rebuild it)
+     */
     public java.util.List<Path> dpdkModules() {
         return modules("dpdk");
     }
 
-    /** {@code llc.ko}, {@code stp.ko}, {@code bridge.ko}: the guest kernel's bridge. */
+    /**
+     * {@code llc.ko}, {@code stp.ko}, {@code bridge.ko}: the guest kernel's bridge.
+     *
+     * @return the modules' paths, in load order
+     * @throws IllegalStateException if the kit has none (rebuild it)
+     */
     public java.util.List<Path> bridgeModules() {
         return modules("bridge");
     }
 
-    /** The line the guest prints on its console once it is up. */
+    /**
+     * The line the guest prints on its console once it is up.
+     *
+     * @return the marker, {@code qemu-reactor-guest: ready} unless the kit says otherwise
+     */
     public String marker() {
         return props.getProperty("marker", "qemu-reactor-guest: ready");
     }
 
-    /** A probe that is ready when the console shows {@link #marker()}. */
+    /**
+     * A probe that is ready when the console shows {@link #marker()}.
+     *
+     * @return the probe
+     */
     public BootProbe readyProbe() {
         return BootProbe.serialMarker(Pattern.quote(marker()));
     }
 
-    /** The boot source of a flavour; the kernel flavour runs the kit's own init script. */
+    /**
+     * The boot source of a flavour; the kernel flavour runs the kit's own init script.
+     *
+     * @param flavour how the guest boots
+     * @return the boot source
+     * @throws IllegalStateException if the kit lacks a file the flavour needs
+     */
     public BootSource bootSource(Flavour flavour) {
         return bootSource(flavour, kernelInit());
     }
 
-    /** The boot source of a flavour; {@code init} is the script the kernel flavour runs (ignored by the others). */
+    /**
+     * The boot source of a flavour; {@code init} is the script the kernel flavour runs (ignored by the others).
+     *
+     * @param flavour how the guest boots
+     * @param init the host script the kernel flavour runs as init
+     * @return the boot source
+     * @throws IllegalStateException if the kit lacks a file the flavour needs
+     */
     public BootSource bootSource(Flavour flavour, Path init) {
         Objects.requireNonNull(flavour, "flavour");
         return switch (flavour) {
@@ -184,7 +272,14 @@ public final class GuestKit {
         };
     }
 
-    /** A spec builder for the guest: 1 vCPU, 256 MiB, this flavour's boot source; the rest is the caller's. */
+    /**
+     * A spec builder for the guest: 1 vCPU, 256 MiB, this flavour's boot source; the rest is the caller's.
+     *
+     * @param id the VM id (unique per host: it is a MAC octet)
+     * @param flavour how the guest boots
+     * @return a new builder
+     * @throws IllegalStateException if the kit lacks a file the flavour needs
+     */
     public VmSpec.Builder spec(int id, Flavour flavour) {
         return VmSpec.builder().id(id).smp(1).memoryMib(256).bootSource(bootSource(flavour));
     }

@@ -22,15 +22,25 @@ import java.lang.annotation.Target;
 @Target(ElementType.FIELD)
 public @interface BootVm {
 
-    /** How to tell the VM is up (for a {@code VmSpec} field). */
+    /**
+     * How to tell the VM is up (for a {@code VmSpec} field).
+     *
+     * @return the probe kind; default {@link ProbeKind#SERIAL_MARKER}
+     */
     ProbeKind probe() default ProbeKind.SERIAL_MARKER;
 
     /**
      * The text a console line must contain (literally) for the serial probes; empty: the test
      * guest kit's marker ({@code qemu-reactor-guest: ready}, from {@code GuestKit.locate()}).
+     *
+     * @return the marker text, or empty for the kit's
      */
     String marker() default "";
 
-    /** The probe's timeout in seconds; 0: the probe's own default (120 s for serial and agent, 30 s for QMP). */
+    /**
+     * The probe's timeout in seconds; 0: the probe's own default (120 s for serial and agent, 30 s for QMP).
+     *
+     * @return the timeout in seconds, or 0
+     */
     long timeoutSeconds() default 0;
 }

@@ -20,12 +20,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(QemuVmsExtension.class)
 public @interface QemuVms {
 
-    /** How long booting all the class's VMs may take, in seconds (each probe also has its own timeout). */
+    /**
+     * How long booting all the class's VMs may take, in seconds (each probe also has its own timeout).
+     *
+     * @return the boot timeout in seconds; default 600
+     */
     long bootTimeoutSeconds() default 600;
 
-    /** How long stopping them after the class may take, in seconds; after that they are killed. */
+    /**
+     * How long stopping them after the class may take, in seconds; after that they are killed.
+     *
+     * @return the shutdown timeout in seconds; default 180
+     */
     long shutdownTimeoutSeconds() default 180;
 
-    /** How many console lines of each VM a failed test's report gets. */
+    /**
+     * How many console lines of each VM a failed test's report gets.
+     *
+     * @return the number of lines; default 50
+     */
     int consoleTailLines() default 50;
 }

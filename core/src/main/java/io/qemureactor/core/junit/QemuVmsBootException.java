@@ -11,7 +11,12 @@ import io.qemureactor.core.OperationFailedException;
  */
 public class QemuVmsBootException extends OperationFailedException {
 
-    /** A message naming the VM that failed, with what QEMU and its console said; {@code cause} is the fleet's error. */
+    /**
+     * A message naming the VM that failed, with what QEMU and its console said; {@code cause} is the fleet's error.
+     *
+     * @param message names the VM that failed, with what QEMU and its console said
+     * @param cause the fleet's error, or a timeout
+     */
     public QemuVmsBootException(String message, Throwable cause) {
         super(message, cause);
     }

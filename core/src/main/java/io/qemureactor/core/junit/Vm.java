@@ -17,6 +17,10 @@ import java.lang.annotation.Target;
 @Target({ElementType.PARAMETER, ElementType.FIELD})
 public @interface Vm {
 
-    /** The name of the {@link BootVm} field; empty when the class has exactly one VM. */
+    /**
+     * The name of the {@link BootVm} field; empty when the class has exactly one VM.
+     *
+     * @return the field name, or empty
+     */
     String value() default "";
 }

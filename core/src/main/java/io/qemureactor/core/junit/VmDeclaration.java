@@ -37,11 +37,30 @@ public record VmDeclaration(VmSpec spec, BootProbe probe, Optional<FleetHost> ho
         RESET_BEFORE_EACH_TEST
     }
 
-    /** A booted VM. */
+    /**
+     * A booted VM.
+     *
+     * @param spec the VM
+     * @param probe decides when it is ready
+     * @param host where it runs; empty: this machine
+     * @param pinCpus host CPUs of its own (0: not pinned)
+     */
     public VmDeclaration(VmSpec spec, BootProbe probe, Optional<FleetHost> host, int pinCpus) {
         this(spec, probe, host, pinCpus, TemplateUse.NONE);
     }
 
+    /**
+     * Validates the components.
+     *
+     * @param spec the VM
+     * @param probe decides when it is ready
+     * @param host where it runs; empty: this machine
+     * @param pinCpus host CPUs of its own (0: not pinned); see {@link FleetMember#pinning(int)}
+     * @param template how the VM comes up: booted, a clone of a template the extension makes from the spec
+     *        and probe before the class's tests, or such a clone replaced by a fresh one before each test
+     * @throws NullPointerException if {@code spec}, {@code probe}, {@code host} or {@code template} is null
+     * @throws IllegalArgumentException if {@code pinCpus} is negative, or a template VM names a host
+     */
     public VmDeclaration {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(probe, "probe");
@@ -55,27 +74,55 @@ public record VmDeclaration(VmSpec spec, BootProbe probe, Optional<FleetHost> ho
         }
     }
 
-    /** {@code spec} on this machine, ready when {@code probe} says so. */
+    /**
+     * {@code spec} on this machine, ready when {@code probe} says so.
+     *
+     * @param spec the VM
+     * @param probe decides when it is ready
+     * @return a booted, unpinned declaration
+     */
     public static VmDeclaration of(VmSpec spec, BootProbe probe) {
         return new VmDeclaration(spec, probe, Optional.empty(), 0);
     }
 
-    /** A copy that runs on {@code fleetHost}. */
+    /**
+     * A copy that runs on {@code fleetHost}.
+     *
+     * @param fleetHost the host, e.g. an {@code SshHost} wrapped in a {@link FleetHost}
+     * @return the copy
+     * @throws IllegalArgumentException if this declaration uses a template
+     */
     public VmDeclaration on(FleetHost fleetHost) {
         return new VmDeclaration(spec, probe, Optional.of(fleetHost), pinCpus, template);
     }
 
-    /** A copy whose vCPUs are pinned to {@code cpus} host CPUs of its own once it is up. */
+    /**
+     * A copy whose vCPUs are pinned to {@code cpus} host CPUs of its own once it is up.
+     *
+     * @param cpus how many host CPUs; 0: not pinned
+     * @return the copy
+     * @throws IllegalArgumentException if {@code cpus} is negative
+     */
     public VmDeclaration pinning(int cpus) {
         return new VmDeclaration(spec, probe, host, cpus, template);
     }
 
-    /** A copy that is a clone of a template made from this declaration's spec and probe (once per class). */
+    /**
+     * A copy that is a clone of a template made from this declaration's spec and probe (once per class).
+     *
+     * @return the copy
+     * @throws IllegalArgumentException if this declaration names a host
+     */
     public VmDeclaration fromTemplate() {
         return new VmDeclaration(spec, probe, host, pinCpus, TemplateUse.CLONE);
     }
 
-    /** A copy that is a clone of a template, replaced by a fresh clone before each test: a fresh VM per test. */
+    /**
+     * A copy that is a clone of a template, replaced by a fresh clone before each test: a fresh VM per test.
+     *
+     * @return the copy
+     * @throws IllegalArgumentException if this declaration names a host
+     */
     public VmDeclaration resetToTemplateBeforeEachTest() {
         return new VmDeclaration(spec, probe, host, pinCpus, TemplateUse.RESET_BEFORE_EACH_TEST);
     }

@@ -13,16 +13,31 @@ import java.util.List;
  */
 public record PinnedVcpu(VcpuThread thread, int hostCpu, List<Integer> allowedCpus) {
 
+    /**
+     * Copies the CPU list.
+     *
+     * @param thread the vCPU and its host thread
+     * @param hostCpu the host CPU it was pinned to
+     * @param allowedCpus the CPUs the thread may run on, as the kernel reports them after pinning
+     */
     public PinnedVcpu {
         allowedCpus = List.copyOf(allowedCpus);
     }
 
-    /** The vCPU index (QMP {@code cpu-index}). */
+    /**
+     * The vCPU index (QMP {@code cpu-index}).
+     *
+     * @return the index, from 0
+     */
     public int index() {
         return thread.index();
     }
 
-    /** The host thread id. */
+    /**
+     * The host thread id.
+     *
+     * @return the thread's TID on the host
+     */
     public long threadId() {
         return thread.threadId();
     }

@@ -46,6 +46,11 @@ public final class RunningVm {
     private final AtomicBoolean released = new AtomicBoolean();
     private final Mono<Void> release;
 
+    /**
+     * Wraps the parts of a booted VM; {@code QemuLauncher} does this, a harness rarely needs to.
+     *
+     * @param parts the process, sessions and run folder of the VM
+     */
     public RunningVm(VmParts parts) {
         this.parts = parts;
         this.agent = parts.agent().orElseGet(() -> Mono.error(new IllegalStateException(
@@ -54,66 +59,130 @@ public final class RunningVm {
         this.vcpus = new VcpuTuning(this);
     }
 
+    /**
+     * The spec the VM was launched from.
+     *
+     * @return the spec
+     */
     public VmSpec spec() {
         return parts.commandLine().spec();
     }
 
+    /**
+     * The VM's name (its spec's), which also names its run folder.
+     *
+     * @return the name
+     */
     public String name() {
         return spec().name();
     }
 
+    /**
+     * The host QEMU runs on.
+     *
+     * @return the host
+     */
     public Host host() {
         return parts.process().host();
     }
 
+    /**
+     * QEMU's process id on its host.
+     *
+     * @return the pid
+     */
     public long pid() {
         return parts.process().pid();
     }
 
+    /**
+     * The VM's run folder on its host (sockets, logs); deleted by {@link #shutdown()} and {@link #kill()}.
+     *
+     * @return the folder's path on the host
+     */
     public String runFolder() {
         return parts.runFolder();
     }
 
-    /** The accelerator QEMU runs with (AUTO resolved). */
+    /**
+     * The accelerator QEMU runs with (AUTO resolved).
+     *
+     * @return the accelerator
+     */
     public Accelerator accelerator() {
         return parts.commandLine().accelerator();
     }
 
-    /** The argv QEMU was started with. */
+    /**
+     * The argv QEMU was started with.
+     *
+     * @return the command line, program first
+     */
     public List<String> argv() {
         return parts.commandLine().argv();
     }
 
-    /** From the launch to the boot probe's "ready". */
+    /**
+     * From the launch to the boot probe's "ready".
+     *
+     * @return the boot time
+     */
     public Duration bootTime() {
         return parts.bootTime();
     }
 
+    /**
+     * The VM's QMP session, connected during the launch.
+     *
+     * @return the QMP client
+     */
     public QmpClient qmp() {
         return parts.qmp();
     }
 
-    /** The version of the QEMU running this VM, from its QMP greeting (no extra command). */
+    /**
+     * The version of the QEMU running this VM, from its QMP greeting (no extra command).
+     *
+     * @return the version
+     */
     public QemuVersion qemuVersion() {
         var v = qmp().version();
         return new QemuVersion(v.major(), v.minor(), v.micro(), v.pkg());
     }
 
-    /** The guest agent, connected on first use and shared afterwards. */
+    /**
+     * The guest agent, connected on first use and shared afterwards.
+     *
+     * @return a Mono of the agent client; fails with {@link IllegalStateException} when the spec has
+     *         no guest agent channel
+     */
     public Mono<QgaClient> qga() {
         return agent;
     }
 
+    /**
+     * The serial console, when it is a socket.
+     *
+     * @return the console, or empty
+     */
     public Optional<SerialConsole> console() {
         return parts.console();
     }
 
-    /** Serial console lines (recent history, then live); empty when the console is not a socket. */
+    /**
+     * Serial console lines (recent history, then live); empty when the console is not a socket.
+     *
+     * @return the console's lines
+     */
     public Flux<String> serial() {
         return parts.console().map(SerialConsole::lines).orElseGet(Flux::empty);
     }
 
-    /** Completes with QEMU's exit status when it exits. */
+    /**
+     * Completes with QEMU's exit status when it exits.
+     *
+     * @return a Mono of the exit status
+     */
     public Mono<Integer> onExit() {
         return parts.process().onExit();
     }
@@ -165,7 +234,12 @@ public final class RunningVm {
         return vcpus.setRealtime();
     }
 
-    /** The spec's NICs as the guest names them, matched by MAC through the guest agent. */
+    /**
+     * The spec's NICs as the guest names them, matched by MAC through the guest agent. Guest NICs
+     * whose MAC is not in the spec are left out.
+     *
+     * @return a cold Mono of the matched NICs; fails when the VM has no agent or the agent fails
+     */
     public Mono<List<GuestNic>> guestInterfaces() {
         Map<String, NicAssignment> ours = spec().nics().stream()
                 .collect(Collectors.toMap(n -> n.mac().toString().toLowerCase(Locale.ROOT), Function.identity(), (a, b) -> a));
@@ -179,7 +253,11 @@ public final class RunningVm {
                 .toList());
     }
 
-    /** {@link #shutdown(ShutdownPolicy)} with the default bounds. */
+    /**
+     * {@link #shutdown(ShutdownPolicy)} with the default bounds ({@link ShutdownPolicy#defaults()}).
+     *
+     * @return a cold Mono that completes when QEMU is gone and the run folder deleted
+     */
     public Mono<Void> shutdown() {
         return shutdown(ShutdownPolicy.defaults());
     }
@@ -189,6 +267,9 @@ public final class RunningVm {
      * one, else the ACPI power button), then QMP {@code quit}, then SIGTERM, then SIGKILL; each
      * step bounded by the policy and skipped once QEMU has exited. Then releases the sessions
      * and the run folder. Completes when QEMU is gone.
+     *
+     * @param policy how long each rung may take
+     * @return a cold Mono that completes when QEMU is gone and the run folder deleted
      */
     public Mono<Void> shutdown(ShutdownPolicy policy) {
         Mono<Void> exited = onExit().then();
@@ -223,6 +304,8 @@ public final class RunningVm {
      * JVM's sessions to it (QMP, console, agent) are closed, because each of those sockets serves one client
      * at a time and the user's tools are next. The process and the run folder stay, and a later
      * {@link #shutdown()} or {@link #kill()} leaves the folder.
+     *
+     * @return a cold Mono that completes when the sessions are closed; idempotent
      */
     public Mono<Void> detach() {
         return Mono.defer(() -> {
@@ -233,7 +316,12 @@ public final class RunningVm {
         });
     }
 
-    /** SIGKILL now, then release the sessions and the run folder. */
+    /**
+     * SIGKILL now, then release the sessions and the run folder.
+     *
+     * @return a cold Mono that completes when QEMU is gone and the run folder deleted; fails with a
+     *         {@link java.util.concurrent.TimeoutException} if QEMU has not exited 30 s after the signal
+     */
     public Mono<Void> kill() {
         return parts.process().kill().then(onExit().timeout(Duration.ofSeconds(30)).then()).then(release);
     }

@@ -14,18 +14,34 @@ import java.util.Objects;
  */
 public record ShutdownPolicy(Duration graceful, Duration quit, Duration term) {
 
+    /**
+     * Validates the components; a zero bound skips that step.
+     *
+     * @param graceful how long the guest may take to power off
+     * @param quit how long QEMU may take to exit after {@code quit}
+     * @param term how long QEMU may take to exit after SIGTERM
+     * @throws NullPointerException if a bound is null
+     */
     public ShutdownPolicy {
         Objects.requireNonNull(graceful, "graceful");
         Objects.requireNonNull(quit, "quit");
         Objects.requireNonNull(term, "term");
     }
 
-    /** 30 s for the guest (a TCG guest on a busy machine is slow), 5 s for quit, 5 s for SIGTERM. */
+    /**
+     * 30 s for the guest (a TCG guest on a busy machine is slow), 5 s for quit, 5 s for SIGTERM.
+     *
+     * @return the default policy
+     */
     public static ShutdownPolicy defaults() {
         return new ShutdownPolicy(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(5));
     }
 
-    /** No guest step: quit, then signals. For VMs whose guest is known not to cooperate. */
+    /**
+     * No guest step: quit, then signals. For VMs whose guest is known not to cooperate.
+     *
+     * @return a policy with a zero {@code graceful} bound
+     */
     public static ShutdownPolicy withoutGuest() {
         return new ShutdownPolicy(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(5));
     }

@@ -27,7 +27,17 @@ public record VmParts(QemuCommandLine commandLine, HostProcess process, String r
                       Optional<SerialConsole> console, Optional<Mono<QgaClient>> agent, Duration bootTime,
                       Optional<Reaper.Entry> reaped) {
 
-    /** Parts of a VM no reaper knows about. */
+    /**
+     * Parts of a VM no reaper knows about.
+     *
+     * @param commandLine the rendered command line (spec, accelerator, socket paths)
+     * @param process the QEMU process
+     * @param runFolder the VM's private folder on its host
+     * @param qmp the negotiated QMP session
+     * @param console the serial console, when it is a socket
+     * @param agent the guest agent connection, made once on first use; empty without an agent channel
+     * @param bootTime from launch to ready
+     */
     public VmParts(QemuCommandLine commandLine, HostProcess process, String runFolder, QmpClient qmp,
                    Optional<SerialConsole> console, Optional<Mono<QgaClient>> agent, Duration bootTime) {
         this(commandLine, process, runFolder, qmp, console, agent, bootTime, Optional.empty());
