@@ -47,7 +47,7 @@ public record UserNetwork(OptionalInt sshHostPort, Optional<String> hostBindAddr
     /**
      * A copy whose forward listens only on {@code address}, e.g. {@code 127.0.0.1}.
      *
-     * @param address a host IP address
+     * @param address an IPv4 address or host name of the host (checked on build)
      * @return the copy
      */
     public UserNetwork bindTo(String address) {
