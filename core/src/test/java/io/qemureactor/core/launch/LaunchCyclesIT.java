@@ -54,12 +54,12 @@ class LaunchCyclesIT {
 
         // the host's reaper stays for the JVM's life (and may be finishing an rm of the last entry)
         long reaper = LocalHost.instance().reaper().pid().orElse(-1);
-        List<String> left = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+        List<String> leftProcesses = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
                 .filter(p -> !before.contains(p.pid()))
                 .filter(p -> p.pid() != reaper && p.parent().map(ProcessHandle::pid).orElse(-1L) != reaper)
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
                 .toList();
-        assertThat(left).as("processes these cycles left (the host's reaper aside)").isEmpty();
+        assertThat(leftProcesses).as("processes these cycles left (the host's reaper aside)").isEmpty();
         assertThat(LocalHost.instance().reaper().size()).as("reaper entries left").isZero();
         try (var left = Files.list(local.runBase())) {
             assertThat(left.filter(Files::isDirectory).toList()).as("run folders left").isEmpty();
