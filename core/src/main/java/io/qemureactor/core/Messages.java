@@ -10,7 +10,13 @@ public final class Messages {
     private Messages() {
     }
 
-    /** The exception's message on one line (its type when it has none). */
+    /**
+     * The exception's message on one line (its type when it has none): line breaks and the white space
+     * around them become one space.
+     *
+     * @param t the exception
+     * @return its message, stripped, on one line
+     */
     public static String oneLine(Throwable t) {
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         return LINE_BREAK.matcher(message.strip()).replaceAll(" ");

@@ -10,12 +10,21 @@ public abstract class OperationFailedException extends QemuReactorException {
 
     private static final long serialVersionUID = 1L;
 
-    /** An exception whose message says what failed. */
+    /**
+     * An exception whose message says what failed.
+     *
+     * @param message the message
+     */
     protected OperationFailedException(String message) {
         super(message);
     }
 
-    /** As {@link #OperationFailedException(String)}, keeping the {@code cause}. */
+    /**
+     * As {@link #OperationFailedException(String)}, keeping the {@code cause}.
+     *
+     * @param message the message
+     * @param cause the underlying failure, kept as {@link Throwable#getCause()}
+     */
     protected OperationFailedException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -30,12 +30,21 @@ public abstract class QemuReactorException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** An exception whose message is one line saying what failed and, where one helps, what to do. */
+    /**
+     * An exception whose message is one line saying what failed and, where one helps, what to do.
+     *
+     * @param message the message
+     */
     protected QemuReactorException(String message) {
         super(message);
     }
 
-    /** As {@link #QemuReactorException(String)}, keeping the {@code cause}. */
+    /**
+     * As {@link #QemuReactorException(String)}, keeping the {@code cause}.
+     *
+     * @param message the message
+     * @param cause the underlying failure, kept as {@link Throwable#getCause()}
+     */
     protected QemuReactorException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -22,6 +22,15 @@ public final class QemuVersion implements Comparable<QemuVersion> {
     private final int micro;
     private final String pkg;
 
+    /**
+     * A version from its parts.
+     *
+     * @param major the major number
+     * @param minor the minor number
+     * @param micro the micro number
+     * @param pkg the distribution's package version, trimmed; {@code null} or empty for none
+     * @throws IllegalArgumentException if a number is negative
+     */
     public QemuVersion(int major, int minor, int micro, String pkg) {
         if (major < 0 || minor < 0 || micro < 0) {
             throw new IllegalArgumentException("version numbers must not be negative: " + major + "." + minor + "." + micro);
@@ -32,6 +41,15 @@ public final class QemuVersion implements Comparable<QemuVersion> {
         this.pkg = pkg == null ? "" : pkg.trim();
     }
 
+    /**
+     * A version without a package part, e.g. {@code of(7, 2, 0)} for a minimum to compare against.
+     *
+     * @param major the major number
+     * @param minor the minor number
+     * @param micro the micro number
+     * @return the version
+     * @throws IllegalArgumentException if a number is negative
+     */
     public static QemuVersion of(int major, int minor, int micro) {
         return new QemuVersion(major, minor, micro, "");
     }
@@ -39,8 +57,11 @@ public final class QemuVersion implements Comparable<QemuVersion> {
     /**
      * Parses the output of {@code qemu-system-* --version}
      * ({@code QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18)}) or a bare
-     * {@code 7.2.22}.
+     * {@code 7.2.22}. A missing micro number is 0.
      *
+     * @param text the output or the bare number
+     * @return the version
+     * @throws NullPointerException if {@code text} is {@code null}
      * @throws IllegalArgumentException naming the text when no version is found in it
      */
     public static QemuVersion parse(String text) {
@@ -61,23 +82,32 @@ public final class QemuVersion implements Comparable<QemuVersion> {
         return group == null ? 0 : Integer.parseInt(group);
     }
 
+    /** {@return the major number, e.g. 7 in 7.2.22} */
     public int major() {
         return major;
     }
 
+    /** {@return the minor number, e.g. 2 in 7.2.22} */
     public int minor() {
         return minor;
     }
 
+    /** {@return the micro number, e.g. 22 in 7.2.22; 0 when the version had none} */
     public int micro() {
         return micro;
     }
 
-    /** The distribution's package version, for example {@code Debian 1:7.2+dfsg-7+deb12u18}; may be empty. */
+    /** {@return the distribution's package version, for example {@code Debian 1:7.2+dfsg-7+deb12u18}; may be empty} */
     public String packageVersion() {
         return pkg;
     }
 
+    /**
+     * Whether this version is {@code other} or newer, comparing the numbers only.
+     *
+     * @param other the minimum
+     * @return {@code true} if this version is not older than {@code other}
+     */
     public boolean isAtLeast(QemuVersion other) {
         return compareTo(other) >= 0;
     }
@@ -91,7 +121,7 @@ public final class QemuVersion implements Comparable<QemuVersion> {
         return c != 0 ? c : Integer.compare(micro, o.micro);
     }
 
-    /** {@code 7.2.22}: the numbers only. */
+    /** {@return the numbers only, e.g. {@code 7.2.22}} */
     public String number() {
         return major + "." + minor + "." + micro;
     }

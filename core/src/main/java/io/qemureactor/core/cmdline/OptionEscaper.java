@@ -12,7 +12,12 @@ public final class OptionEscaper {
     private OptionEscaper() {
     }
 
-    /** Doubles every comma in {@code value}. */
+    /**
+     * Doubles every comma in {@code value}.
+     *
+     * @param value the text to put inside an option list
+     * @return the escaped text
+     */
     public static String escape(String value) {
         return value.replace(",", ",,");
     }

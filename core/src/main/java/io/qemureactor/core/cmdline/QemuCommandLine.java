@@ -55,16 +55,29 @@ public final class QemuCommandLine {
         this.argv = List.copyOf(argv);
     }
 
-    /** Renders with the architecture's emulator from the PATH, e.g. {@code qemu-system-x86_64}. */
+    /**
+     * Renders with the architecture's emulator from the PATH, e.g. {@code qemu-system-x86_64}. Pure: starts
+     * nothing and touches no file.
+     *
+     * @param spec the validated spec
+     * @param resolved KVM or TCG: the accelerator the launch pipeline settled on for a spec that may say AUTO
+     * @param layout the VM's run folder, where the sockets and pidfile go
+     * @return the command line
+     * @throws IllegalArgumentException if {@code resolved} is AUTO or contradicts the spec's explicit choice
+     */
     public static QemuCommandLine render(VmSpec spec, Accelerator resolved, RunLayout layout) {
         return render(spec, resolved, layout, spec.arch().qemuBinary());
     }
 
     /**
-     * Renders {@code spec} for one run.
+     * Renders {@code spec} for one run. Pure: starts nothing and touches no file.
      *
+     * @param spec the validated spec
      * @param resolved KVM or TCG: the accelerator the launch pipeline settled on for a spec that may say AUTO
+     * @param layout the VM's run folder, where the sockets and pidfile go
      * @param program the emulator, argv[0]
+     * @return the command line
+     * @throws NullPointerException if an argument is {@code null}
      * @throws IllegalArgumentException if {@code resolved} is AUTO or contradicts the spec's explicit choice
      */
     public static QemuCommandLine render(VmSpec spec, Accelerator resolved, RunLayout layout, String program) {
@@ -86,60 +99,64 @@ public final class QemuCommandLine {
         return new QemuCommandLine(spec, resolved, layout, a);
     }
 
-    /** The complete argv, program first. */
+    /** {@return the complete argv, program first} */
     public List<String> argv() {
         return argv;
     }
 
+    /** {@return the emulator, argv[0]} */
     public String program() {
         return argv.get(0);
     }
 
+    /** {@return the spec this command line renders} */
     public VmSpec spec() {
         return spec;
     }
 
-    /** The accelerator in {@code -machine accel=}, KVM or TCG. */
+    /** {@return the accelerator in {@code -machine accel=}, KVM or TCG} */
     public Accelerator accelerator() {
         return accelerator;
     }
 
+    /** {@return the run folder the paths on this command line are in} */
     public RunLayout layout() {
         return layout;
     }
 
-    /** The QMP socket, always present: the engine needs QMP for vCPU threads and shutdown. */
+    /** {@return the QMP socket, always present: the engine needs QMP for vCPU threads and shutdown} */
     public Path qmpSocket() {
         return layout.qmpSocket();
     }
 
-    /** The QGA socket on the ISA serial port, if the spec has that channel. */
+    /** {@return the QGA socket on the ISA serial port, if the spec has that channel} */
     public Optional<Path> qgaSocket() {
         return spec.qgaIsaSerial() ? Optional.of(layout.qgaSocket()) : Optional.empty();
     }
 
-    /** The QGA socket on virtio-serial, if the spec has that channel. */
+    /** {@return the QGA socket on virtio-serial, if the spec has that channel} */
     public Optional<Path> qgaVirtioSocket() {
         return spec.qgaVirtioSerial() ? Optional.of(layout.qgaVirtioSocket()) : Optional.empty();
     }
 
-    /** The serial console socket, for a socket console. */
+    /** {@return the serial console socket, for a socket console} */
     public Optional<Path> consoleSocket() {
         return spec.serialConsole() instanceof ConsoleSpec.UnixSocket
                 ? Optional.of(layout.consoleSocket()) : Optional.empty();
     }
 
-    /** The serial console file, for a log-file console. */
+    /** {@return the serial console file, for a log-file console} */
     public Optional<Path> consoleLog() {
         return spec.serialConsole() instanceof ConsoleSpec.LogFile f
                 ? Optional.of(f.path().orElse(layout.consoleLog())) : Optional.empty();
     }
 
+    /** {@return QEMU's pidfile ({@code -pidfile}), written by QEMU once it runs} */
     public Path pidFile() {
         return layout.pidFile();
     }
 
-    /** Every unix socket QEMU will listen on or connect to: ours in the run folder, then vhost-user ones. */
+    /** {@return every unix socket QEMU will listen on or connect to: ours in the run folder, then vhost-user ones} */
     public List<Path> unixSocketPaths() {
         List<Path> paths = new ArrayList<>();
         paths.add(qmpSocket());

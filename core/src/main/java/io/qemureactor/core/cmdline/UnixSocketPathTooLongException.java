@@ -10,10 +10,19 @@ import java.nio.file.Path;
  */
 public final class UnixSocketPathTooLongException extends ConfigurationException {
 
+    /** The path that is too long. */
     private final Path path;
+    /** Its length in UTF-8 bytes. */
     private final int length;
 
-    /** The {@code role}'s socket (QMP, QGA, ...) at {@code path} is {@code length} bytes, above {@code max}. */
+    /**
+     * The {@code role}'s socket (QMP, QGA, ...) at {@code path} is {@code length} bytes, above {@code max}.
+     *
+     * @param role what the socket is for, for the message
+     * @param path the socket path
+     * @param length its length in UTF-8 bytes
+     * @param max the most bytes allowed, without the NUL
+     */
     public UnixSocketPathTooLongException(String role, Path path, int length, int max) {
         super(role + " socket path " + path + " is " + length + " bytes long, but Linux allows at most " + max
                 + " (sun_path is " + (max + 1) + " bytes with the NUL): use a shorter run folder, e.g."
@@ -22,12 +31,12 @@ public final class UnixSocketPathTooLongException extends ConfigurationException
         this.length = length;
     }
 
-    /** The path that is too long. */
+    /** {@return the path that is too long} */
     public Path path() {
         return path;
     }
 
-    /** Its length in UTF-8 bytes. */
+    /** {@return the path's length in UTF-8 bytes} */
     public int length() {
         return length;
     }

@@ -32,7 +32,13 @@ public record ReadinessRule(Pattern success, List<Pattern> failures) {
         UNDECIDED
     }
 
-    /** Copies the failure list; {@code success} is required. */
+    /**
+     * Copies the failure list; {@code success} is required.
+     *
+     * @param success a line in which this is found means ready
+     * @param failures a line in which one of these is found means failed
+     * @throws NullPointerException if {@code success} or {@code failures} (or one of its elements) is {@code null}
+     */
     public ReadinessRule {
         Objects.requireNonNull(success, "success");
         failures = List.copyOf(failures);

@@ -6,16 +6,23 @@ package io.qemureactor.core.spec;
  * resolved accelerator can be rendered into a command line.
  */
 public enum Accelerator {
+    /** KVM where it really runs a guest, TCG otherwise; decided by the launch pipeline. */
     AUTO,
+    /** Hardware virtualization through {@code /dev/kvm}. */
     KVM,
+    /** QEMU's software emulation: slow, works everywhere. */
     TCG;
 
-    /** True for KVM and TCG, the values QEMU's {@code accel=} takes. */
+    /** {@return true for KVM and TCG, the values QEMU's {@code accel=} takes} */
     public boolean isResolved() {
         return this != AUTO;
     }
 
-    /** The value of {@code -machine ...,accel=}; fails for {@link #AUTO}, which QEMU does not know. */
+    /**
+     * {@return the value of {@code -machine ...,accel=}: {@code kvm} or {@code tcg}}
+     *
+     * @throws IllegalStateException for {@link #AUTO}, which QEMU does not know
+     */
     public String qemuName() {
         if (!isResolved()) {
             throw new IllegalStateException("accelerator AUTO must be resolved to KVM or TCG before rendering");
@@ -26,6 +33,9 @@ public enum Accelerator {
     /**
      * The CPU model used when the spec names none: {@code host} under KVM (the seed's choice), {@code max}
      * under TCG, where {@code host} does not exist and {@code max} enables every feature TCG emulates.
+     *
+     * @return the {@code -cpu} value
+     * @throws IllegalStateException for {@link #AUTO}
      */
     public String defaultCpuModel() {
         return switch (this) {

@@ -27,32 +27,32 @@ public enum Arch {
         this.isaBus = isaBus;
     }
 
-    /** The emulator program for this architecture, looked up on the PATH, e.g. {@code qemu-system-x86_64}. */
+    /** {@return the emulator program for this architecture, looked up on the PATH, e.g. {@code qemu-system-x86_64}} */
     public String qemuBinary() {
         return binary;
     }
 
-    /** QEMU's machine type: {@code pc} or {@code virt}. */
+    /** {@return QEMU's machine type: {@code pc} or {@code virt}} */
     public String machineType() {
         return machineType;
     }
 
-    /** Machine properties that only this architecture takes, with a leading comma (or empty). */
+    /** {@return machine properties that only this architecture takes, with a leading comma (or empty)} */
     public String machineSuffix() {
         return machineSuffix;
     }
 
-    /** The guest's name for the serial console device, used in {@code console=} on the kernel command line. */
+    /** {@return the guest's name for the serial console device, used in {@code console=} on the kernel command line} */
     public String consoleDevice() {
         return consoleDevice;
     }
 
-    /** The lowest PCI slot on the root bus that QEMU hands to a device without {@code addr}. */
+    /** {@return the lowest PCI slot on the root bus that QEMU hands to a device without {@code addr}} */
     public int firstFreePciSlot() {
         return firstFreePciSlot;
     }
 
-    /** Whether the machine has an ISA bus, which {@code isa-serial} (the seed's QGA channel) needs. */
+    /** {@return whether the machine has an ISA bus, which {@code isa-serial} (the seed's QGA channel) needs} */
     public boolean hasIsaBus() {
         return isaBus;
     }

@@ -12,22 +12,27 @@ import java.util.Optional;
  */
 public sealed interface ConsoleSpec permits ConsoleSpec.UnixSocket, ConsoleSpec.LogFile, ConsoleSpec.None {
 
-    /** A listening unix socket at the run folder's {@code console.sock} (the default). */
+    /** {@return a listening unix socket at the run folder's {@code console.sock} (the default)} */
     static UnixSocket unixSocket() {
         return new UnixSocket();
     }
 
-    /** The run folder's {@code console.log}. */
+    /** {@return a log file at the run folder's {@code console.log}} */
     static LogFile logFile() {
         return new LogFile(Optional.empty());
     }
 
-    /** The file at {@code path} (absolute). */
+    /**
+     * A log file at {@code path}.
+     *
+     * @param path the file, absolute
+     * @return the console spec
+     */
     static LogFile logFile(Path path) {
         return new LogFile(Optional.of(path));
     }
 
-    /** No serial console (and no {@code console=} on a kernel command line). */
+    /** {@return no serial console (and no {@code console=} on a kernel command line)} */
     static None none() {
         return new None();
     }
@@ -42,7 +47,12 @@ public sealed interface ConsoleSpec permits ConsoleSpec.UnixSocket, ConsoleSpec.
      * @param path the file; empty means the run folder's {@code console.log}
      */
     record LogFile(Optional<Path> path) implements ConsoleSpec {
-        /** Checks that {@code path} is not null (it may be empty). */
+        /**
+         * Checks that {@code path} is not null (it may be empty).
+         *
+         * @param path the file; empty means the run folder's {@code console.log}
+         * @throws NullPointerException if {@code path} is {@code null}
+         */
         public LogFile {
             Objects.requireNonNull(path, "path");
         }

@@ -84,22 +84,32 @@ public final class DevicePlan {
         return new Planner(spec).plan();
     }
 
-    /** Every PCI device, in the order QEMU creates them. */
+    /** {@return every PCI device, in the order QEMU creates them} */
     public List<Device> devices() {
         return devices;
     }
 
-    /** The devices of one role, in order. */
+    /**
+     * The devices of one role, in order.
+     *
+     * @param role the role to keep
+     * @return those devices, in creation order
+     */
     public List<Device> devices(Role role) {
         return devices.stream().filter(d -> d.role() == role).toList();
     }
 
-    /** Every NIC with its netdev id, MAC and PCI slot: management NIC, extra virtio NICs, vhost-user NICs. */
+    /** {@return every NIC with its netdev id, MAC and PCI slot: management NIC, extra virtio NICs, vhost-user NICs} */
     public List<NicAssignment> nics() {
         return nics;
     }
 
-    /** The NICs of one kind, in order. */
+    /**
+     * The NICs of one kind, in order.
+     *
+     * @param kind the kind to keep
+     * @return those NICs, in the order of {@link #nics()}
+     */
     public List<NicAssignment> nics(NicAssignment.NicKind kind) {
         return nics.stream().filter(n -> n.kind() == kind).toList();
     }

@@ -2,7 +2,9 @@ package io.qemureactor.core.spec;
 
 /** The size of the huge pages in a hugetlbfs mount; guest memory must be a whole number of them. */
 public enum HugepageSize {
+    /** 2 MiB pages, the x86 default. */
     SIZE_2M(2),
+    /** 1 GiB pages. */
     SIZE_1G(1024);
 
     private final int mib;
@@ -11,6 +13,7 @@ public enum HugepageSize {
         this.mib = mib;
     }
 
+    /** {@return the page size in MiB} */
     public int mib() {
         return mib;
     }

@@ -10,15 +10,21 @@ import java.util.List;
  */
 public final class InvalidVmSpecException extends ConfigurationException {
 
+    /** Each problem, {@code field: what is wrong and what to do}. */
     private final List<String> violations;
 
-    /** An exception for the spec of {@code vmName} listing every one of its {@code violations}. */
+    /**
+     * An exception for the spec of {@code vmName} listing every one of its {@code violations}.
+     *
+     * @param vmName the spec's name, for the message
+     * @param violations every problem, each starting with its field; not empty
+     */
     public InvalidVmSpecException(String vmName, List<String> violations) {
         super(format(vmName, violations));
         this.violations = List.copyOf(violations);
     }
 
-    /** Each problem, {@code field: what is wrong and what to do}. */
+    /** {@return each problem, {@code field: what is wrong and what to do}} */
     public List<String> violations() {
         return violations;
     }

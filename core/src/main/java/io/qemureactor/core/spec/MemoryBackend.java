@@ -11,25 +11,32 @@ import java.util.Objects;
 public sealed interface MemoryBackend permits MemoryBackend.Plain, MemoryBackend.Memfd, MemoryBackend.HugepageFile,
         MemoryBackend.RamFile {
 
-    /** Whether other processes (a vhost-user back-end) can map this memory. */
+    /** {@return whether other processes (a vhost-user back-end) can map this memory} */
     boolean shared();
 
-    /** Anonymous private RAM ({@code memory-backend-ram}): fine unless a vhost-user NIC is attached. */
+    /** {@return anonymous private RAM ({@code memory-backend-ram}): fine unless a vhost-user NIC is attached} */
     static Plain plain() {
         return new Plain();
     }
 
-    /** Shared anonymous memory ({@code memory-backend-memfd}): needs no hugetlbfs mount, so tests use it. */
+    /** {@return shared anonymous memory ({@code memory-backend-memfd}): needs no hugetlbfs mount, so tests use it} */
     static Memfd memfd() {
         return new Memfd();
     }
 
-    /** Shared memory in a hugetlbfs mount ({@code memory-backend-file}), the seed's {@code /dev/hugepages}. */
+    /**
+     * Shared memory in a hugetlbfs mount ({@code memory-backend-file}), the seed's {@code /dev/hugepages}.
+     *
+     * @param mountPath the hugetlbfs mount point
+     * @param pageSize the page size of that mount
+     * @return the backend
+     * @throws NullPointerException if an argument is {@code null}
+     */
     static HugepageFile hugepages(Path mountPath, HugepageSize pageSize) {
         return new HugepageFile(mountPath, pageSize);
     }
 
-    /** The seed's backend: {@code /dev/hugepages} with 2 MiB pages. */
+    /** {@return the seed's backend: {@code /dev/hugepages} with 2 MiB pages} */
     static HugepageFile defaultHugepages() {
         return new HugepageFile(Path.of("/dev/hugepages"), HugepageSize.SIZE_2M);
     }
@@ -38,11 +45,17 @@ public sealed interface MemoryBackend permits MemoryBackend.Plain, MemoryBackend
      * Guest RAM in a regular file ({@code memory-backend-file}), for VM templates: the template maps
      * it shared ({@code share=on}: the guest's writes land in the file), each clone maps the same file
      * privately ({@code share=off}: copy-on-write, clones share the pages they have not written).
+     *
+     * @param path the file; QEMU creates it if missing
+     * @param share {@code true} for the template, {@code false} for a clone
+     * @return the backend
+     * @throws NullPointerException if {@code path} is {@code null}
      */
     static RamFile ramFile(Path path, boolean share) {
         return new RamFile(path, share);
     }
 
+    /** Anonymous private RAM ({@code memory-backend-ram}); not shared. */
     record Plain() implements MemoryBackend {
         @Override
         public boolean shared() {
@@ -50,6 +63,7 @@ public sealed interface MemoryBackend permits MemoryBackend.Plain, MemoryBackend
         }
     }
 
+    /** Shared anonymous memory ({@code memory-backend-memfd}). */
     record Memfd() implements MemoryBackend {
         @Override
         public boolean shared() {
@@ -57,7 +71,20 @@ public sealed interface MemoryBackend permits MemoryBackend.Plain, MemoryBackend
         }
     }
 
+    /**
+     * Shared memory in a hugetlbfs mount.
+     *
+     * @param mountPath the hugetlbfs mount point
+     * @param pageSize the page size of that mount
+     */
     record HugepageFile(Path mountPath, HugepageSize pageSize) implements MemoryBackend {
+        /**
+         * Checks the components.
+         *
+         * @param mountPath the hugetlbfs mount point
+         * @param pageSize the page size of that mount
+         * @throws NullPointerException if a component is {@code null}
+         */
         public HugepageFile {
             Objects.requireNonNull(mountPath, "mountPath");
             Objects.requireNonNull(pageSize, "pageSize");
@@ -69,8 +96,20 @@ public sealed interface MemoryBackend permits MemoryBackend.Plain, MemoryBackend
         }
     }
 
-    /** A regular file as guest RAM; {@code share} is QEMU's {@code share=on|off}. */
+    /**
+     * A regular file as guest RAM; {@code share} is QEMU's {@code share=on|off}.
+     *
+     * @param path the file
+     * @param share {@code true} to map it shared (writes reach the file), {@code false} for copy-on-write
+     */
     record RamFile(Path path, boolean share) implements MemoryBackend {
+        /**
+         * Checks the components.
+         *
+         * @param path the file
+         * @param share {@code true} to map it shared (writes reach the file), {@code false} for copy-on-write
+         * @throws NullPointerException if {@code path} is {@code null}
+         */
         public RamFile {
             Objects.requireNonNull(path, "path");
         }

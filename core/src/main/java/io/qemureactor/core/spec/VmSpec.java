@@ -70,12 +70,16 @@ public final class VmSpec {
         this.devicePlan = DevicePlan.of(this);
     }
 
-    /** A builder with the defaults listed on {@link Builder}. */
+    /**
+     * {@return a new builder with the defaults listed on {@link Builder}}
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding this spec's values, to derive a variant. */
+    /**
+     * {@return a new builder holding this spec's values, to derive a variant}
+     */
     public Builder toBuilder() {
         Builder b = new Builder().id(id).name(name).arch(arch).smp(smp).memoryMib(memoryMib)
                 .memoryBackend(memoryBackend).accelerator(accelerator).bootSource(bootSource)
@@ -88,82 +92,85 @@ public final class VmSpec {
         return b;
     }
 
-    /** The seed's {@code qemu_id}: 1..255, used in default MACs and names. */
+    /** {@return the seed's {@code qemu_id}: 1..255, used in default MACs and names} */
     public int id() {
         return id;
     }
 
-    /** The VM's name, {@code vm<id>} unless given; QEMU's {@code -name}. */
+    /** {@return the VM's name, {@code vm<id>} unless given; QEMU's {@code -name}} */
     public String name() {
         return name;
     }
 
-    /** The guest architecture; X86_64 unless set. */
+    /** {@return the guest architecture; X86_64 unless set} */
     public Arch arch() {
         return arch;
     }
 
-    /** The vCPU topology. */
+    /** {@return the vCPU topology} */
     public Smp smp() {
         return smp;
     }
 
-    /** Guest RAM in MiB. */
+    /** {@return guest RAM in MiB} */
     public int memoryMib() {
         return memoryMib;
     }
 
-    /** What backs guest RAM (memfd unless set). */
+    /** {@return what backs guest RAM (memfd unless set)} */
     public MemoryBackend memoryBackend() {
         return memoryBackend;
     }
 
-    /** The accelerator asked for, possibly {@link Accelerator#AUTO}. */
+    /** {@return the accelerator asked for, possibly {@link Accelerator#AUTO}} */
     public Accelerator accelerator() {
         return accelerator;
     }
 
-    /** The CPU model asked for; empty means the resolved accelerator's default (host or max). */
+    /** {@return the CPU model asked for; empty means the resolved accelerator's default (host or max)} */
     public Optional<String> cpuModel() {
         return cpuModel;
     }
 
-    /** What the guest boots: a disk image or a kernel. */
+    /** {@return what the guest boots: a disk image or a kernel} */
     public BootSource bootSource() {
         return bootSource;
     }
 
-    /** The user-mode management network, if any. */
+    /** {@return the user-mode management network, if any} */
     public Optional<UserNetwork> userNetwork() {
         return userNetwork;
     }
 
-    /** The extra virtio NICs as asked for; {@link #nics()} has them with their MACs. */
+    /** {@return the extra virtio NICs as asked for; {@link #nics()} has them with their MACs} */
     public List<VirtioNic> virtioNics() {
         return virtioNics;
     }
 
-    /** The vhost-user NICs as asked for; {@link #nics()} has them with their MACs and slots. */
+    /** {@return the vhost-user NICs as asked for; {@link #nics()} has them with their MACs and slots} */
     public List<VhostUserNic> vhostUserNics() {
         return vhostUserNics;
     }
 
-    /** Where the guest's first serial port (the kernel console) goes. */
+    /** {@return where the guest's first serial port (the kernel console) goes} */
     public ConsoleSpec serialConsole() {
         return serialConsole;
     }
 
-    /** QGA on the second ISA UART (the guest's ttyS1), the seed's wiring. */
+    /** {@return whether QGA is on the second ISA UART (the guest's ttyS1), the seed's wiring} */
     public boolean qgaIsaSerial() {
         return qgaIsaSerial;
     }
 
-    /** QGA on a virtio-serial port named {@code org.qemu.guest_agent.0}, the agent's default channel. */
+    /**
+     * {@return whether QGA is on a virtio-serial port named {@code org.qemu.guest_agent.0}, the agent's
+     * default channel}
+     */
     public boolean qgaVirtioSerial() {
         return qgaVirtioSerial;
     }
 
-    /** Raw arguments appended after everything else, unescaped: the escape hatch. */
+    /** {@return raw arguments appended after everything else, unescaped: the escape hatch} */
     public List<String> extraArgs() {
         return extraArgs;
     }
@@ -172,17 +179,27 @@ public final class VmSpec {
      * Every NIC with its netdev id, MAC and PCI slot after defaults: the management NIC first, then
      * the extra virtio NICs, then the vhost-user NICs, in the order they were added (the
      * {@linkplain #devicePlan() device plan}'s NICs).
+     *
+     * @return the NICs, unmodifiable
      */
     public List<NicAssignment> nics() {
         return devicePlan.nics();
     }
 
-    /** The NIC assignments of one kind, in order. */
+    /**
+     * The NIC assignments of one kind, in order.
+     *
+     * @param kind the kind of NIC to keep
+     * @return those NICs, in the order of {@link #nics()}
+     */
     public List<NicAssignment> nics(NicAssignment.NicKind kind) {
         return devicePlan.nics(kind);
     }
 
-    /** The spec's PCI devices in QEMU's creation order with their slots, ids and MACs, which the command line renders. */
+    /**
+     * {@return the spec's PCI devices in QEMU's creation order with their slots, ids and MACs, which
+     * the command line renders; computed once, when the spec was made}
+     */
     public DevicePlan devicePlan() {
         return devicePlan;
     }
@@ -219,117 +236,216 @@ public final class VmSpec {
         private Builder() {
         }
 
-        /** The seed's {@code qemu_id}, 1..255 (required). */
+        /**
+         * The seed's {@code qemu_id}, 1..255 (required).
+         *
+         * @param vmId the VM id, 1..255; the validation rejects anything else
+         * @return this builder
+         */
         public Builder id(int vmId) {
             this.id = vmId;
             return this;
         }
 
-        /** The VM's name; {@code vm<id>} if not set. */
+        /**
+         * The VM's name; {@code vm<id>} if not set.
+         *
+         * @param vmName the name, or {@code null} for the default
+         * @return this builder
+         */
         public Builder name(String vmName) {
             this.name = vmName;
             return this;
         }
 
-        /** The guest architecture. */
+        /**
+         * The guest architecture.
+         *
+         * @param value the architecture; X86_64 unless set
+         * @return this builder
+         */
         public Builder arch(Arch value) {
             this.arch = value;
             return this;
         }
 
-        /** The vCPU topology. */
+        /**
+         * The vCPU topology.
+         *
+         * @param value the topology; one core unless set
+         * @return this builder
+         */
         public Builder smp(Smp value) {
             this.smp = value;
             return this;
         }
 
-        /** One socket of {@code cores} single-threaded cores, as the seed's {@code smp}. */
+        /**
+         * One socket of {@code cores} single-threaded cores, as the seed's {@code smp}.
+         *
+         * @param cores the number of vCPUs
+         * @return this builder
+         */
         public Builder smp(int cores) {
             return smp(Smp.cores(cores));
         }
 
-        /** Guest RAM in MiB, {@value VmSpec#MIN_MEMORY_MIB} or more. */
+        /**
+         * Guest RAM in MiB, {@value VmSpec#MIN_MEMORY_MIB} or more.
+         *
+         * @param mib the RAM in MiB, up to {@value VmSpec#MAX_MEMORY_MIB}
+         * @return this builder
+         */
         public Builder memoryMib(int mib) {
             this.memoryMib = mib;
             return this;
         }
 
-        /** What backs guest RAM. */
+        /**
+         * What backs guest RAM.
+         *
+         * @param value the backend; memfd unless set
+         * @return this builder
+         */
         public Builder memoryBackend(MemoryBackend value) {
             this.memoryBackend = value;
             return this;
         }
 
-        /** AUTO (KVM only where it really runs a guest), KVM or TCG. */
+        /**
+         * AUTO (KVM only where it really runs a guest), KVM or TCG.
+         *
+         * @param value the accelerator; AUTO unless set
+         * @return this builder
+         */
         public Builder accelerator(Accelerator value) {
             this.accelerator = value;
             return this;
         }
 
-        /** A QEMU CPU model (optionally with features, {@code max,-pdpe1gb}); default host/max. */
+        /**
+         * A QEMU CPU model (optionally with features, {@code max,-pdpe1gb}); default host/max.
+         *
+         * @param model the {@code -cpu} value, or {@code null} for the accelerator's default
+         * @return this builder
+         */
         public Builder cpuModel(String model) {
             this.cpuModel = model;
             return this;
         }
 
-        /** What the guest boots (required). */
+        /**
+         * What the guest boots (required).
+         *
+         * @param value the disk image or kernel to boot
+         * @return this builder
+         */
         public Builder bootSource(BootSource value) {
             this.bootSource = value;
             return this;
         }
 
-        /** Boot a raw image with cache=none, like the seed's nested VM. */
+        /**
+         * Boot a raw image with cache=none, like the seed's nested VM.
+         *
+         * @param image the raw disk image
+         * @return this builder
+         */
         public Builder diskImage(Path image) {
             return bootSource(BootSource.diskImage(image));
         }
 
-        /** Boot a kernel directly, like the seed's kernel VM. */
+        /**
+         * Boot a kernel directly, like the seed's kernel VM.
+         *
+         * @param kernel the kernel, initrd and command line
+         * @return this builder
+         */
         public Builder kernel(BootSource.KernelBoot kernel) {
             return bootSource(kernel);
         }
 
-        /** A user-mode management NIC. */
+        /**
+         * A user-mode management NIC.
+         *
+         * @param value the management network, or {@code null} for none
+         * @return this builder
+         */
         public Builder userNetwork(UserNetwork value) {
             this.userNetwork = value;
             return this;
         }
 
-        /** Adds an extra virtio NIC after the ones added before. */
+        /**
+         * Adds an extra virtio NIC after the ones added before.
+         *
+         * @param nic the NIC; its MAC defaults from the VM id and its position
+         * @return this builder
+         */
         public Builder addVirtioNic(VirtioNic nic) {
             this.virtioNics.add(nic);
             return this;
         }
 
-        /** Adds a vhost-user NIC after the ones added before. */
+        /**
+         * Adds a vhost-user NIC after the ones added before.
+         *
+         * @param nic the NIC; its MAC defaults from the VM id and its position
+         * @return this builder
+         */
         public Builder addVhostUserNic(VhostUserNic nic) {
             this.vhostUserNics.add(nic);
             return this;
         }
 
-        /** Where the guest's serial console goes. */
+        /**
+         * Where the guest's serial console goes.
+         *
+         * @param value the console; a unix socket in the run folder unless set
+         * @return this builder
+         */
         public Builder serialConsole(ConsoleSpec value) {
             this.serialConsole = value;
             return this;
         }
 
-        /** Whether QGA gets the second ISA UART (the seed's channel). */
+        /**
+         * Whether QGA gets the second ISA UART (the seed's channel).
+         *
+         * @param on {@code true} (the default) to wire QGA there
+         * @return this builder
+         */
         public Builder qgaIsaSerial(boolean on) {
             this.qgaIsaSerial = on;
             return this;
         }
 
-        /** Whether QGA gets a virtio-serial port. */
+        /**
+         * Whether QGA gets a virtio-serial port.
+         *
+         * @param on {@code true} to wire QGA there; off by default
+         * @return this builder
+         */
         public Builder qgaVirtioSerial(boolean on) {
             this.qgaVirtioSerial = on;
             return this;
         }
 
-        /** No guest agent channel at all (the seed's kernel VM had none). */
+        /**
+         * No guest agent channel at all (the seed's kernel VM had none).
+         *
+         * @return this builder
+         */
         public Builder noGuestAgent() {
             return qgaIsaSerial(false).qgaVirtioSerial(false);
         }
 
-        /** Appends raw QEMU arguments, rendered last and verbatim. */
+        /**
+         * Appends raw QEMU arguments, rendered last and verbatim.
+         *
+         * @param args the arguments, each one argv element; {@code null} elements fail the validation
+         * @return this builder
+         */
         public Builder extraArgs(String... args) {
             this.extraArgs.addAll(Arrays.asList(args));
             return this;
@@ -339,6 +455,7 @@ public final class VmSpec {
          * Validates everything and returns the spec.
          *
          * @throws InvalidVmSpecException listing every problem, each prefixed by its field
+         * @return the validated, immutable spec
          */
         public VmSpec build() {
             VmSpec candidate = new VmSpec(this);
