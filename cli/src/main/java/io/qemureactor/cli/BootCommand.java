@@ -330,7 +330,9 @@ final class BootCommand implements Callable<Integer> {
     private BootFunction bootFunction() {
         try {
             return BootFunction.of(function, readyLine == null ? BootFunction.DEFAULT_READY_LINE : readyLine, timeout);
-        } catch (InvalidFunctionConfigException e) {
+        } catch (InvalidFunctionConfigException | IllegalArgumentException e) {
+            // a blank --ready-line is refused by ReadinessRule itself (an IllegalArgumentException since the
+            // rule moved to the probe package); both are about the function's options
             throw CliFailure.usage("--function: " + e.getMessage());
         }
     }
