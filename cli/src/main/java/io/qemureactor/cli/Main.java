@@ -34,7 +34,34 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new OneLineErrors());
         cli.setParameterExceptionHandler(new OneLineErrors());
+        cli.setExecutionStrategy(Main::execute);
         return cli;
+    }
+
+    /**
+     * picocli's {@code RunLast}, except that a {@link ReactiveCommand} runs through {@link CommandEdge}: its Mono
+     * subscribed once, the main thread waiting for the exit code there and nowhere else.
+     */
+    private static int execute(CommandLine.ParseResult parsed) {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) {
+            return help;
+        }
+        CommandLine.ParseResult last = parsed;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        CommandLine command = last.commandSpec().commandLine();
+        if (!(command.getCommand() instanceof ReactiveCommand reactive)) {
+            return new CommandLine.RunLast().execute(parsed);
+        }
+        try {
+            return CommandEdge.run(reactive);
+        } catch (CommandLine.ParameterException | CommandLine.ExecutionException e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            throw new CommandLine.ExecutionException(command, e.toString(), e);
+        }
     }
 
     @Override

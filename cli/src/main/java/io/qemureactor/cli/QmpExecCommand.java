@@ -3,7 +3,6 @@ package io.qemureactor.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.qemureactor.qmp.QmpClient;
 import io.qemureactor.qmp.QmpConnectOptions;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +15,7 @@ import reactor.core.publisher.Mono;
         description = {"Run one QMP command and print its return value as JSON.",
                 "Exit 0 on success, 1 when QEMU answers with an error (ERROR <class>: <desc>), "
                         + "2 when it cannot connect, the reply is malformed or the timeout passes."})
-final class QmpExecCommand implements Callable<Integer> {
+final class QmpExecCommand implements ReactiveCommand {
 
     @Spec
     CommandSpec spec;
@@ -25,17 +24,18 @@ final class QmpExecCommand implements Callable<Integer> {
     ExecOptions exec;
 
     @Override
-    public Integer call() {
+    public Mono<Integer> execute() {
         JsonNode args = exec.argumentsOrNull();
         QmpConnectOptions options = exec.trace.applyTo(
                 QmpConnectOptions.defaults().withConnectTimeout(exec.timeout).withCommandTimeout(exec.timeout));
-        JsonNode result = Mono.usingWhen(
+        return Mono.usingWhen(
                         QmpClient.connect(exec.socket.address(), options),
                         client -> client.execute(exec.command, args),
                         QmpClient::close)
-                .block();
-        spec.commandLine().getOut().println(Json.write(result));
-        spec.commandLine().getOut().flush();
-        return 0;
+                .map(result -> {
+                    spec.commandLine().getOut().println(Json.write(result));
+                    spec.commandLine().getOut().flush();
+                    return 0;
+                });
     }
 }
