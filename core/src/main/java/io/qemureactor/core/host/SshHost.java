@@ -247,6 +247,8 @@ public final class SshHost implements Host {
                 // without an input stream JSch opens the channel here, on this thread, and starts no thread of its own
                 channel.connect(CONNECT_TIMEOUT_MS);
                 socketChannels.incrementAndGet();
+                // the id is the "rchan" of sshd's debug log: ties a stalled stream to sshd's view of its channel
+                log.debug("{}: SSH channel {} open to {}", name(), channel.getId(), path);
                 return (OutputStream) new SocketChannelStream(channel);
             } catch (JSchException | IOException e) {
                 throw new HostException("cannot open a channel to " + path + " on " + name() + ": " + e.getMessage(), e);
@@ -265,6 +267,10 @@ public final class SshHost implements Host {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            if (channel.isClosed() && log.isDebugEnabled()) {
+                // JSch drops what is written to a closed channel without a word: say so (a stall diagnostic)
+                log.debug("writing {} bytes to closed SSH channel {}", len, channel.getId());
+            }
             out.write(b, off, len);
         }
 

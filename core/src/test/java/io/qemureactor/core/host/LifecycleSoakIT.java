@@ -34,6 +34,15 @@ import reactor.core.publisher.Mono;
  * processes for our connection (a leaked channel or forward holds one each). The count is the system
  * property {@code soak.cycles} (default 40, for CI; the figures in docs/BENCHMARKS.md are from 1000), over SSH
  * {@code soak.sshCycles} (default 8).
+ *
+ * <p>Diagnostics for a stalled cycle, off by default: {@code -Dsoak.wireTrace=true} logs every QMP frame
+ * ({@code io.qemureactor.wire} at DEBUG: also set {@code -Dorg.slf4j.simpleLogger.log.io.qemureactor=trace} to see
+ * the stream bridge's byte counts and the SSH channel ids); {@code -Dsoak.jschLog=true} routes JSch's own log to
+ * SLF4J; a cycle slower than {@link #SLOW_CYCLE} prints every thread's stack and the kernel's view of the QEMU's
+ * unix sockets ({@code ss}: bytes queued at each end), and with {@code -Dsoak.straceDir=DIR} attaches {@code strace}
+ * to that QEMU and to the process at the other end of its socket for 15 s; {@code -Dsoak.qemuTrace=true} runs each
+ * QEMU with its monitor and socket trace events on (into its log, which a slow cycle prints);
+ * {@code -Dsoak.qmpSessions=N} opens N QMP sessions one after the other in each cycle (default 1).
  */
 @ExtendWith(SshdExtension.class)
 class LifecycleSoakIT {
@@ -48,6 +57,20 @@ class LifecycleSoakIT {
     private static final Duration SLOW_CYCLE = Duration.ofSeconds(20);
     /** What may differ between two samples without being a leak (a pooled thread, a descriptor in flight). */
     private static final int SLACK = 4;
+    private static final boolean WIRE_TRACE = Boolean.getBoolean("soak.wireTrace");
+    private static final String STRACE_DIR = System.getProperty("soak.straceDir");
+    /** QMP sessions one after the other per cycle: more than 1 exercises the transport more often than the process lifecycle. */
+    private static final int QMP_SESSIONS = Integer.getInteger("soak.qmpSessions", 1);
+    private static final List<String> QEMU_TRACE = Boolean.getBoolean("soak.qemuTrace")
+            ? List.of("-trace", "enable=monitor_*", "-trace", "enable=handle_qmp_command", "-trace", "enable=qio_channel_socket_accept*",
+                    "-trace", "enable=qio_net_listener_*")
+            : List.of();
+
+    static {
+        if (Boolean.getBoolean("soak.jschLog")) {
+            com.jcraft.jsch.JSch.setLogger(new com.jcraft.jsch.Slf4jLogger());
+        }
+    }
 
     @TempDir
     Path runBase;
@@ -121,19 +144,25 @@ class LifecycleSoakIT {
     /** One owner's whole lifecycle of one process. */
     private static void cycle(Host host, String folder) {
         String qmpSocket = folder + "/qmp.sock";
-        List<String> argv = List.of("qemu-system-x86_64", "-machine", "none", "-nodefaults", "-display", "none",
-                "-qmp", "unix:" + qmpSocket + ",server=on,wait=off");
+        java.util.concurrent.atomic.AtomicLong qemuPid = new java.util.concurrent.atomic.AtomicLong();
+        List<String> argv = new java.util.ArrayList<>(List.of("qemu-system-x86_64", "-machine", "none", "-nodefaults",
+                "-display", "none", "-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));
+        argv.addAll(QEMU_TRACE);
         Mono<Void> life = host.createPrivateFolder(folder)
                 .then(host.reaper().trackFolder(folder))
                 .flatMap(entry -> host.start(argv, folder + "/qemu.log")
+                        .doOnNext(p -> qemuPid.set(p.pid()))
                         .flatMap(p -> entry.addProcess(p.pid())
-                                .then(queryStatus(host, p, qmpSocket))
+                                .then(Mono.defer(() -> queryStatus(host, p, qmpSocket)).repeat(QMP_SESSIONS - 1).then())
                                 .then(p.kill())
                                 .then(p.onExit())
                                 .then(host.deleteFolder(folder))
                                 .then(entry.forget())));
         // a cycle that takes long prints every thread's stack once, while it is still stuck: what a stall waits on
-        reactor.core.Disposable watchdog = Mono.delay(SLOW_CYCLE).subscribe(t -> dumpThreads(folder));
+        reactor.core.Disposable watchdog = Mono.delay(SLOW_CYCLE).subscribe(t -> {
+            dumpThreads(folder);
+            dumpSockets(folder, qemuPid.get());
+        });
         try {
             life.block(CYCLE_BOUND);
         } finally {
@@ -157,11 +186,83 @@ class LifecycleSoakIT {
         System.out.print(dump);
     }
 
+    /**
+     * The kernel's view of the stuck cycle's unix sockets: every {@code ss} line of the QEMU (pid {@code qemuPid}) and
+     * of the socket at the other end of each (Recv-Q: bytes that end has not read yet), and with
+     * {@code soak.straceDir} an {@code strace} of both processes for 15 s. Both hosts of the soak run on this machine.
+     */
+    private static void dumpSockets(String folder, long qemuPid) {
+        if (qemuPid == 0) {
+            return;
+        }
+        List<String> lines = run(List.of("ss", "-xnpe"), Duration.ofSeconds(10)).lines().toList();
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        for (String line : lines) {
+            if (line.contains("pid=" + qemuPid + ",")) {
+                String[] f = line.trim().split("\\s+");
+                // Netid State Recv-Q Send-Q Local-Address Port Peer-Address Port ...
+                if (f.length > 7) {
+                    inodes.add(f[5]);
+                    inodes.add(f[7]);
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder("SOAK sockets of qemu pid " + qemuPid + " (" + folder + "):\n");
+        java.util.Set<Long> peers = new java.util.TreeSet<>();
+        for (String line : lines) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 7 && (inodes.contains(f[5]) || line.contains("pid=" + qemuPid + ","))) {
+                out.append("  ").append(line.trim()).append('\n');
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid=(\\d+),").matcher(line);
+                while (m.find()) {
+                    peers.add(Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        try {
+            out.append("SOAK qemu.log of ").append(folder).append(":\n").append(Files.readString(Path.of(folder, "qemu.log")));
+        } catch (IOException e) {
+            out.append("SOAK no qemu.log: ").append(e).append('\n');
+        }
+        System.out.print(out);
+        if (STRACE_DIR != null) {
+            List<String> argv = new java.util.ArrayList<>(List.of("timeout", "15", "strace", "-f", "-tt", "-s", "200",
+                    "-e", "trace=read,write,recvmsg,sendmsg,ppoll,poll,close,shutdown",
+                    "-o", STRACE_DIR + "/strace-" + qemuPid + ".txt"));
+            for (long pid : peers) {
+                argv.add("-p");
+                argv.add(Long.toString(pid));
+            }
+            System.out.println("SOAK " + String.join(" ", argv));
+            try {
+                new ProcessBuilder(argv).redirectErrorStream(true)
+                        .redirectOutput(Path.of(STRACE_DIR, "strace-" + qemuPid + ".log").toFile()).start();
+            } catch (IOException e) {
+                System.out.println("SOAK cannot start strace: " + e);
+            }
+        }
+    }
+
+    private static String run(List<String> argv, Duration bound) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return text;
+        } catch (IOException e) {
+            return "cannot run " + argv + ": " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
     private static Mono<Void> queryStatus(Host host, HostProcess p, String socket) {
         QmpConnectOptions options = QmpConnectOptions.defaults()
                 // generous: one connect in 1000 has taken over 30 s on the loaded shared machine
                 .withConnectPolicy(ConnectPolicy.defaults().withTimeout(Duration.ofMinutes(2))
-                        .withLiveness(() -> Mono.fromSupplier(p::isAlive)));
+                        .withLiveness(() -> Mono.fromSupplier(p::isAlive)))
+                .withWireTrace(WIRE_TRACE);
         return Mono.usingWhen(host.reachUnixSocket(socket).flatMap(a -> QmpClient.connect(peer(a), options)),
                 q -> q.execute(QmpCommands.queryStatus()).then(),
                 QmpClient::close);

@@ -11,6 +11,7 @@ import io.qemureactor.transport.StreamOpener;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -22,6 +23,10 @@ import reactor.core.scheduler.Schedulers;
  * {@link StreamOpener}'s stream when the pair connects, hands the peer's bytes to the channel
  * as they arrive, and writes the client's bytes to the stream in order, off the event loop.
  * When either side ends, the other is closed.
+ *
+ * <p>A diagnostic, off by default: at TRACE on this class's logger every chunk is logged where it
+ * passes (from the client, written to the stream, from the peer), and at DEBUG each stream's byte
+ * counts when it ends, so that a stalled exchange shows on which side its bytes stopped.
  */
 final class StreamBridge extends ChannelInboundHandlerAdapter {
 
@@ -32,6 +37,10 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
     /** The client's bytes, buffered until the stream is open (an agent's client writes first). */
     private final Sinks.Many<byte[]> toPeer = Sinks.many().unicast().onBackpressureBuffer();
     private final Sinks.One<Void> opened = Sinks.one();
+    /** Bytes the client wrote, bytes written (and flushed) to the stream, bytes the peer sent: see the class comment. */
+    private final AtomicLong fromClient = new AtomicLong();
+    private final AtomicLong toStream = new AtomicLong();
+    private final AtomicLong fromStream = new AtomicLong();
 
     StreamBridge(PeerAddress peer, StreamOpener opener) {
         this.peer = peer;
@@ -46,7 +55,7 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
-        OutputStream fromPeer = new FromPeer(channel);
+        OutputStream fromPeer = new FromPeer(channel, this);
         Mono.defer(() -> opener.open(fromPeer))
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(e -> !(e instanceof IOException), e -> new IOException("cannot open " + peer + ": " + e.getMessage(), e))
@@ -54,7 +63,11 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
                 .flatMapMany(out -> toPeer.asFlux()
                         .publishOn(Schedulers.boundedElastic())
                         .doOnNext(bytes -> write(out, bytes))
-                        .doFinally(signal -> closeQuietly(out)))
+                        .doFinally(signal -> {
+                            closeQuietly(out);
+                            log.debug("stream {} closed ({}): {} bytes from the client, {} written to the stream, {} from the peer",
+                                    peer, signal, fromClient.get(), toStream.get(), fromStream.get());
+                        }))
                 .subscribe(bytes -> { }, error -> {
                     opened.tryEmitError(error);
                     log.debug("stream {} ended: {}", peer, error.toString());
@@ -67,7 +80,14 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
         try {
-            toPeer.tryEmitNext(ByteBufUtil.getBytes(buf));
+            byte[] bytes = ByteBufUtil.getBytes(buf);
+            long total = fromClient.addAndGet(bytes.length);
+            Sinks.EmitResult result = toPeer.tryEmitNext(bytes);
+            if (result.isFailure()) {
+                log.debug("stream {}: {} bytes from the client not queued: {}", peer, bytes.length, result);
+            } else if (log.isTraceEnabled()) {
+                log.trace("stream {}: {} bytes from the client queued ({} in all)", peer, bytes.length, total);
+            }
         } finally {
             buf.release();
         }
@@ -80,10 +100,14 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
-    private static void write(OutputStream out, byte[] bytes) {
+    private void write(OutputStream out, byte[] bytes) {
         try {
             out.write(bytes);
             out.flush();
+            long total = toStream.addAndGet(bytes.length);
+            if (log.isTraceEnabled()) {
+                log.trace("stream {}: {} bytes written to the stream ({} in all)", peer, bytes.length, total);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -100,9 +124,11 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
     /** The peer's bytes into the channel: never blocks the opener's thread (Netty queues them on the event loop). */
     private static final class FromPeer extends OutputStream {
         private final Channel channel;
+        private final StreamBridge bridge;
 
-        FromPeer(Channel channel) {
+        FromPeer(Channel channel, StreamBridge bridge) {
             this.channel = channel;
+            this.bridge = bridge;
         }
 
         @Override
@@ -113,7 +139,16 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
         @Override
         public void write(byte[] b, int off, int len) {
             if (len > 0) {
-                channel.writeAndFlush(Unpooled.copiedBuffer(b, off, len));
+                long total = bridge.fromStream.addAndGet(len);
+                if (log.isTraceEnabled()) {
+                    log.trace("stream {}: {} bytes from the peer ({} in all)", bridge.peer, len, total);
+                }
+                channel.writeAndFlush(Unpooled.copiedBuffer(b, off, len)).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        log.debug("stream {}: {} bytes from the peer not delivered to the client: {}", bridge.peer, len,
+                                f.cause().toString());
+                    }
+                });
             }
         }
 
