@@ -244,7 +244,7 @@ public final class ScaleBenchmark {
         if (rows.isEmpty()) {
             return;
         }
-        out.println("| -machine none QEMUs | raw: ProcessBuilder + " + RAW_POOL + " blocking threads | qemu-reactor: LocalHost"
+        out.println("| -machine none QEMUs | raw: ProcessBuilder + " + RAW_POOL + " blocking sockets at a time | qemu-reactor: LocalHost"
                 + " + QmpClient, flatMap | ratio to raw | raw: threads at peak | qemu-reactor: threads at peak"
                 + " | of which JDK process reapers | others (idle before) | heap at peak | live heap, all sessions open |");
         out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
