@@ -42,7 +42,8 @@ import reactor.core.publisher.Mono;
  * unix sockets ({@code ss}: bytes queued at each end), and with {@code -Dsoak.straceDir=DIR} attaches {@code strace}
  * to that QEMU and to the process at the other end of its socket for 15 s; {@code -Dsoak.qemuTrace=true} runs each
  * QEMU with its monitor and socket trace events on (into its log, which a slow cycle prints);
- * {@code -Dsoak.qmpSessions=N} opens N QMP sessions one after the other in each cycle (default 1).
+ * {@code -Dsoak.qmpSessions=N} opens N QMP sessions one after the other in each cycle (default 1);
+ * {@code -Dsoak.slowCycleMs=N} sets what counts as a slow cycle (default 20 s).
  */
 @ExtendWith(SshdExtension.class)
 class LifecycleSoakIT {
@@ -54,7 +55,7 @@ class LifecycleSoakIT {
     /** Only catches a hang: over SSH on the shared 2-core machine one cycle has taken 20 s and more. */
     private static final Duration CYCLE_BOUND = Duration.ofMinutes(5);
     /** A cycle this slow prints a thread dump (a diagnostic for stalls, not a failure). */
-    private static final Duration SLOW_CYCLE = Duration.ofSeconds(20);
+    private static final Duration SLOW_CYCLE = Duration.ofMillis(Long.getLong("soak.slowCycleMs", 20_000));
     /** What may differ between two samples without being a leak (a pooled thread, a descriptor in flight). */
     private static final int SLACK = 4;
     private static final boolean WIRE_TRACE = Boolean.getBoolean("soak.wireTrace");
@@ -159,7 +160,8 @@ class LifecycleSoakIT {
                                 .then(host.deleteFolder(folder))
                                 .then(entry.forget())));
         // a cycle that takes long prints every thread's stack once, while it is still stuck: what a stall waits on
-        reactor.core.Disposable watchdog = Mono.delay(SLOW_CYCLE).subscribe(t -> {
+        // (on boundedElastic: ss and /proc take a while, which must not hold up the parallel scheduler's timers)
+        reactor.core.Disposable watchdog = Mono.delay(SLOW_CYCLE).publishOn(reactor.core.scheduler.Schedulers.boundedElastic()).subscribe(t -> {
             dumpThreads(folder);
             dumpSockets(folder, qemuPid.get());
         });
@@ -171,7 +173,7 @@ class LifecycleSoakIT {
     }
 
     private static void dumpThreads(String folder) {
-        StringBuilder dump = new StringBuilder("SOAK slow cycle (" + SLOW_CYCLE.toSeconds() + " s) in " + folder + " at "
+        StringBuilder dump = new StringBuilder("SOAK slow cycle (" + SLOW_CYCLE.toMillis() + " ms) in " + folder + " at "
                 + java.time.Instant.now() + ":\n");
         for (java.lang.management.ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
             dump.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState());
@@ -187,8 +189,9 @@ class LifecycleSoakIT {
     }
 
     /**
-     * The kernel's view of the stuck cycle's unix sockets: every {@code ss} line of the QEMU (pid {@code qemuPid}) and
-     * of the socket at the other end of each (Recv-Q: bytes that end has not read yet), and with
+     * The kernel's view of the stuck cycle's QEMU: every {@code ss} line of its unix sockets (pid {@code qemuPid}) and
+     * of the socket at the other end of each (Recv-Q: bytes that end has not read yet), each of its threads' system
+     * call, its log, and with
      * {@code soak.straceDir} an {@code strace} of both processes for 15 s. Both hosts of the soak run on this machine.
      */
     private static void dumpSockets(String folder, long qemuPid) {
@@ -208,7 +211,7 @@ class LifecycleSoakIT {
             }
         }
         StringBuilder out = new StringBuilder("SOAK sockets of qemu pid " + qemuPid + " (" + folder + "):\n");
-        java.util.Set<Long> peers = new java.util.TreeSet<>();
+        java.util.Set<Long> peers = new java.util.TreeSet<>(List.of(qemuPid));
         for (String line : lines) {
             String[] f = line.trim().split("\\s+");
             if (f.length > 7 && (inodes.contains(f[5]) || line.contains("pid=" + qemuPid + ","))) {
@@ -218,6 +221,18 @@ class LifecycleSoakIT {
                     peers.add(Long.parseLong(m.group(1)));
                 }
             }
+        }
+        // each QEMU thread's system call: a main thread blocked in accept4 (288) on the listening socket is the QEMU 7.2
+        // start-up race of docs/BENCHMARKS.md (Lifecycle soak), whose main loop no longer runs the QMP dispatcher
+        try (var tasks = Files.list(Path.of("/proc/" + qemuPid + "/task"))) {
+            for (Path task : tasks.sorted().toList()) {
+                out.append("  thread ").append(task.getFileName()).append(' ')
+                        .append(Files.readString(task.resolve("comm")).strip()).append(": wchan=")
+                        .append(Files.readString(task.resolve("wchan")).strip()).append(" syscall=")
+                        .append(Files.readString(task.resolve("syscall")).strip()).append('\n');
+            }
+        } catch (IOException e) {
+            out.append("SOAK no threads of pid ").append(qemuPid).append(": ").append(e).append('\n');
         }
         try {
             out.append("SOAK qemu.log of ").append(folder).append(":\n").append(Files.readString(Path.of(folder, "qemu.log")));
