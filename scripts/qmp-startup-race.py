@@ -7,12 +7,14 @@ every 5-50 ms). It reads the greeting, sends `qmp_capabilities` and waits up to 
 that does not answer is reported with each of its threads' syscall (from /proc) and, with --trace, its
 monitor/listener trace (kept in DIR/I/qemu.log; the folders of QEMUs that answered are removed).
 
-What it showed on 2026-12-02 (QEMU 7.2.22, Debian): 4 of 1,100 QEMUs never answered. Each time the trace
+What it showed on 2026-12-02 (QEMU 7.2.22, Debian, load 5-10): of 2,300 QEMUs 10 never answered and 2 sent
+two greetings on one connection. For each silent one the trace
 shows the listener's watch moved from the main loop to the monitor I/O thread at start-up, the I/O thread
 accepting the connection and sending the greeting, the request read and queued (monitor_qmp_in_band_enqueue)
 and never dequeued, and a second `accept start` on the listening socket; the main thread sits in accept4()
 on that (blocking) socket, so the main loop, which runs the QMP dispatcher, never runs again. With
 --wait-on (`server=on,wait=on`: QEMU accepts the first client on its main thread while it starts) 0 of 900.
+docs/BENCHMARKS.md (Lifecycle soak) has the whole account.
 
 Usage: scripts/qmp-startup-race.py DIR N [--trace] [--wait-on]
 """
