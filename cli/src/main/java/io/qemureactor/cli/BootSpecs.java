@@ -7,8 +7,6 @@ import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.BootSource;
 import io.qemureactor.core.spec.DiskCache;
 import io.qemureactor.core.spec.InvalidVmSpecException;
-import io.qemureactor.core.spec.UserNetwork;
-import io.qemureactor.core.spec.VirtioNic;
 import io.qemureactor.core.spec.VmSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,13 +73,7 @@ record BootSpecs(GuestOptions guest, Path kernel, Path initrd, Path image, int n
             // a distribution's qemu-ga listens on the virtio-serial port by default
             b.qgaIsaSerial(false).qgaVirtioSerial(true);
         }
-        if (nics > 0) {
-            b.userNetwork(UserNetwork.noForward());
-            for (int i = 1; i < nics; i++) {
-                b.addVirtioNic(VirtioNic.create());
-            }
-        }
-        return b;
+        return GuestSpecs.withNics(b, nics);
     }
 
     /** {@code --image} or {@code --kernel} (the test guest's source is the kit's, see {@link #members}). */
