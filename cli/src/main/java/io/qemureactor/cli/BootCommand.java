@@ -359,9 +359,7 @@ final class BootCommand implements ReactiveCommand {
     private BootFunction bootFunction() {
         try {
             return BootFunction.of(function, readyLine == null ? BootFunction.DEFAULT_READY_LINE : readyLine, timeout);
-        } catch (InvalidFunctionConfigException | IllegalArgumentException e) {
-            // a blank --ready-line is refused by ReadinessRule itself (an IllegalArgumentException since the
-            // rule moved to the probe package); both are about the function's options
+        } catch (InvalidFunctionConfigException e) {
             throw CliFailure.usage("--function: " + e.getMessage());
         }
     }
