@@ -122,9 +122,7 @@ class CliKillIT {
 
         terminateCli();
 
-        // the shutdown hook awaited the teardown: nothing is left when the JVM is gone, no reaper needed to wait for
-        assertThat(qemus()).as("QEMUs left at exit; CLI said: %s", output()).isEmpty();
-        assertThat(folders()).as("run folders left at exit").isEmpty();
+        assertNothingLeftAtExit();
     }
 
     @Test
@@ -135,8 +133,7 @@ class CliKillIT {
 
         terminateCli();
 
-        assertThat(qemus()).as("QEMUs left at exit; CLI said: %s", output()).isEmpty();
-        assertThat(folders()).as("run folders left at exit").isEmpty();
+        assertNothingLeftAtExit();
     }
 
     @Test
@@ -183,6 +180,12 @@ class CliKillIT {
         cli.destroy();
         assertThat(cli.waitFor(GONE.toSeconds(), TimeUnit.SECONDS)).as("CLI ended; it said: %s", output()).isTrue();
         assertThat(cli.exitValue()).as(output()).isEqualTo(128 + 15);
+    }
+
+    /** The shutdown hook awaited the teardown: nothing is left as the JVM is gone, no reaper's work waited for. */
+    private void assertNothingLeftAtExit() {
+        assertThat(qemus()).as("QEMUs left at exit; CLI said: %s", output()).isEmpty();
+        assertThat(folders()).as("run folders left at exit").isEmpty();
     }
 
     private void assertNothingLeft() throws IOException {
