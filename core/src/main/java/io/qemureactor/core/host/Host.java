@@ -137,7 +137,18 @@ public interface Host {
     Mono<SocketAddress> reachUnixSocket(String path);
 
     /**
-     * Releases what the host holds (an SSH session, forwards); idempotent.
+     * The cleanups running over this host that must end even though whoever began them stopped listening (a
+     * cancelled launch's kill and folder removal, a switch's stop): the engine runs each one here too, and
+     * {@link #close()} awaits them before it lets go of the host, so that closing an SSH host right after a
+     * cancel does not cut a cleanup off half way.
+     *
+     * @return this host's registry of running cleanups
+     */
+    PendingCleanups cleanups();
+
+    /**
+     * Releases what the host holds (an SSH session, forwards), once the {@link #cleanups()} begun before have
+     * ended (bounded); idempotent.
      *
      * @return a cold Mono that completes once released
      */

@@ -31,6 +31,7 @@ public final class LocalHost implements Host {
     private static final LocalHost INSTANCE = new LocalHost();
 
     private final Reaper reaper = Reaper.forHost(this, Reaper.LOCAL_GRACE);
+    private final PendingCleanups cleanups = new PendingCleanups();
 
     private LocalHost() {
     }
@@ -161,8 +162,14 @@ public final class LocalHost implements Host {
     }
 
     @Override
+    public PendingCleanups cleanups() {
+        return cleanups;
+    }
+
+    /** Nothing to release here (the local host is shared by the whole JVM); awaits the cleanups begun before. */
+    @Override
     public Mono<Void> close() {
-        return Mono.empty();
+        return cleanups.settled(PendingCleanups.CLOSE_WAIT);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.qemureactor.core.host;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,9 @@ import reactor.core.publisher.Mono;
 public final class PendingCleanups {
 
     private static final Logger log = LoggerFactory.getLogger(PendingCleanups.class);
+
+    /** How long a host's {@code close()} waits for the cleanups begun over it before it lets go anyway. */
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
 
     private final Set<Mono<Void>> running = ConcurrentHashMap.newKeySet();
 
@@ -46,6 +50,30 @@ public final class PendingCleanups {
         return Mono.defer(() -> Flux.fromIterable(List.copyOf(running))
                 .flatMap(c -> c.onErrorResume(e -> Mono.empty()))
                 .then());
+    }
+
+    /**
+     * {@link #settled()}, bounded: completes after {@code bound} even if a cleanup is still running (logged).
+     *
+     * @param bound the longest wait
+     * @return a cold Mono that completes (never fails) once the cleanups have ended or the bound has passed
+     */
+    public Mono<Void> settled(Duration bound) {
+        return settled().timeout(bound, Mono.fromRunnable(() ->
+                log.warn("{} cleanup(s) still running after {} s", size(), bound.toSeconds())));
+    }
+
+    /**
+     * Runs {@code cleanup} in this registry and in {@code also} (a launcher's and its host's): awaited by
+     * either's {@link #settled()}, subscribed once.
+     *
+     * @param cleanup the cleanup to run; subscribed once, here
+     * @param what what is cleaned up, for the log
+     * @param also the other registry
+     * @return a Mono replaying the cleanup's outcome; already started, so not cold
+     */
+    public Mono<Void> runAlsoIn(PendingCleanups also, Mono<Void> cleanup, String what) {
+        return run(also.run(cleanup, what), what);
     }
 
     /**

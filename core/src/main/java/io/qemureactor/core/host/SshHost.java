@@ -56,6 +56,7 @@ public final class SshHost implements Host {
 
     private final SshTarget target;
     private final Reaper reaper = Reaper.forHost(this, Reaper.sshGrace());
+    private final PendingCleanups cleanups = new PendingCleanups();
     private final Object lock = new Object();
     private final CountingServerSockets forwards = new CountingServerSockets();
     /** SSH channels opened to unix sockets on the host, one per connection. */
@@ -336,10 +337,21 @@ public final class SshHost implements Host {
         return socketChannels.get() + forwards.accepted();
     }
 
-    /** Closes the reaper's input first (what is still tracked here is stopped after its grace), then the session. */
+    @Override
+    public PendingCleanups cleanups() {
+        return cleanups;
+    }
+
+    /**
+     * Awaits the cleanups begun over this host (a cancelled launch's kill and folder removal run over this
+     * session), bounded; then closes the reaper's input (what is still tracked here is stopped after its
+     * grace), then the session.
+     */
     @Override
     public Mono<Void> close() {
-        return reaper.close().onErrorResume(e -> Mono.empty()).then(Mono.<Void>fromRunnable(() -> {
+        return cleanups.settled(PendingCleanups.CLOSE_WAIT)
+                .then(reaper.close().onErrorResume(e -> Mono.empty()))
+                .then(Mono.<Void>fromRunnable(() -> {
             Session s;
             RemoteShell sh;
             synchronized (lock) {

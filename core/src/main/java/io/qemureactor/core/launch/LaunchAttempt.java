@@ -278,7 +278,7 @@ final class LaunchAttempt {
         Mono<Void> cleanup = exitBeforeKill.flatMap(exit -> closeSessions.then(stopProcess).then(outputTail)
                 .flatMap(tail -> removeFolder.then(forget).then(cause == null ? Mono.<Void>empty()
                         : Mono.error(describe(cause, exit, tail, consoleTail)))));
-        return cleanups.run(cleanup, name);
+        return cleanups.runAlsoIn(host.cleanups(), cleanup, name);
     }
 
     private VmLaunchException describe(Throwable cause, OptionalInt exit, List<String> qemuTail, List<String> consoleTail) {

@@ -157,7 +157,7 @@ public final class QemuLauncher {
                 vm -> Mono.defer(() -> body.apply(vm)),
                 RunningVm::shutdown,
                 (vm, error) -> vm.shutdown(),
-                vm -> cleanups.run(vm.shutdown(), vm.name()));
+                vm -> cleanups.runAlsoIn(vm.host().cleanups(), vm.shutdown(), vm.name()));
     }
 
     /**

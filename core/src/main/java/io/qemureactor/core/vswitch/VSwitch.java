@@ -67,7 +67,7 @@ public final class VSwitch {
         // gone and removed: the host's reaper has nothing left to do for it
         // one stop, run to its end once begun (a subscriber that cancels stops listening, not stopping), and
         // awaited by settled() too: a chain cancelled mid-run stops its switches with nobody listening
-        this.stop = Mono.defer(() -> CLEANUPS.run(quitOrKill(process).then(cleanup(host, runFolder, filePrefix))
+        this.stop = Mono.defer(() -> CLEANUPS.runAlsoIn(host.cleanups(), quitOrKill(process).then(cleanup(host, runFolder, filePrefix))
                 .then(reaped.forget()), "stop of switch " + spec.name() + " on " + host.name())).cache();
     }
 
@@ -184,7 +184,7 @@ public final class VSwitch {
                 Mono<InteractiveProcess> started = starting;
                 Mono<Void> kill = started == null ? Mono.empty()
                         : started.onErrorResume(e -> Mono.empty()).flatMap(VSwitch::killAndWait);
-                aborting = CLEANUPS.run(kill.then(removeFolder), "switch " + spec.name() + " on " + host.name());
+                aborting = CLEANUPS.runAlsoIn(host.cleanups(), kill.then(removeFolder), "switch " + spec.name() + " on " + host.name());
             }
             return aborting;
         }

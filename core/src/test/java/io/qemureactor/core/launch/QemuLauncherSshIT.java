@@ -13,6 +13,7 @@ import io.qemureactor.testing.SshdExtension;
 import io.qemureactor.testing.SshdExtension.Sshd;
 import java.nio.file.Path;
 import java.time.Duration;
+import reactor.core.Disposable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,9 +37,8 @@ class QemuLauncherSshIT {
         if (vm != null) {
             vm.kill().block(Duration.ofSeconds(60));
         }
-        local.launcher().settled().block(Duration.ofSeconds(60));  // a failed launch's stop runs over the host's session
         if (host != null) {
-            host.close().block(Duration.ofSeconds(10));
+            host.close().block(Duration.ofSeconds(90));  // awaits a failed launch's stop, which runs over its session
         }
     }
 
@@ -64,5 +64,23 @@ class QemuLauncherSshIT {
         vm = null;
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(Path.of(folder)).doesNotExist();
+    }
+
+    @Test
+    void closingTheHostAwaitsTheCleanupOfALaunchCancelledOverIt(Sshd sshd) {
+        host = SshHosts.to(sshd);
+        Disposable launch = local.launcher().start(host, local.guest(1, Flavour.DEFAULT).build(),
+                BootProbe.serialMarker("a line this guest never prints")).subscribe(v -> { }, e -> { });
+        Path folder = local.awaitRunFolder();       // QEMU runs on the host: its pidfile is written
+        long pid = LaunchFixture.qemuPid(folder);
+
+        launch.dispose();                           // the cleanup (QEMU killed, folder removed) runs over the session
+        host.close().block(Duration.ofSeconds(90));
+        host = null;
+
+        // checked at once: close() returned after the cleanup ended (the reaper alone would stop QEMU only after
+        // its grace, once the session is gone)
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(folder).doesNotExist();
     }
 }

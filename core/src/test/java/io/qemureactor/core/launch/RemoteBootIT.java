@@ -47,11 +47,10 @@ class RemoteBootIT {
     @AfterEach
     void cleanUp() {
         Flux.fromIterable(vms).flatMap(RunningVm::kill).then().block(Duration.ofSeconds(60));
-        // a failed boot cancels the other launches: their QEMUs are stopped over this host's session, so
-        // await that before closing it (closing first left a paused remote QEMU running)
-        local.launcher().settled().block(Duration.ofSeconds(60));
+        // a failed boot cancels the other launches: their QEMUs are stopped over this host's session, which
+        // close() awaits before it lets go of the session
         if (host != null) {
-            host.close().block(Duration.ofSeconds(10));
+            host.close().block(Duration.ofSeconds(90));
         }
     }
 

@@ -4,6 +4,7 @@ import io.qemureactor.core.host.CommandResult;
 import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.HostProcess;
 import io.qemureactor.core.host.InteractiveProcess;
+import io.qemureactor.core.host.PendingCleanups;
 import io.qemureactor.core.host.Reaper;
 import java.net.SocketAddress;
 import java.nio.file.Path;
@@ -50,6 +51,11 @@ public class ForwardingHost implements Host {
     @Override
     public Reaper reaper() {
         return delegate.reaper();
+    }
+
+    @Override
+    public PendingCleanups cleanups() {
+        return delegate.cleanups();
     }
 
     @Override
