@@ -137,6 +137,18 @@ class CliKillIT {
     }
 
     @Test
+    void terminatedWithTheVmsUpOverSshStopsThemBeforeItExits(Sshd sshd) throws Exception {
+        cli = start(ssh(sshd, "boot", "--count", "1", "--accel", "tcg", "--hold", "--run-dir", runBase.toString()));
+        assertThat(Fixtures.await(STARTED, () -> output().contains("holding the VMs"))).as("VM up; CLI said: %s", output()).isTrue();
+        assertThat(qemus()).hasSize(1);
+
+        terminateCli();
+
+        // the SSH reaper waits 5 s after the session ends: what is gone at exit was stopped through the session
+        assertNothingLeftAtExit();
+    }
+
+    @Test
     void holdEndsWithItsInputAndShutsTheVmsDown() throws Exception {
         cli = start(List.of("boot", "--count", "1", "--accel", "tcg", "--hold", "--run-dir", runBase.toString()));
         assertThat(Fixtures.await(STARTED, () -> output().contains("holding the VMs"))).as("VM up; CLI said: %s", output()).isTrue();
