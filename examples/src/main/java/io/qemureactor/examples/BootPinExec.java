@@ -4,7 +4,6 @@ import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.probe.BootProbe;
-import io.qemureactor.core.spec.VmSpec;
 
 /**
  * The README's example, verbatim (DocSnippetsTest checks that): boot the test guest with two
@@ -19,17 +18,18 @@ public final class BootPinExec {
     }
 
     public static void main(String[] args) {
-        GuestKit kit = GuestKit.ensure().block();                    // the test guest, built the first time
         QemuLauncher launcher = QemuLauncher.withDefaults();
-        VmSpec spec = kit.spec(1, GuestKit.Flavour.DEFAULT).smp(2).build();   // accelerator AUTO: KVM only if it really works
         int lastCpu = Runtime.getRuntime().availableProcessors() - 1;
 
-        String kernel = launcher.using(LocalHost.instance(), spec, BootProbe.all(kit.readyProbe(), BootProbe.qga()),
+        String kernel = GuestKit.ensure()                                    // the test guest, built the first time
+                .flatMap(kit -> launcher.using(LocalHost.instance(),
+                        kit.spec(1, GuestKit.Flavour.DEFAULT).smp(2).build(), // accelerator AUTO: KVM only if it really works
+                        BootProbe.all(kit.readyProbe(), BootProbe.qga()),
                         vm -> vm.pin(lastCpu, 0)                             // vCPU threads from QMP, affinity read back
                                 .doOnNext(pinned -> System.out.println(vm.name() + " pinned: " + pinned))
                                 .then(vm.qga().flatMap(agent -> agent.exec("/bin/uname", "-r")))
-                                .map(result -> result.stdout().strip()))
-                .block();                 // here the VM is stopped and gone, whatever the steps did: agent/ACPI -> quit -> signals
+                                .map(result -> result.stdout().strip())))
+                .block();   // the program's edge, its one block(): here the VM is stopped and gone, whatever the steps did
         System.out.println("guest kernel: " + kernel);
     }
 }

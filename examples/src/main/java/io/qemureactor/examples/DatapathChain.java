@@ -26,8 +26,9 @@ public final class DatapathChain {
         int vms = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         QemuLauncher launcher = QemuLauncher.withDefaults();
         ChainSpec spec = ChainSpec.of(vms, ChainFunction.TESTPMD_IO).withAccelerator(Accelerator.TCG);
-        ChainReport report = Chain.run(launcher, LocalHost.instance(), GuestKit.ensure().block(), spec, 1000, Chain.DEFAULT_RATE)
-                .block();                                  // start, send, count, stop: one cold Mono
+        ChainReport report = GuestKit.ensure()      // the test guest, built the first time
+                .flatMap(kit -> Chain.run(launcher, LocalHost.instance(), kit, spec, 1000, Chain.DEFAULT_RATE))
+                .block();                                  // start, send, count, stop: one cold Mono, one block() at the edge
         System.out.printf("sent %d, received %d, lost %d%n", report.sent(), report.received(), report.lost());
         report.vms().forEach(vm -> System.out.printf("%s (pid %d): in %d, out %d%n", vm.name(), vm.pid(),
                 vm.rxPackets(), vm.txPackets()));

@@ -29,13 +29,18 @@ public final class FleetEvents {
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        GuestKit kit = GuestKit.ensure().block();          // the test guest, built the first time
         QemuLauncher launcher = QemuLauncher.withDefaults();
-        List<FleetMember> members = IntStream.rangeClosed(1, n)
-                .mapToObj(id -> FleetMember.of(kit.spec(id, GuestKit.Flavour.DEFAULT).accelerator(Accelerator.TCG).build(),
-                        kit.readyProbe()))
-                .toList();
-        Fleet fleet = Fleet.boot(launcher, members, FleetOptions.defaults());
+        GuestKit.ensure()                                   // the test guest, built the first time
+                .map(kit -> IntStream.rangeClosed(1, n)
+                        .mapToObj(id -> FleetMember.of(kit.spec(id, GuestKit.Flavour.DEFAULT).accelerator(Accelerator.TCG).build(),
+                                kit.readyProbe()))
+                        .toList())
+                .flatMap(members -> progressAndWork(Fleet.boot(launcher, members, FleetOptions.defaults())))
+                .block();                                   // the program's edge, its one block()
+    }
+
+    /** The fleet's progress lines and the work on its VMs, concurrently; over when both are. */
+    private static Mono<Void> progressAndWork(Fleet fleet) {
 
         // the fleet's progress, until the fleet is over (the stream completes after shutdown())
         Mono<Void> progress = fleet.events()
@@ -60,6 +65,6 @@ public final class FleetEvents {
                 },
                 up -> fleet.shutdown()); // on completion, error and cancel alike
 
-        Mono.when(progress, work).block();
+        return Mono.when(progress, work);
     }
 }

@@ -7,7 +7,6 @@ import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.Accelerator;
-import java.util.List;
 import java.util.stream.IntStream;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,23 +27,23 @@ public final class FleetExec {
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        GuestKit kit = GuestKit.ensure().block();          // the test guest, built the first time
         QemuLauncher launcher = QemuLauncher.withDefaults();
         // TCG: software emulation works everywhere (use Accelerator.AUTO to get KVM where it really runs)
-        List<FleetMember> members = IntStream.rangeClosed(1, n)
-                .mapToObj(id -> FleetMember.of(kit.spec(id, GuestKit.Flavour.DEFAULT).accelerator(Accelerator.TCG).build(),
-                        BootProbe.all(kit.readyProbe(), BootProbe.qga())))
-                .toList();
-        Fleet.boot(launcher, members, FleetOptions.defaults())
-                .using(up -> Flux.fromIterable(up.running())          // stopped after, whatever happens
-                        .flatMapSequential(vm -> vm.qga()
-                                .flatMap(agent -> agent.exec("/bin/uname", "-r"))
-                                .map(result -> vm.name() + " (pid " + vm.pid() + ", up in " + vm.bootTime().toMillis()
-                                        + " ms): uname -r -> " + result.stdout().strip()
-                                        + (result.succeeded() ? "" : " [exit " + result.exitCode() + "]")))
-                        .doOnNext(System.out::println)
-                        .then())
+        GuestKit.ensure()                                   // the test guest, built the first time
+                .map(kit -> IntStream.rangeClosed(1, n)
+                        .mapToObj(id -> FleetMember.of(kit.spec(id, GuestKit.Flavour.DEFAULT).accelerator(Accelerator.TCG).build(),
+                                BootProbe.all(kit.readyProbe(), BootProbe.qga())))
+                        .toList())
+                .flatMap(members -> Fleet.boot(launcher, members, FleetOptions.defaults())
+                        .using(up -> Flux.fromIterable(up.running())          // stopped after, whatever happens
+                                .flatMapSequential(vm -> vm.qga()
+                                        .flatMap(agent -> agent.exec("/bin/uname", "-r"))
+                                        .map(result -> vm.name() + " (pid " + vm.pid() + ", up in " + vm.bootTime().toMillis()
+                                                + " ms): uname -r -> " + result.stdout().strip()
+                                                + (result.succeeded() ? "" : " [exit " + result.exitCode() + "]")))
+                                .doOnNext(System.out::println)
+                                .then()))
                 .then(Mono.fromRunnable(() -> System.out.println("fleet of " + n + " shut down")))
-                .block();
+                .block();                                   // the program's edge, its one block()
     }
 }

@@ -1,7 +1,6 @@
 package io.qemureactor.examples;
 
 import io.qemureactor.core.fleet.Fleet;
-import io.qemureactor.core.fleet.FleetMember;
 import io.qemureactor.core.fleet.FleetOptions;
 import io.qemureactor.core.function.KernelVmFunction;
 import io.qemureactor.core.probe.ReadinessRule;
@@ -10,7 +9,6 @@ import io.qemureactor.core.function.KernelVm;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.vm.ShutdownPolicy;
-import java.util.List;
 import java.util.stream.IntStream;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,7 +30,6 @@ public final class KernelVmFleet {
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        GuestKit kit = GuestKit.ensure().block();          // the test guest, built the first time
         QemuLauncher launcher = QemuLauncher.withDefaults();
         // a stand-in for a forwarding program: announces itself with its own init= path, then waits; printf
         // assembles the ready text, so the init script's "starting command: ..." line (which quotes the
@@ -40,21 +37,21 @@ public final class KernelVmFleet {
         KernelVm nf = KernelVm.of(KernelVmFunction.command("/bin/sh", "-c",
                         "printf 'nf %s, %s\\n' forwarding \"$(tr ' ' '\\n' < /proc/cmdline | grep '^init=')\"; exec sleep 3600")
                 .withReadiness(ReadinessRule.lineContaining("nf forwarding")));
-        List<FleetMember> members = IntStream.rangeClosed(1, n)
-                .mapToObj(id -> nf.member(launcher, kit.spec(id, GuestKit.Flavour.KERNEL).accelerator(Accelerator.TCG)))
-                .toList();
-        Fleet fleet = Fleet.boot(launcher, members,
-                FleetOptions.defaults().withShutdownPolicy(ShutdownPolicy.withoutGuest()));
-
-        Mono.usingWhen(fleet.ready(),
+        GuestKit.ensure()                                   // the test guest, built the first time
+                .map(kit -> IntStream.rangeClosed(1, n)
+                        .mapToObj(id -> nf.member(launcher, kit.spec(id, GuestKit.Flavour.KERNEL).accelerator(Accelerator.TCG)))
+                        .toList())
+                .map(members -> Fleet.boot(launcher, members,
+                        FleetOptions.defaults().withShutdownPolicy(ShutdownPolicy.withoutGuest())))
+                .flatMap(fleet -> Mono.usingWhen(fleet.ready(),
                         up -> Flux.fromIterable(up.running())
                                 .flatMapSequential(vm -> vm.serial().filter(line -> line.contains("nf forwarding")).next()
                                         .map(line -> vm.name() + " (pid " + vm.pid() + ", ready in " + vm.bootTime().toMillis()
                                                 + " ms): " + line.strip()))
                                 .doOnNext(System.out::println)
                                 .then(),
-                        up -> fleet.shutdown()) // on completion, error and cancel alike
+                        up -> fleet.shutdown())) // on completion, error and cancel alike
                 .then(Mono.fromRunnable(() -> System.out.println("fleet of " + n + " kernel VMs shut down")))
-                .block();
+                .block();                                   // the program's edge, its one block()
     }
 }

@@ -37,7 +37,6 @@ public final class KernelVmFunctionExample {
     }
 
     public static void main(String[] args) {
-        GuestKit kit = GuestKit.ensure().block();          // the test guest, built the first time
         QemuLauncher launcher = QemuLauncher.withDefaults();
 
         // 1. VPP, 2 vCPUs, 1 queue, no jumbo frames, l2 cross-connect between the seed's two NICs
@@ -56,7 +55,7 @@ public final class KernelVmFunctionExample {
         System.out.println();
         System.out.println("== command function: booting a kernel VM (TCG, host / over 9p)");
         // the init script runs the function, no agent and no ACPI watcher: stopped by QMP quit, then signals
-        Mono.usingWhen(
+        GuestKit.ensure().flatMap(kit -> Mono.usingWhen(    // the test guest, built the first time
                         KernelVm.of(nf).start(launcher, LocalHost.instance(),
                                 kit.spec(2, GuestKit.Flavour.KERNEL).accelerator(Accelerator.TCG)),
                         vm -> Mono.fromCallable(() -> Files.readString(Path.of(vm.runFolder(), KernelVmFunction.INIT_SCRIPT)))
@@ -68,7 +67,8 @@ public final class KernelVmFunctionExample {
                         vm -> vm.shutdown(ShutdownPolicy.withoutGuest())
                                 .then(Mono.fromRunnable(() -> System.out.println("--- " + vm.name() + " stopped"))),
                         (vm, error) -> vm.kill(),
-                        vm -> vm.kill())
-                .block(Duration.ofMinutes(5));
+                        vm -> vm.kill()))
+                .timeout(Duration.ofMinutes(5))
+                .block();                                   // the program's edge, its one block()
     }
 }

@@ -18,24 +18,23 @@ final class FleetDocSnippet {
     }
 
     static List<String> run() {
-        GuestKit kit = GuestKit.ensure().block();
         QemuLauncher launcher = QemuLauncher.withDefaults();
 
-        List<FleetMember> members = List.of(
-                FleetMember.of(kit.spec(1, Flavour.DEFAULT).build(), kit.readyProbe()).pinning(1),
-                FleetMember.of(kit.spec(2, Flavour.DEFAULT).build(), kit.readyProbe()),
-                FleetMember.of(kit.spec(3, Flavour.DEFAULT).build(), BootProbe.qga()));
-
-        Fleet fleet = Fleet.boot(launcher, members, FleetOptions.defaults());
-        fleet.events().subscribe(e -> System.out.println(e));  // progress, replayed for late subscribers
-
-        List<String> kernels = fleet
-                .using(result -> Flux.fromIterable(result.running())      // the boot starts here
-                        .flatMap(vm -> vm.qga().flatMap(agent -> agent.exec("/bin/uname", "-r")))
-                        .map(r -> r.stdout().strip())
-                        .collectList()
-                        .timeout(Duration.ofMinutes(2)))                  // inside: a failure whose stop is awaited
-                .block();                                                 // here every VM is gone, whatever happened
+        List<String> kernels = GuestKit.ensure()                          // the test guest, built the first time
+                .flatMap(kit -> {
+                    List<FleetMember> members = List.of(
+                            FleetMember.of(kit.spec(1, Flavour.DEFAULT).build(), kit.readyProbe()).pinning(1),
+                            FleetMember.of(kit.spec(2, Flavour.DEFAULT).build(), kit.readyProbe()),
+                            FleetMember.of(kit.spec(3, Flavour.DEFAULT).build(), BootProbe.qga()));
+                    Fleet fleet = Fleet.boot(launcher, members, FleetOptions.defaults());
+                    fleet.events().subscribe(e -> System.out.println(e));  // progress, replayed for late subscribers
+                    return fleet.using(result -> Flux.fromIterable(result.running())   // the boot starts here
+                            .flatMap(vm -> vm.qga().flatMap(agent -> agent.exec("/bin/uname", "-r")))
+                            .map(r -> r.stdout().strip())
+                            .collectList()
+                            .timeout(Duration.ofMinutes(2)));             // inside: a failure whose stop is awaited
+                })
+                .block();            // the program's edge, its one block(): here every VM is gone, whatever happened
         return kernels;
     }
 }
