@@ -5,11 +5,13 @@ import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.Accelerator;
+import io.qemureactor.core.spec.VmSpec;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code bench agent}: how long after the guest's agent starts listening the QGA probe calls the
@@ -28,7 +30,10 @@ public final class AgentReadyBenchmark {
         }
     }
 
+    private static final Duration BOUND = Duration.ofMinutes(5);
+
     private final int rounds;
+    private final Teardown teardown = new Teardown();
 
     public AgentReadyBenchmark(int rounds) {
         if (rounds < 1 || rounds > 50) {
@@ -37,23 +42,27 @@ public final class AgentReadyBenchmark {
         this.rounds = rounds;
     }
 
-    public List<Row> run(GuestKit kit, PrintWriter progress) {
-        QemuLauncher launcher = QemuLauncher.withDefaults();
-        List<Row> rows = new ArrayList<>();
-        for (int round = 1; round <= rounds; round++) {
+    /** The boots, one after another, when subscribed; each VM is stopped whatever happens. */
+    public Mono<List<Row>> run(GuestKit kit, PrintWriter progress) {
+        QemuLauncher launcher = teardown.track(QemuLauncher.withDefaults());
+        return Flux.range(1, rounds).concatMap(round -> Mono.defer(() -> {
             long started = System.nanoTime();
             long[] at = new long[2];
             BootProbe probe = BootProbe.all(timed(kit.readyProbe(), at, 0), timed(BootProbe.qga(), at, 1));
-            launcher.start(LocalHost.instance(), kit.spec(round, GuestKit.Flavour.DEFAULT).accelerator(Accelerator.TCG).build(), probe)
-                    .flatMap(vm -> vm.shutdown())
-                    .block(Duration.ofMinutes(5));
-            Row row = new Row(round, millis(at[0] - started), millis(at[1] - started));
-            rows.add(row);
+            VmSpec spec = kit.spec(round, GuestKit.Flavour.DEFAULT).accelerator(Accelerator.TCG).build();
+            return launcher.using(LocalHost.instance(), spec, probe, vm -> Mono.empty())
+                    .timeout(BOUND)
+                    .then(Mono.fromCallable(() -> new Row(round, millis(at[0] - started), millis(at[1] - started))));
+        }).flatMap(row -> Mono.fromRunnable(() -> {
             progress.printf(Locale.ROOT, "bench agent: round %d: marker %d ms, agent ready %d ms (lag %d ms)%n",
-                    round, row.markerMillis(), row.agentMillis(), row.lagMillis());
+                    row.round(), row.markerMillis(), row.agentMillis(), row.lagMillis());
             progress.flush();
-        }
-        return rows;
+        }).thenReturn(row))).collectList();
+    }
+
+    /** Completes once a cancelled boot's VM is gone. */
+    public Mono<Void> settled() {
+        return teardown.settled();
     }
 
     public static void print(List<Row> rows, PrintWriter out) {

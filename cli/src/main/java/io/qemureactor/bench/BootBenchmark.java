@@ -2,17 +2,20 @@ package io.qemureactor.bench;
 
 import io.qemureactor.core.guest.GuestKit;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code qemu-reactor bench boot}: N test guests booted to their console marker, three ways, in the
  * same run on the same machine:
  * <ul>
- * <li><b>raw</b> (the limit): N QEMUs started directly, at once, a plain thread per VM reading its
- *     console (stdout) until the marker ({@link RawGuestLauncher});
+ * <li><b>raw</b> (the limit): N QEMUs started directly, at once, one thread reading all their consoles
+ *     (one NIO selector) until each marker ({@link RawGuestLauncher});
  * <li><b>ours</b>: a {@code Fleet} of N members, with the wall time and each VM's detection latency
  *     ({@link FleetBootRun});
  * <li><b>seed</b>: VMs started one after another, each polled every 1 s for the marker
@@ -26,7 +29,8 @@ import java.util.Locale;
  */
 public final class BootBenchmark {
 
-    private static final long SETTLE_MILLIS = 500;
+    private static final Duration SETTLE = Duration.ofMillis(500);
+    private final Teardown teardown = new Teardown();
 
     private final List<Integer> counts;
     private final int rounds;
@@ -67,63 +71,64 @@ public final class BootBenchmark {
         this.warmUpBoots = warmUpBoots;
     }
 
-    /** Runs every round on the test guest {@code kit} and returns one row per VM count. */
-    public List<Row> run(GuestKit kit, PrintWriter progress) throws Exception {
+    /**
+     * Every round on the test guest {@code kit}, one row per VM count, when subscribed. Cancelling it stops the
+     * round's VMs; {@link #settled()} awaits that.
+     */
+    public Mono<List<Row>> run(GuestKit kit, PrintWriter progress) {
         BootGuests guests = new BootGuests(kit);
-        RawGuestLauncher raw = new RawGuestLauncher(guests);
-        FleetBootRun ours = new FleetBootRun(guests);
-        SeedSequentialBoot seq = new SeedSequentialBoot(guests);
+        RawGuestLauncher raw = new RawGuestLauncher(guests, teardown);
+        FleetBootRun ours = new FleetBootRun(guests, teardown);
+        SeedSequentialBoot seq = new SeedSequentialBoot(guests, teardown);
 
-        say(progress, "bench boot: warming up (" + warmUpBoots + " boot(s) of each method)");
-        for (int i = 0; i < warmUpBoots; i++) {
-            raw.boot(1);
-            settle();
-            ours.boot(1);
-            settle();
-            if (seed) {
-                seq.boot(1);
-                settle();
-            }
-        }
+        Mono<Void> warmUp = Flux.range(0, warmUpBoots)
+                .concatMap(i -> raw.boot(1).then(settle())
+                        .then(ours.boot(1)).then(settle())
+                        .then(seed ? seq.boot(1).then(settle()) : Mono.empty()))
+                .then();
+        return say(progress, "bench boot: warming up (" + warmUpBoots + " boot(s) of each method)")
+                .then(warmUp)
+                .thenMany(Flux.fromIterable(counts).concatMap(n -> row(n, raw, ours, seq, progress)))
+                .collectList();
+    }
 
-        List<Row> rows = new ArrayList<>();
-        for (int n : counts) {
-            double[] rawWall = new double[rounds];
-            double[] oursWall = new double[rounds];
-            double[] seedWall = new double[rounds];
-            double[] lastMarker = new double[rounds];
-            List<Long> detection = new ArrayList<>();
-            List<Long> released = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                List<String> order = order(r);
-                for (String method : order) {
-                    switch (method) {
-                        case "raw" -> rawWall[r] = raw.boot(n) / 1e9;
-                        case "ours" -> {
-                            FleetBootRun.Result res = ours.boot(n);
-                            oursWall[r] = res.wallNanos() / 1e9;
-                            lastMarker[r] = res.lastMarkerNanos() / 1e9;
-                            detection.addAll(res.detectionNanos());
-                            released.addAll(res.releasedNanos());
-                        }
-                        case "seed" -> seedWall[r] = seq.boot(n) / 1e9;
-                        default -> throw new IllegalStateException(method);
-                    }
-                    settle();
-                }
-                say(progress, String.format(Locale.ROOT, "bench boot: N=%d round %d/%d (%s): raw %.2f s, ours %.2f s"
-                        + " (last marker at %.2f s)%s", n, r + 1, rounds, String.join(",", order), rawWall[r], oursWall[r],
-                        lastMarker[r],
-                        seed ? String.format(Locale.ROOT, ", seed %.2f s", seedWall[r]) : ""));
-            }
+    /** The rounds of one N: each method once per round, in rotated order, with a settle pause after each. */
+    private Mono<Row> row(int n, RawGuestLauncher raw, FleetBootRun ours, SeedSequentialBoot seq, PrintWriter progress) {
+        double[] rawWall = new double[rounds];
+        double[] oursWall = new double[rounds];
+        double[] seedWall = new double[rounds];
+        double[] lastMarker = new double[rounds];
+        List<Long> detection = new ArrayList<>();
+        List<Long> released = new ArrayList<>();
+        return Flux.range(0, rounds).concatMap(r -> {
+            List<String> order = order(r);
+            return Flux.fromIterable(order).concatMap(method -> (switch (method) {
+                case "raw" -> raw.boot(n).doOnNext(nanos -> rawWall[r] = nanos / 1e9).then();
+                case "ours" -> ours.boot(n).doOnNext(res -> {
+                    oursWall[r] = res.wallNanos() / 1e9;
+                    lastMarker[r] = res.lastMarkerNanos() / 1e9;
+                    detection.addAll(res.detectionNanos());
+                    released.addAll(res.releasedNanos());
+                }).then();
+                case "seed" -> seq.boot(n).doOnNext(nanos -> seedWall[r] = nanos / 1e9).then();
+                default -> Mono.<Void>error(new IllegalStateException(method));
+            }).then(settle())).then(Mono.defer(() -> say(progress, String.format(Locale.ROOT,
+                    "bench boot: N=%d round %d/%d (%s): raw %.2f s, ours %.2f s (last marker at %.2f s)%s", n, r + 1, rounds,
+                    String.join(",", order), rawWall[r], oursWall[r], lastMarker[r],
+                    seed ? String.format(Locale.ROOT, ", seed %.2f s", seedWall[r]) : ""))));
+        }).then(Mono.fromCallable(() -> {
             double[] det = detection.stream().mapToDouble(d -> d / 1e6).toArray();
             double[] rel = released.stream().mapToDouble(d -> d / 1e6).toArray();
-            rows.add(new Row(n, Measurement.median(rawWall), Measurement.median(oursWall),
+            return new Row(n, Measurement.median(rawWall), Measurement.median(oursWall),
                     seed ? Measurement.median(seedWall) : Double.NaN,
                     Measurement.median(det), Arrays.stream(det).max().orElse(Double.NaN),
-                    Measurement.median(lastMarker), Measurement.median(rel), Arrays.stream(rel).max().orElse(Double.NaN), rounds));
-        }
-        return rows;
+                    Measurement.median(lastMarker), Measurement.median(rel), Arrays.stream(rel).max().orElse(Double.NaN), rounds);
+        }));
+    }
+
+    /** Completes once whatever a cancelled run had started is stopped (QEMUs reaped, folders removed). */
+    public Mono<Void> settled() {
+        return teardown.settled();
     }
 
     /** The methods' order in round {@code r}: rotated each round, so none is always first (or last). */
@@ -133,14 +138,16 @@ public final class BootBenchmark {
         return methods;
     }
 
-
-    private static void settle() throws InterruptedException {
-        Thread.sleep(SETTLE_MILLIS);
+    /** A pause between two boots, so the previous method's exits and frees are over (no thread sleeps for it). */
+    private static Mono<Void> settle() {
+        return Mono.delay(SETTLE).then();
     }
 
-    static void say(PrintWriter progress, String line) {
-        progress.println(line);
-        progress.flush();
+    static Mono<Void> say(PrintWriter progress, String line) {
+        return Mono.fromRunnable(() -> {
+            progress.println(line);
+            progress.flush();
+        });
     }
 
     /** The table, in Markdown. */

@@ -9,11 +9,12 @@ import io.qemureactor.core.spec.VmSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import reactor.core.publisher.Mono;
 
 /**
  * The one guest every method of {@code bench boot} boots: the test guest's default flavour, 1 vCPU,
@@ -25,6 +26,7 @@ import java.util.stream.Stream;
 final class BootGuests {
 
     static final String QEMU = "qemu-system-x86_64";
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(30);
 
     private final GuestKit kit;
 
@@ -52,14 +54,16 @@ final class BootGuests {
     }
 
     /**
-     * The raw baseline's argv: the engine's, with the console chardev ({@code socket,id=console,...})
-     * replaced by {@code stdio,id=console}: the guest's console is QEMU's stdout.
+     * The raw baseline's argv: the engine's, with the console chardev ({@code socket,id=console,...}) replaced
+     * by a unix socket QEMU listens on, {@code consoleSocket}, without waiting for a client ({@code wait=off}:
+     * the guest runs at once, as with no reader at all; the reader connects within a millisecond or so of the
+     * socket's creation, seconds before the guest prints anything it looks for).
      */
-    List<String> stdioConsoleArgv(int id, Path runFolder) {
+    List<String> socketConsoleArgv(int id, Path runFolder, Path consoleSocket) {
         List<String> argv = new ArrayList<>(engineArgv(id, runFolder));
         for (int i = 0; i + 1 < argv.size(); i++) {
             if (argv.get(i).equals("-chardev") && argv.get(i + 1).startsWith("socket,id=console,")) {
-                argv.set(i + 1, "stdio,id=console");
+                argv.set(i + 1, "socket,id=console,path=" + consoleSocket + ",server=on,wait=off");
                 return argv;
             }
         }
@@ -72,17 +76,12 @@ final class BootGuests {
         return QemuCommandLine.render(spec, Accelerator.TCG, RunLayout.in(runFolder), QEMU).checkUnixSocketPaths().argv();
     }
 
-    /** SIGKILL by pid (never by name), then wait for the exit. */
-    static void kill(Process p) {
-        if (p == null) {
-            return;
-        }
-        p.destroyForcibly();
-        try {
-            p.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** SIGKILL by pid (never by name), then the exit ({@link Process#onExit()}), bounded; never fails. */
+    static Mono<Void> kill(Process p) {
+        return Mono.defer(() -> {
+            p.destroyForcibly();
+            return Mono.fromFuture(p.onExit());
+        }).timeout(EXIT_WAIT).then().onErrorResume(e -> Mono.empty());
     }
 
     static Path tempBase(String prefix) throws IOException {

@@ -8,14 +8,13 @@ import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.spec.Accelerator;
-import io.qemureactor.core.vswitch.PortRate;
 import io.qemureactor.core.vswitch.SwitchSpec;
 import io.qemureactor.core.vswitch.VSwitch;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -42,6 +41,7 @@ public final class DatapathBenchmark {
     private final Duration window;
     private final Duration readyTimeout;
     private final Host host = LocalHost.instance();
+    private final Teardown teardown = new Teardown();
 
     public DatapathBenchmark(List<Integer> vmCounts, Duration warmUp, Duration window, Duration readyTimeout) {
         for (int n : vmCounts) {
@@ -55,52 +55,54 @@ public final class DatapathBenchmark {
         this.readyTimeout = readyTimeout;
     }
 
-    public List<Rate> rates(GuestKit kit, PrintWriter progress) {
-        QemuLauncher launcher = QemuLauncher.withDefaults();
-        List<Rate> rows = new ArrayList<>();
-        progress.println("datapath: the switch looped port to port (ring ports, no VM)...");
-        progress.flush();
-        rows.add(limit(launcher.options().runBase()));
-        for (int n : vmCounts) {
-            progress.printf(Locale.ROOT, "datapath: %d testpmd-io VM(s), looped...%n", n);
-            progress.flush();
+    /** The switch's own limit, then each looped chain, one after another, when subscribed. */
+    public Mono<List<Rate>> rates(GuestKit kit, PrintWriter progress) {
+        QemuLauncher launcher = teardown.track(QemuLauncher.withDefaults());
+        Mono<Rate> limit = BootBenchmark.say(progress, "datapath: the switch looped port to port (ring ports, no VM)...")
+                .then(limit(launcher.options().runBase()));
+        Flux<Rate> chains = Flux.fromIterable(vmCounts).concatMap(n -> {
             ChainSpec spec = ChainSpec.of(n, ChainFunction.TESTPMD_IO).withAccelerator(Accelerator.TCG)
                     .withReadyTimeout(readyTimeout).withLooped(true);
-            Chain.LoopRates r = Mono.usingWhen(Chain.start(launcher, host, kit, spec),
-                    chain -> chain.loopRates(warmUp, window), Chain::stop, (c, e) -> c.stop(), Chain::stop).block();
-            rows.add(new Rate(n + (n == 1 ? " VM" : " VMs") + " (testpmd-io, TCG)", r.forward(), r.backward()));
-        }
-        return rows;
+            return BootBenchmark.say(progress, String.format(Locale.ROOT, "datapath: %d testpmd-io VM(s), looped...", n))
+                    .then(teardown.using(Chain.start(launcher, host, kit, spec), chain -> chain.loopRates(warmUp, window),
+                            Chain::stop, "chain of " + n))
+                    .map(r -> new Rate(n + (n == 1 ? " VM" : " VMs") + " (testpmd-io, TCG)", r.forward(), r.backward()));
+        });
+        return limit.concatWith(chains).collectList();
     }
 
-    private Rate limit(String runBase) {
+    /** Completes once a cancelled measurement's chain or switch is gone. */
+    public Mono<Void> settled() {
+        return Mono.when(teardown.settled(), Chain.settled());
+    }
+
+    private Mono<Rate> limit(String runBase) {
         SwitchSpec spec = SwitchSpec.ringLoop("limit", 2);
-        List<PortRate> r = Mono.usingWhen(VSwitch.start(host, spec, runBase),
-                sw -> sw.command("start tx_first " + VSwitch.BURSTS_PER_STEP).then(Mono.delay(warmUp)).then(sw.rates(window)),
-                VSwitch::stop, (sw, e) -> sw.stop(), VSwitch::stop).block();
-        return new Rate("no VM: the switch looped (2 ring ports)", r.get(0).rxPps(), r.get(1).rxPps());
+        return teardown.using(VSwitch.start(host, spec, runBase),
+                        sw -> sw.command("start tx_first " + VSwitch.BURSTS_PER_STEP).then(Mono.delay(warmUp)).then(sw.rates(window)),
+                        VSwitch::stop, "the limit's switch")
+                .map(r -> new Rate("no VM: the switch looped (2 ring ports)", r.get(0).rxPps(), r.get(1).rxPps()));
     }
 
-    public List<FirstPacket> firstPackets(GuestKit kit, PrintWriter progress) {
-        QemuLauncher launcher = QemuLauncher.withDefaults();
-        List<FirstPacket> rows = new ArrayList<>();
-        for (int n : vmCounts) {
-            progress.printf(Locale.ROOT, "datapath: %d VM(s) from nothing to the first packet...%n", n);
-            progress.flush();
+    /** For each chain length, from nothing to its first packet counted at the end, when subscribed. */
+    public Mono<List<FirstPacket>> firstPackets(GuestKit kit, PrintWriter progress) {
+        QemuLauncher launcher = teardown.track(QemuLauncher.withDefaults());
+        return Flux.fromIterable(vmCounts).concatMap(n -> {
             ChainSpec spec = ChainSpec.of(n, ChainFunction.TESTPMD_IO).withAccelerator(Accelerator.TCG)
                     .withReadyTimeout(readyTimeout);
-            long t0 = System.nanoTime();
-            FirstPacket row = Mono.usingWhen(Chain.start(launcher, host, kit, spec),
-                    chain -> chain.send(VSwitch.MAX_BURST, Chain.DEFAULT_RATE).map(report -> {
-                        if (report.received() < 1) {
-                            throw new IllegalStateException(n + " VM chain: no packet came through (" + report + ")");
-                        }
-                        return new FirstPacket(n, chain.readyMillis(), (System.nanoTime() - t0) / 1_000_000);
-                    }),
-                    Chain::stop, (c, e) -> c.stop(), Chain::stop).block();
-            rows.add(row);
-        }
-        return rows;
+            return BootBenchmark.say(progress, String.format(Locale.ROOT, "datapath: %d VM(s) from nothing to the first packet...", n))
+                    .then(Mono.defer(() -> {
+                        long t0 = System.nanoTime();
+                        return teardown.using(Chain.start(launcher, host, kit, spec),
+                                chain -> chain.send(VSwitch.MAX_BURST, Chain.DEFAULT_RATE).map(report -> {
+                                    if (report.received() < 1) {
+                                        throw new IllegalStateException(n + " VM chain: no packet came through (" + report + ")");
+                                    }
+                                    return new FirstPacket(n, chain.readyMillis(), (System.nanoTime() - t0) / 1_000_000);
+                                }),
+                                Chain::stop, "chain of " + n);
+                    }));
+        }).collectList();
     }
 
     public static void printRates(List<Rate> rates, PrintWriter out) {

@@ -9,6 +9,7 @@ import io.qemureactor.core.launch.LaunchOptions;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.probe.BootContext;
 import io.qemureactor.core.vm.ShutdownPolicy;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 
 /**
  * The engine's side of {@code bench boot}: a {@link Fleet} of N members, all at once, each with the
@@ -34,6 +36,7 @@ import reactor.core.Disposable;
 final class FleetBootRun {
 
     private static final Duration BOOT_BOUND = Duration.ofMinutes(5);
+    private static final Duration STOP_BOUND = Duration.ofMinutes(2);
 
     /** What one boot measured; {@code stopNanos}: the fleet's shutdown (QMP quit, exits seen, run folders removed). */
     record Result(long wallNanos, List<Long> detectionNanos, long lastMarkerNanos, List<Long> releasedNanos, long stopNanos) {
@@ -42,73 +45,96 @@ final class FleetBootRun {
     private final BootGuests guests;
     /** Where the VMs run: this machine, or an SSH host (null: this machine). */
     private final FleetHost host;
+    private final Teardown teardown;
 
-    FleetBootRun(BootGuests guests) {
-        this(guests, null);
+    FleetBootRun(BootGuests guests, Teardown teardown) {
+        this(guests, null, teardown);
     }
 
-    FleetBootRun(BootGuests guests, FleetHost host) {
+    FleetBootRun(BootGuests guests, FleetHost host, Teardown teardown) {
         this.guests = guests;
         this.host = host;
+        this.teardown = teardown;
     }
 
-    Result boot(int n) throws Exception {
+    /** One fleet of {@code n}: its boot, then its shutdown, both timed; the fleet is stopped whatever happens. */
+    Mono<Result> boot(int n) {
+        return teardown.using(BlockingIo.call(() -> prepare(n)), this::measure, Boot::stop, "fleet of " + n);
+    }
+
+    /** One boot's fleet, its run base and what its watchers record. */
+    private final class Boot {
+        final Path base;
+        final Fleet fleet;
+        final List<FleetMember> members = new ArrayList<>();
+        final Map<String, Long> markerAt = new ConcurrentHashMap<>();
+        final Map<String, Long> readyAt = new ConcurrentHashMap<>();
+        final Map<String, Long> releasedAt = new ConcurrentHashMap<>();
+        final Disposable watch;
+
+        Boot(Path base, int n) {
+            this.base = base;
+            QemuLauncher launcher = teardown.track(new QemuLauncher(LaunchOptions.defaults().withRunBase(base.toString())));
+            Pattern marker = Pattern.compile(Pattern.quote(guests.marker()));
+            for (int i = 1; i <= n; i++) {
+                members.add(FleetMember.of(guests.spec(i), guests.kit().readyProbe().doOnStart(markerClock(marker, markerAt))));
+            }
+            // the guest is killed by QMP quit then signals: nothing of its shutdown is measured
+            FleetOptions options = FleetOptions.defaults().withShutdownPolicy(ShutdownPolicy.withoutGuest());
+            fleet = host == null ? Fleet.boot(launcher, members, options) : Fleet.boot(launcher, List.of(host), members, options);
+            watch = fleet.events()
+                    .subscribe(e -> {
+                        if (e.type() == FleetEvent.Type.READY) {
+                            readyAt.put(e.vmName(), System.nanoTime());
+                        } else if (e.type() == FleetEvent.Type.QMP_CONNECTED) {
+                            releasedAt.put(e.vmName(), System.nanoTime());
+                        }
+                    });
+        }
+
+        /** The fleet stopped (idempotent: after the measured stop, nothing is left to do), then the run base removed. */
+        Mono<Void> stop() {
+            Mono<Void> removeBase = host == null ? BlockingIo.run(() -> BootGuests.deleteTree(base))
+                    : host.host().deleteFolder(base.toString()).timeout(Duration.ofMinutes(1));
+            return fleet.shutdown().timeout(STOP_BOUND).onErrorResume(e -> Mono.empty())
+                    .doFinally(signal -> watch.dispose())
+                    .then(removeBase);
+        }
+    }
+
+    private Boot prepare(int n) throws IOException {
         // a remote host gets a run base named like a local one: mkdir -p there, removed by the VMs' release
         Path base = host == null ? BootGuests.tempBase("qrb-ours")
                 : Path.of("/tmp", "qrb-remote-" + Long.toHexString(System.nanoTime()));
-        QemuLauncher launcher = new QemuLauncher(LaunchOptions.defaults().withRunBase(base.toString()));
-        Map<String, Long> markerAt = new ConcurrentHashMap<>();
-        Map<String, Long> readyAt = new ConcurrentHashMap<>();
-        Map<String, Long> releasedAt = new ConcurrentHashMap<>();
-        Pattern marker = Pattern.compile(Pattern.quote(guests.marker()));
-        List<FleetMember> members = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            members.add(FleetMember.of(guests.spec(i), guests.kit().readyProbe().doOnStart(markerClock(marker, markerAt))));
-        }
-        // the guest is killed by QMP quit then signals: nothing of its shutdown is measured
-        FleetOptions options = FleetOptions.defaults().withShutdownPolicy(ShutdownPolicy.withoutGuest());
-        Fleet fleet = host == null ? Fleet.boot(launcher, members, options) : Fleet.boot(launcher, List.of(host), members, options);
-        Disposable watch = fleet.events()
-                .subscribe(e -> {
-                    if (e.type() == FleetEvent.Type.READY) {
-                        readyAt.put(e.vmName(), System.nanoTime());
-                    } else if (e.type() == FleetEvent.Type.QMP_CONNECTED) {
-                        releasedAt.put(e.vmName(), System.nanoTime());
-                    }
-                });
-        boolean stopped = false;
-        try {
+        return new Boot(base, n);
+    }
+
+    private Mono<Result> measure(Boot boot) {
+        return Mono.defer(() -> {
             long start = System.nanoTime();
-            fleet.ready().block(BOOT_BOUND);
-            long wall = System.nanoTime() - start;
-            List<Long> detection = new ArrayList<>();
-            List<Long> released = new ArrayList<>();
-            long lastMarker = 0;
-            for (FleetMember m : members) {
-                Long seen = markerAt.get(m.name());
-                Long ready = readyAt.get(m.name());
-                if (seen == null || ready == null) {
-                    throw new IllegalStateException(m.name() + ": marker seen " + seen + ", READY " + ready);
+            return boot.fleet.ready().timeout(BOOT_BOUND).flatMap(ready -> {
+                long wall = System.nanoTime() - start;
+                List<Long> detection = new ArrayList<>();
+                List<Long> released = new ArrayList<>();
+                long lastMarker = 0;
+                for (FleetMember m : boot.members) {
+                    Long seen = boot.markerAt.get(m.name());
+                    Long readyAt = boot.readyAt.get(m.name());
+                    if (seen == null || readyAt == null) {
+                        return Mono.error(new IllegalStateException(m.name() + ": marker seen " + seen + ", READY " + readyAt));
+                    }
+                    detection.add(readyAt - seen);
+                    released.add(boot.releasedAt.getOrDefault(m.name(), start) - start);
+                    lastMarker = Math.max(lastMarker, seen - start);
                 }
-                detection.add(ready - seen);
-                released.add(releasedAt.getOrDefault(m.name(), start) - start);
-                lastMarker = Math.max(lastMarker, seen - start);
-            }
-            long stopStart = System.nanoTime();
-            fleet.shutdown().block(Duration.ofMinutes(2));
-            stopped = true;
-            return new Result(wall, detection, lastMarker, released, System.nanoTime() - stopStart);
-        } finally {
-            if (!stopped) {
-                fleet.shutdown().block(Duration.ofMinutes(2));
-            }
-            watch.dispose();
-            if (host == null) {
-                BootGuests.deleteTree(base);
-            } else {
-                host.host().deleteFolder(base.toString()).block(Duration.ofMinutes(1));
-            }
-        }
+                long last = lastMarker;
+                return Mono.defer(() -> {
+                    long stopStart = System.nanoTime();
+                    return boot.fleet.shutdown().timeout(STOP_BOUND)
+                            .then(Mono.fromCallable(() -> new Result(wall, detection, last, released, System.nanoTime() - stopStart)));
+                });
+            });
+        });
     }
 
     /**

@@ -1,26 +1,28 @@
 package io.qemureactor.bench;
 
 import java.util.Arrays;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
-/** Timing helpers: a case is run several rounds and the median kept, so one hiccup does not decide. */
+/**
+ * Timing helpers: a case is run several rounds and the median kept, so one hiccup does not decide. Each case is
+ * a cold Mono of its operation count; rounds run one after another ({@code concatMap}), never two at once.
+ */
 final class Measurement {
 
-    /** Something to time; returns how many operations it did. */
+    /** Something to time: a cold Mono of how many operations it did, subscribed once per round. */
     @FunctionalInterface
     interface Run {
-        long run() throws Exception;
+        Mono<Long> run();
     }
 
     private Measurement() {
     }
 
     /** Operations per second, median over {@code rounds}. */
-    static double opsPerSecond(int rounds, Run run) throws Exception {
-        double[] rates = new double[rounds];
-        for (int i = 0; i < rounds; i++) {
-            rates[i] = rate(run);
-        }
-        return median(rates);
+    static Mono<Double> opsPerSecond(int rounds, Run run) {
+        return Flux.range(0, rounds).concatMap(i -> rate(run)).collectList()
+                .map(rates -> median(rates.stream().mapToDouble(Double::doubleValue).toArray()));
     }
 
     /**
@@ -30,23 +32,20 @@ final class Measurement {
      * B/A ratio is taken from two runs next to each other, and the median of those ratios is
      * reported, which is far steadier on a noisy machine than the ratio of two medians.
      */
-    static Paired interleaved(int rounds, Run a, Run b) throws Exception {
-        double[] ratesA = new double[rounds];
-        double[] ratesB = new double[rounds];
-        double[] ratios = new double[rounds];
-        for (int i = 0; i < rounds; i++) {
-            if (i % 2 == 0) {
-                ratesA[i] = rate(a);
-                ratesB[i] = rate(b);
-            } else {
-                ratesB[i] = rate(b);
-                ratesA[i] = rate(a);
-            }
-            ratios[i] = ratesB[i] / ratesA[i];
-        }
-        double[] sorted = ratios.clone();
-        Arrays.sort(sorted);
-        return new Paired(median(ratesA), median(ratesB), median(ratios), sorted[0], sorted[rounds - 1]);
+    static Mono<Paired> interleaved(int rounds, Run a, Run b) {
+        return Flux.range(0, rounds)
+                .concatMap(i -> i % 2 == 0
+                        ? rate(a).zipWhen(rateA -> rate(b), (rateA, rateB) -> new double[] {rateA, rateB})
+                        : rate(b).zipWhen(rateB -> rate(a), (rateB, rateA) -> new double[] {rateA, rateB}))
+                .collectList()
+                .map(pairs -> {
+                    double[] ratesA = pairs.stream().mapToDouble(p -> p[0]).toArray();
+                    double[] ratesB = pairs.stream().mapToDouble(p -> p[1]).toArray();
+                    double[] ratios = pairs.stream().mapToDouble(p -> p[1] / p[0]).toArray();
+                    double[] sorted = ratios.clone();
+                    Arrays.sort(sorted);
+                    return new Paired(median(ratesA), median(ratesB), median(ratios), sorted[0], sorted[rounds - 1]);
+                });
     }
 
     /**
@@ -56,23 +55,29 @@ final class Measurement {
     record Paired(double rateA, double rateB, double ratio, double lowestRatio, double highestRatio) {
     }
 
-    /** Runs {@code run} repeatedly for at least {@code minRounds} rounds and {@code minMillis} (JIT warm-up). */
-    static void warmUp(int minRounds, long minMillis, Run run) throws Exception {
-        long until = System.nanoTime() + minMillis * 1_000_000L;
-        for (int i = 0; i < minRounds || System.nanoTime() < until; i++) {
-            run.run();
-        }
+    /** Runs {@code run} again and again for at least {@code minRounds} rounds and {@code minMillis} (JIT warm-up). */
+    static Mono<Void> warmUp(int minRounds, long minMillis, Run run) {
+        return Mono.defer(() -> {
+            long until = System.nanoTime() + minMillis * 1_000_000L;
+            int[] done = {0};
+            return Mono.defer(run::run)
+                    .doOnNext(ops -> done[0]++)
+                    .repeat(() -> done[0] < minRounds || System.nanoTime() < until)
+                    .then();
+        });
     }
 
-    private static double rate(Run run) throws Exception {
-        long start = System.nanoTime();
-        long ops = run.run();
-        return ops / ((System.nanoTime() - start) / 1e9);
+    /** One round's operations per second: from the subscription to the count. */
+    private static Mono<Double> rate(Run run) {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return run.run().map(ops -> ops / ((System.nanoTime() - start) / 1e9));
+        });
     }
 
     /** Milliseconds per operation, median over {@code rounds} runs of {@code opsPerRound} each. */
-    static double millisPerOp(int rounds, Run run) throws Exception {
-        return 1000.0 / opsPerSecond(rounds, run);
+    static Mono<Double> millisPerOp(int rounds, Run run) {
+        return opsPerSecond(rounds, run).map(rate -> 1000.0 / rate);
     }
 
     /** The median; NaN for no values. */

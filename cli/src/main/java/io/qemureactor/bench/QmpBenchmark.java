@@ -40,6 +40,7 @@ public final class QmpBenchmark {
     private final long warmUpMillis;
     private final int connects;
     private final int socatOps;
+    private final Teardown teardown = new Teardown();
 
     /**
      * @param ops commands per round for the throughput cases
@@ -86,118 +87,122 @@ public final class QmpBenchmark {
         }
     }
 
-    public List<Row> run(PrintWriter progress) throws Exception {
-        try (ScratchQemu qemu = ScratchQemu.start()) {
-            Path socket = qemu.qmpSocket();
-            PeerAddress address = PeerAddress.unix(socket);
-            List<Row> rows = new ArrayList<>();
-
-            // Warm-up until the JIT has settled: our client runs far more code than the raw loop, and
-            // a single short warm-up round leaves C2 compiling during the measured rounds.
-            progress.println("bench qmp: warming up");
-            progress.flush();
-            int warmOps = Math.max(100, ops / 5);
-            int warmConnects = Math.max(10, connects / 2);
-            Measurement.warmUp(3, warmUpMillis, () -> rawSequential(socket, warmOps));
-            Measurement.warmUp(3, warmUpMillis, () -> rawPipelined(socket, warmOps) + rawConnects(socket, warmConnects));
-            Measurement.warmUp(3, warmUpMillis, () -> oursSequential(address, warmOps));
-            Measurement.warmUp(3, warmUpMillis, () -> oursPipelined(address, warmOps));
-            Measurement.warmUp(3, warmUpMillis, () -> oursConnects(address, warmConnects));
-
-            // raw and ours alternate round by round, so a load change on the machine hits both alike
-            progress.println("bench qmp: (a) sequential round trips, " + ops + " per round");
-            progress.flush();
-            Measurement.Paired seq = Measurement.interleaved(rounds, () -> rawSequential(socket, ops),
-                    () -> oursSequential(address, ops));
-            double seedSeq = Measurement.opsPerSecond(3, () -> socat(socket, socatOps));
-            rows.add(new Row("(a) sequential round trips", "ops/s", seq, seedSeq, true));
-
-            progress.println("bench qmp: (b) " + IN_FLIGHT + " commands in flight, " + ops + " per round");
-            progress.flush();
-            Measurement.Paired pipe = Measurement.interleaved(rounds, () -> rawPipelined(socket, ops),
-                    () -> oursPipelined(address, ops));
-            // the seed has no pipelining: one socat per command is all it can do
-            rows.add(new Row("(b) " + IN_FLIGHT + " in flight", "ops/s", pipe, seedSeq, true));
-
-            progress.println("bench qmp: (c) connect + negotiate + one command, " + connects + " per round");
-            progress.flush();
-            Measurement.Paired conn = Measurement.interleaved(rounds, () -> rawConnects(socket, connects),
-                    () -> oursConnects(address, connects));
-            double seedConnect = Measurement.millisPerOp(3, () -> socat(socket, socatOps));
-            rows.add(new Row("(c) connect+negotiate+command", "ms", conn, seedConnect, false));
-            return rows;
-        }
+    /** The three cases against one scratch QEMU, when subscribed; the QEMU is killed whatever happens. */
+    public Mono<List<Row>> run(PrintWriter progress) {
+        return teardown.using(ScratchQemu.start(), qemu -> qemu.awaitSocket().flatMap(socket -> measure(socket, progress)),
+                ScratchQemu::stop, "scratch QEMU");
     }
 
-    private static long rawSequential(Path socket, int n) throws Exception {
-        try (RawQmpSession s = RawQmpSession.open(socket)) {
-            for (int i = 0; i < n; i++) {
-                s.execute(QUERY_STATUS);
-            }
-        }
-        return n;
+    /** Completes once a cancelled run's QEMU is gone. */
+    public Mono<Void> settled() {
+        return teardown.settled();
     }
 
-    private static long rawPipelined(Path socket, int n) throws Exception {
-        try (RawQmpSession s = RawQmpSession.open(socket)) {
-            // keep IN_FLIGHT commands outstanding: a reply read lets the next command go
-            int sent = 0;
-            int received = 0;
-            while (sent < Math.min(IN_FLIGHT, n)) {
-                s.send(queryStatus(sent % IN_FLIGHT + 1));
-                sent++;
+    private Mono<List<Row>> measure(Path socket, PrintWriter progress) {
+        PeerAddress address = PeerAddress.unix(socket);
+        List<Row> rows = new ArrayList<>();
+        int warmOps = Math.max(100, ops / 5);
+        int warmConnects = Math.max(10, connects / 2);
+        // Warm-up until the JIT has settled: our client runs far more code than the raw loop, and
+        // a single short warm-up round leaves C2 compiling during the measured rounds.
+        Mono<Void> warmUp = BootBenchmark.say(progress, "bench qmp: warming up")
+                .then(Measurement.warmUp(3, warmUpMillis, () -> rawSequential(socket, warmOps)))
+                .then(Measurement.warmUp(3, warmUpMillis,
+                        () -> rawPipelined(socket, warmOps).zipWhen(done -> rawConnects(socket, warmConnects), Long::sum)))
+                .then(Measurement.warmUp(3, warmUpMillis, () -> oursSequential(address, warmOps)))
+                .then(Measurement.warmUp(3, warmUpMillis, () -> oursPipelined(address, warmOps)))
+                .then(Measurement.warmUp(3, warmUpMillis, () -> oursConnects(address, warmConnects)));
+
+        // raw and ours alternate round by round, so a load change on the machine hits both alike
+        Mono<Void> sequential = BootBenchmark.say(progress, "bench qmp: (a) sequential round trips, " + ops + " per round")
+                .then(Measurement.interleaved(rounds, () -> rawSequential(socket, ops), () -> oursSequential(address, ops)))
+                .zipWhen(seq -> Measurement.opsPerSecond(3, () -> socat(socket, socatOps)))
+                .flatMap(seq -> {
+                    rows.add(new Row("(a) sequential round trips", "ops/s", seq.getT1(), seq.getT2(), true));
+                    return BootBenchmark.say(progress, "bench qmp: (b) " + IN_FLIGHT + " commands in flight, " + ops + " per round")
+                            .then(Measurement.interleaved(rounds, () -> rawPipelined(socket, ops), () -> oursPipelined(address, ops)))
+                            // the seed has no pipelining: one socat per command is all it can do
+                            .doOnNext(pipe -> rows.add(new Row("(b) " + IN_FLIGHT + " in flight", "ops/s", pipe, seq.getT2(), true)));
+                })
+                .then();
+        Mono<Void> connect = BootBenchmark.say(progress, "bench qmp: (c) connect + negotiate + one command, " + connects + " per round")
+                .then(Measurement.interleaved(rounds, () -> rawConnects(socket, connects), () -> oursConnects(address, connects)))
+                .zipWhen(conn -> Measurement.millisPerOp(3, () -> socat(socket, socatOps)))
+                .doOnNext(conn -> rows.add(new Row("(c) connect+negotiate+command", "ms", conn.getT1(), conn.getT2(), false)))
+                .then();
+        return warmUp.then(sequential).then(connect).then(Mono.fromCallable(() -> List.copyOf(rows)));
+    }
+
+    /** The floor: blocking socket I/O as plain as it gets, on a bounded-elastic worker. */
+    private static Mono<Long> rawSequential(Path socket, int n) {
+        return BlockingIo.call(() -> {
+            try (RawQmpSession s = RawQmpSession.open(socket)) {
+                for (int i = 0; i < n; i++) {
+                    s.execute(QUERY_STATUS);
+                }
             }
-            while (received < n) {
-                s.readReply();
-                received++;
-                if (sent < n) {
+            return (long) n;
+        });
+    }
+
+    private static Mono<Long> rawPipelined(Path socket, int n) {
+        return BlockingIo.call(() -> {
+            try (RawQmpSession s = RawQmpSession.open(socket)) {
+                // keep IN_FLIGHT commands outstanding: a reply read lets the next command go
+                int sent = 0;
+                int received = 0;
+                while (sent < Math.min(IN_FLIGHT, n)) {
                     s.send(queryStatus(sent % IN_FLIGHT + 1));
                     sent++;
                 }
+                while (received < n) {
+                    s.readReply();
+                    received++;
+                    if (sent < n) {
+                        s.send(queryStatus(sent % IN_FLIGHT + 1));
+                        sent++;
+                    }
+                }
             }
-        }
-        return n;
+            return (long) n;
+        });
     }
 
-    private static long rawConnects(Path socket, int n) throws Exception {
-        for (int i = 0; i < n; i++) {
-            try (RawQmpSession s = RawQmpSession.open(socket)) {
-                s.execute(QUERY_STATUS);
+    private static Mono<Long> rawConnects(Path socket, int n) {
+        return BlockingIo.call(() -> {
+            for (int i = 0; i < n; i++) {
+                try (RawQmpSession s = RawQmpSession.open(socket)) {
+                    s.execute(QUERY_STATUS);
+                }
             }
-        }
-        return n;
+            return (long) n;
+        });
     }
 
-    private static long oursSequential(PeerAddress address, int n) {
-        Mono.usingWhen(QmpClient.connect(address),
+    private static Mono<Long> oursSequential(PeerAddress address, int n) {
+        return Mono.usingWhen(QmpClient.connect(address),
                         client -> Flux.range(0, n).concatMap(i -> client.execute("query-status")).then(),
                         QmpClient::close)
-                .block();
-        return n;
+                .thenReturn((long) n);
     }
 
-    private static long oursPipelined(PeerAddress address, int n) {
-        Mono.usingWhen(QmpClient.connect(address),
+    private static Mono<Long> oursPipelined(PeerAddress address, int n) {
+        return Mono.usingWhen(QmpClient.connect(address),
                         client -> Flux.range(0, n).flatMap(i -> client.execute("query-status"), IN_FLIGHT).then(),
                         QmpClient::close)
-                .block();
-        return n;
+                .thenReturn((long) n);
     }
 
-    private static long oursConnects(PeerAddress address, int n) {
-        Flux.range(0, n)
+    private static Mono<Long> oursConnects(PeerAddress address, int n) {
+        return Flux.range(0, n)
                 .concatMap(i -> Mono.usingWhen(QmpClient.connect(address),
                         client -> client.execute("query-status"),
                         QmpClient::close))
                 .then()
-                .block();
-        return n;
+                .thenReturn((long) n);
     }
 
-    private static long socat(Path socket, int n) throws Exception {
-        for (int i = 0; i < n; i++) {
-            SocatQmp.execute(socket, QUERY_STATUS);
-        }
-        return n;
+    private static Mono<Long> socat(Path socket, int n) {
+        return Flux.range(0, n).concatMap(i -> SocatQmp.execute(socket, QUERY_STATUS)).then().thenReturn((long) n);
     }
 }

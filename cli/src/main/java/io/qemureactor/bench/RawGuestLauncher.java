@@ -1,96 +1,55 @@
 package io.qemureactor.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
+import reactor.core.publisher.Mono;
 
 /**
- * The limit of {@code bench boot}: N guests started at once by the simplest means there is, no
- * engine. Each QEMU is started with {@link ProcessBuilder} (the engine's argv, console on stdout)
- * and one plain Java thread per VM reads its stdout line by line until the marker. The wall time
- * runs from the first start to the last marker line read.
+ * The limit of {@code bench boot}, standing for "N guests booted in parallel without our engine": N QEMUs
+ * started at once by the simplest means there is, {@link ProcessBuilder} with the engine's argv, each serial
+ * console on a unix socket QEMU listens on, and all consoles read by one thread ({@link RawConsoles}: one NIO
+ * selector, a bounded-elastic worker) until each has printed the marker. No thread per VM. The wall time runs
+ * from the first start to the last marker line read.
  */
 final class RawGuestLauncher {
 
     private static final long TIMEOUT_SECONDS = 300;
 
     private final BootGuests guests;
+    private final Teardown teardown;
 
-    RawGuestLauncher(BootGuests guests) {
+    RawGuestLauncher(BootGuests guests, Teardown teardown) {
         this.guests = guests;
+        this.teardown = teardown;
     }
 
-    /** Boots {@code n} guests in parallel; returns the wall time in nanoseconds. Every QEMU is killed by pid before it returns. */
-    long boot(int n) throws Exception {
-        Path base = BootGuests.tempBase("qrb-raw");
-        List<Process> processes = new ArrayList<>();
-        List<Thread> readers = new ArrayList<>();
-        AtomicLongArray markerAt = new AtomicLongArray(n);
-        CountDownLatch ready = new CountDownLatch(n);
-        String marker = guests.marker();
-        try {
-            List<List<String>> argvs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Path dir = Files.createDirectory(base.resolve("vm" + (i + 1)));
-                argvs.add(guests.stdioConsoleArgv(i + 1, dir));
-            }
+    /** Boots {@code n} guests in parallel; emits the wall time in nanoseconds once every QEMU is killed by pid and reaped. */
+    Mono<Long> boot(int n) {
+        return teardown.using(StartedProcesses.in("qrb-raw"), run -> BlockingIo.call(() -> bootAll(run, n)),
+                StartedProcesses::close, "raw boot of " + n);
+    }
+
+    private long bootAll(StartedProcesses run, int n) throws IOException {
+        List<List<String>> argvs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Path dir = Files.createDirectory(run.base().resolve("vm" + (i + 1)));
+            argvs.add(guests.socketConsoleArgv(i + 1, dir, dir.resolve("raw-console.sock")));
+        }
+        try (RawConsoles consoles = new RawConsoles(guests.marker())) {
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                Path dir = base.resolve("vm" + (i + 1));
-                Process p = new ProcessBuilder(argvs.get(i))
-                        .redirectError(dir.resolve("qemu.log").toFile())
-                        .start();
-                processes.add(p);
-                int index = i;
-                Thread reader = new Thread(() -> readUntil(p, marker, index, markerAt, ready), "raw-console-" + (i + 1));
-                reader.setDaemon(true);
-                reader.start();
-                readers.add(reader);
+                Path dir = run.base().resolve("vm" + (i + 1));
+                Process p = run.start(new ProcessBuilder(argvs.get(i))
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("qemu.log").toFile()));
+                consoles.add(i, dir.resolve("raw-console.sock"), p, dir.resolve("qemu.log"));
             }
-            if (!ready.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IOException("raw: " + ready.getCount() + " of " + n + " guests did not print the marker within "
-                        + TIMEOUT_SECONDS + " s");
-            }
-            long last = 0;
-            for (int i = 0; i < n; i++) {
-                if (markerAt.get(i) < 0) {
-                    throw new IOException("raw: vm" + (i + 1) + "'s QEMU ended before the marker: "
-                            + readQuietly(base.resolve("vm" + (i + 1)).resolve("qemu.log")));
-                }
-                last = Math.max(last, markerAt.get(i));
-            }
+            long last = consoles.awaitMarkers(start + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS), run::isClosed);
             return last - start;
-        } finally {
-            processes.forEach(BootGuests::kill);
-            for (Thread t : readers) {
-                t.join(5_000);
-            }
-            BootGuests.deleteTree(base);
-        }
-    }
-
-    private static void readUntil(Process p, String marker, int index, AtomicLongArray markerAt, CountDownLatch ready) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.contains(marker)) {
-                    markerAt.set(index, System.nanoTime());
-                    return;
-                }
-            }
-            markerAt.set(index, -1);
-        } catch (IOException e) {
-            markerAt.set(index, -1);
-        } finally {
-            ready.countDown();
         }
     }
 

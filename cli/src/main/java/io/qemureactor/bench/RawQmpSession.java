@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * The benchmark's floor: QMP over a plain blocking unix socket, one line per message, no
  * library. It knows just enough QMP to be correct for the commands the benchmark sends: it
  * skips events (lines with {@code "event"}) while waiting for a reply, and checks that each
- * reply has a {@code return}.
+ * reply has a {@code return}. It blocks, as such a client would: the benchmarks call it on
+ * bounded-elastic workers ({@link BlockingIo}), never on a thread of their own.
  */
 final class RawQmpSession implements AutoCloseable {
 

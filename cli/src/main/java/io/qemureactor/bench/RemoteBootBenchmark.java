@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code qemu-reactor bench boot --host ssh://…}: the same fleet boot here and on an SSH host, in
@@ -24,6 +26,7 @@ public final class RemoteBootBenchmark {
     private final List<Integer> counts;
     private final int rounds;
     private final int warmUpBoots;
+    private final Teardown teardown = new Teardown();
 
     /** One row: medians over the rounds, in seconds (wall) and milliseconds (stop, released). */
     public record Row(int n, double localSeconds, double remoteSeconds, double localStopMs, double remoteStopMs,
@@ -53,36 +56,38 @@ public final class RemoteBootBenchmark {
         this.warmUpBoots = warmUpBoots;
     }
 
-    /** Runs every round of the test guest {@code kit} here and on {@code remote}; one row per VM count. */
-    public List<Row> run(GuestKit kit, Host remote, PrintWriter progress) throws Exception {
+    /** Every round of the test guest {@code kit} here and on {@code remote}, when subscribed; one row per VM count. */
+    public Mono<List<Row>> run(GuestKit kit, Host remote, PrintWriter progress) {
         BootGuests guests = new BootGuests(kit);
-        FleetBootRun local = new FleetBootRun(guests);
-        FleetBootRun overSsh = new FleetBootRun(guests, FleetHost.of(remote.name(), remote, HostCapacity.unlimited()));
+        FleetBootRun local = new FleetBootRun(guests, teardown);
+        FleetBootRun overSsh = new FleetBootRun(guests, FleetHost.of(remote.name(), remote, HostCapacity.unlimited()), teardown);
 
-        BootBenchmark.say(progress, "bench boot: warming up (" + warmUpBoots + " boot(s) here and on " + remote.name() + ")");
-        for (int i = 0; i < warmUpBoots; i++) {
-            local.boot(1);
-            overSsh.boot(1);
-        }
-        List<Row> rows = new ArrayList<>();
-        for (int n : counts) {
-            double[] localWall = new double[rounds];
-            double[] remoteWall = new double[rounds];
-            double[] localStop = new double[rounds];
-            double[] remoteStop = new double[rounds];
-            double[] ratios = new double[rounds];
-            List<Long> localReleased = new ArrayList<>();
-            List<Long> remoteReleased = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                FleetBootRun.Result a;
-                FleetBootRun.Result b;
-                if (r % 2 == 0) {
-                    a = local.boot(n);
-                    b = overSsh.boot(n);
-                } else {
-                    b = overSsh.boot(n);
-                    a = local.boot(n);
-                }
+        return BootBenchmark.say(progress, "bench boot: warming up (" + warmUpBoots + " boot(s) here and on " + remote.name() + ")")
+                .thenMany(Flux.range(0, warmUpBoots).concatMap(i -> local.boot(1).then(overSsh.boot(1))))
+                .thenMany(Flux.fromIterable(counts).concatMap(n -> row(n, local, overSsh, progress)))
+                .collectList();
+    }
+
+    /** Completes once whatever a cancelled run had started is stopped, here and on the SSH host. */
+    public Mono<Void> settled() {
+        return teardown.settled();
+    }
+
+    private Mono<Row> row(int n, FleetBootRun local, FleetBootRun overSsh, PrintWriter progress) {
+        double[] localWall = new double[rounds];
+        double[] remoteWall = new double[rounds];
+        double[] localStop = new double[rounds];
+        double[] remoteStop = new double[rounds];
+        double[] ratios = new double[rounds];
+        List<Long> localReleased = new ArrayList<>();
+        List<Long> remoteReleased = new ArrayList<>();
+        return Flux.range(0, rounds).concatMap(r -> {
+            Mono<FleetBootRun.Result[]> both = r % 2 == 0
+                    ? local.boot(n).zipWhen(a -> overSsh.boot(n), (a, b) -> new FleetBootRun.Result[] {a, b})
+                    : overSsh.boot(n).zipWhen(b -> local.boot(n), (b, a) -> new FleetBootRun.Result[] {a, b});
+            return both.flatMap(pair -> {
+                FleetBootRun.Result a = pair[0];
+                FleetBootRun.Result b = pair[1];
                 localWall[r] = a.wallNanos() / 1e9;
                 remoteWall[r] = b.wallNanos() / 1e9;
                 localStop[r] = a.stopNanos() / 1e6;
@@ -90,19 +95,19 @@ public final class RemoteBootBenchmark {
                 ratios[r] = remoteWall[r] / localWall[r];
                 localReleased.addAll(a.releasedNanos());
                 remoteReleased.addAll(b.releasedNanos());
-                BootBenchmark.say(progress, String.format(Locale.ROOT, "bench boot: N=%d round %d/%d (%s first): here %.2f s,"
+                return BootBenchmark.say(progress, String.format(Locale.ROOT, "bench boot: N=%d round %d/%d (%s first): here %.2f s,"
                                 + " over SSH %.2f s (%.3fx); stop here %.0f ms, over SSH %.0f ms; guest released here %.0f ms,"
                                 + " over SSH %.0f ms (medians)", n, r + 1, rounds, r % 2 == 0 ? "here" : "SSH", localWall[r],
                         remoteWall[r], ratios[r], localStop[r], remoteStop[r], medianMillis(a.releasedNanos()),
                         medianMillis(b.releasedNanos())));
-            }
+            });
+        }).then(Mono.fromCallable(() -> {
             double[] sorted = ratios.clone();
             java.util.Arrays.sort(sorted);
-            rows.add(new Row(n, Measurement.median(localWall), Measurement.median(remoteWall), Measurement.median(localStop),
+            return new Row(n, Measurement.median(localWall), Measurement.median(remoteWall), Measurement.median(localStop),
                     Measurement.median(remoteStop), medianMillis(localReleased), medianMillis(remoteReleased),
-                    sorted[0], sorted[rounds - 1], rounds));
-        }
-        return rows;
+                    sorted[0], sorted[rounds - 1], rounds);
+        }));
     }
 
     private static double medianMillis(List<Long> nanos) {

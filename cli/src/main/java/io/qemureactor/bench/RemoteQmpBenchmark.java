@@ -7,7 +7,6 @@ import io.qemureactor.core.host.SshUnixSocket;
 import io.qemureactor.qmp.QmpClient;
 import io.qemureactor.transport.PeerAddress;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +33,7 @@ public final class RemoteQmpBenchmark {
     private final int rounds;
     private final long warmUpMillis;
     private final int connects;
+    private final Teardown teardown = new Teardown();
 
     /** One row: here and over SSH in {@code unit}, the paired ratio oriented so that 1.00x = as good as here. */
     public record Row(String name, String unit, double local, double remote, double ratio, double lowestRatio,
@@ -53,53 +53,80 @@ public final class RemoteQmpBenchmark {
         this.connects = Math.max(20, ops / 10);
     }
 
-    public List<Row> run(SshHost host, PrintWriter progress) throws Exception {
-        try (ScratchQemu qemu = ScratchQemu.start()) {
-            Path socket = qemu.qmpSocket();
-            PeerAddress local = PeerAddress.unix(socket);
-            BootBenchmark.say(progress, "bench qmp: forwarding " + socket + " from " + host.name());
-            double[] reach = new double[REACHES];
-            SshUnixSocket reached = null;
-            for (int i = 0; i < REACHES; i++) {
-                long start = System.nanoTime();
-                reached = (SshUnixSocket) host.reachUnixSocket(socket.toString()).block(Duration.ofSeconds(60));
-                reach[i] = (System.nanoTime() - start) / 1e6;
-            }
-            // what the engine uses: the client on an SSH channel of its own per connection
-            PeerAddress forward = PeerAddress.stream(reached.toString(), reached);
-            // for comparison: JSch's local port forward (a listening socket, a thread per connection)
-            InetSocketAddress port = host.forwardUnixSocket(socket.toString()).block(Duration.ofSeconds(60));
-            PeerAddress portForward = PeerAddress.tcp(port.getHostString(), port.getPort());
-            List<String> seedArgv = seedArgv(host.target(), socket);
+    /** The cases, when subscribed, against one scratch QEMU here reached through {@code host}; the QEMU is killed whatever happens. */
+    public Mono<List<Row>> run(SshHost host, PrintWriter progress) {
+        return teardown.using(ScratchQemu.start(), qemu -> qemu.awaitSocket().flatMap(socket -> measure(host, socket, progress)),
+                ScratchQemu::stop, "scratch QEMU");
+    }
 
-            BootBenchmark.say(progress, "bench qmp: warming up");
-            int warmOps = Math.max(100, ops / 5);
-            Measurement.warmUp(3, warmUpMillis, () -> sequential(local, warmOps) + sequential(forward, warmOps));
-            Measurement.warmUp(3, warmUpMillis, () -> connects(local, connects / 2) + connects(forward, connects / 2));
+    /** Completes once a cancelled run's QEMU is gone. */
+    public Mono<Void> settled() {
+        return teardown.settled();
+    }
 
-            List<Row> rows = new ArrayList<>();
-            BootBenchmark.say(progress, "bench qmp: (a) sequential round trips, " + ops + " per round");
-            Measurement.Paired seq = Measurement.interleaved(rounds, () -> sequential(local, ops), () -> sequential(forward, ops));
-            BootBenchmark.say(progress, "bench qmp: seed, ssh + socat per command, " + SEED_OPS + " per round");
-            double seedMillis = Measurement.millisPerOp(3, () -> seed(seedArgv, SEED_OPS));
-            rows.add(new Row("(a) sequential round trips", "ops/s", seq.rateA(), seq.rateB(), seq.ratio(), seq.lowestRatio(),
-                    seq.highestRatio(), 1000.0 / seedMillis));
+    private Mono<List<Row>> measure(SshHost host, Path socket, PrintWriter progress) {
+        PeerAddress local = PeerAddress.unix(socket);
+        double[] reach = new double[REACHES];
+        Mono<SshUnixSocket> reaching = Flux.range(0, REACHES)
+                .concatMap(i -> Mono.defer(() -> {
+                    long start = System.nanoTime();
+                    return host.reachUnixSocket(socket.toString()).timeout(Duration.ofSeconds(60))
+                            .doOnNext(reached -> reach[i] = (System.nanoTime() - start) / 1e6);
+                }))
+                .last()
+                .cast(SshUnixSocket.class);
+        return BootBenchmark.say(progress, "bench qmp: forwarding " + socket + " from " + host.name())
+                .then(reaching)
+                // what the engine uses: the client on an SSH channel of its own per connection; for comparison,
+                // JSch's local port forward (a listening socket, a thread per connection)
+                .zipWhen(reached -> host.forwardUnixSocket(socket.toString()).timeout(Duration.ofSeconds(60)))
+                .flatMap(ways -> {
+                    PeerAddress forward = PeerAddress.stream(ways.getT1().toString(), ways.getT1());
+                    PeerAddress portForward = PeerAddress.tcp(ways.getT2().getHostString(), ways.getT2().getPort());
+                    return cases(local, forward, portForward, seedArgv(host.target(), socket), progress);
+                })
+                .map(rows -> {
+                    List<Row> all = new ArrayList<>(rows);
+                    all.add(new Row("socket awaited on the host (once per socket)", "ms", Double.NaN,
+                            Measurement.median(reach), Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+                    return all;
+                });
+    }
 
-            BootBenchmark.say(progress, "bench qmp: (c) connect + negotiate + one command, " + connects + " per round");
-            Measurement.Paired conn = Measurement.interleaved(rounds, () -> connects(local, connects), () -> connects(forward, connects));
-            // as a time: remote / local time, so 1.50x = half as fast again as here
-            rows.add(new Row("(c) connect+negotiate+command", "ms", 1000.0 / conn.rateA(), 1000.0 / conn.rateB(),
-                    1.0 / conn.ratio(), 1.0 / conn.highestRatio(), 1.0 / conn.lowestRatio(), seedMillis));
-            BootBenchmark.say(progress, "bench qmp: (c) again through JSch's local port forward, " + connects + " per round");
-            Measurement.Paired viaPort = Measurement.interleaved(rounds, () -> connects(local, connects),
-                    () -> connects(portForward, connects));
-            rows.add(new Row("(c) through a JSch local port forward instead", "ms", 1000.0 / viaPort.rateA(),
-                    1000.0 / viaPort.rateB(), 1.0 / viaPort.ratio(), 1.0 / viaPort.highestRatio(), 1.0 / viaPort.lowestRatio(),
-                    seedMillis));
-            rows.add(new Row("socket awaited on the host (once per socket)", "ms", Double.NaN,
-                    Measurement.median(reach), Double.NaN, Double.NaN, Double.NaN, Double.NaN));
-            return rows;
-        }
+    private Mono<List<Row>> cases(PeerAddress local, PeerAddress forward, PeerAddress portForward, List<String> seedArgv,
+                                  PrintWriter progress) {
+        List<Row> rows = new ArrayList<>();
+        int warmOps = Math.max(100, ops / 5);
+        Mono<Void> warmUp = BootBenchmark.say(progress, "bench qmp: warming up")
+                .then(Measurement.warmUp(3, warmUpMillis,
+                        () -> sequential(local, warmOps).zipWhen(done -> sequential(forward, warmOps), Long::sum)))
+                .then(Measurement.warmUp(3, warmUpMillis,
+                        () -> connects(local, connects / 2).zipWhen(done -> connects(forward, connects / 2), Long::sum)));
+        Mono<Void> sequential = BootBenchmark.say(progress, "bench qmp: (a) sequential round trips, " + ops + " per round")
+                .then(Measurement.interleaved(rounds, () -> sequential(local, ops), () -> sequential(forward, ops)))
+                .flatMap(seq -> BootBenchmark.say(progress, "bench qmp: seed, ssh + socat per command, " + SEED_OPS + " per round")
+                        .then(Measurement.millisPerOp(3, () -> seed(seedArgv, SEED_OPS)))
+                        .doOnNext(seedMillis -> rows.add(new Row("(a) sequential round trips", "ops/s", seq.rateA(), seq.rateB(),
+                                seq.ratio(), seq.lowestRatio(), seq.highestRatio(), 1000.0 / seedMillis))))
+                .then();
+        // as a time: remote / local time, so 1.50x = half as fast again as here
+        Mono<Double> seedMillis = Mono.fromCallable(() -> 1000.0 / rows.get(0).seed());
+        Mono<Void> connect = BootBenchmark.say(progress, "bench qmp: (c) connect + negotiate + one command, " + connects + " per round")
+                .then(Measurement.interleaved(rounds, () -> connects(local, connects), () -> connects(forward, connects)))
+                .zipWith(seedMillis)
+                .doOnNext(c -> rows.add(connectRow("(c) connect+negotiate+command", c.getT1(), c.getT2())))
+                .then(BootBenchmark.say(progress, "bench qmp: (c) again through JSch's local port forward, " + connects + " per round"))
+                .then(Measurement.interleaved(rounds, () -> connects(local, connects), () -> connects(portForward, connects)))
+                .zipWith(seedMillis)
+                .doOnNext(c -> rows.add(connectRow("(c) through a JSch local port forward instead", c.getT1(), c.getT2())))
+                .then();
+        return warmUp.then(sequential).then(connect).then(Mono.fromCallable(() -> List.copyOf(rows)));
+    }
+
+    /** A connect row as times: over SSH / here, so 1.50x = half as slow again as here. */
+    private static Row connectRow(String name, Measurement.Paired conn, double seedMillis) {
+        return new Row(name, "ms", 1000.0 / conn.rateA(), 1000.0 / conn.rateB(), 1.0 / conn.ratio(),
+                1.0 / conn.highestRatio(), 1.0 / conn.lowestRatio(), seedMillis);
     }
 
     /** The seed's remote QMP: {@code ssh} to the host, {@code socat} there, one process pair per command. */
@@ -112,27 +139,22 @@ public final class RemoteQmpBenchmark {
         return argv;
     }
 
-    private static long sequential(PeerAddress address, int n) {
-        Mono.usingWhen(QmpClient.connect(address),
+    private static Mono<Long> sequential(PeerAddress address, int n) {
+        return Mono.usingWhen(QmpClient.connect(address),
                         client -> Flux.range(0, n).concatMap(i -> client.execute("query-status")).then(),
                         QmpClient::close)
-                .block();
-        return n;
+                .thenReturn((long) n);
     }
 
-    private static long connects(PeerAddress address, int n) {
-        Flux.range(0, n)
+    private static Mono<Long> connects(PeerAddress address, int n) {
+        return Flux.range(0, n)
                 .concatMap(i -> Mono.usingWhen(QmpClient.connect(address), client -> client.execute("query-status"), QmpClient::close))
                 .then()
-                .block();
-        return n;
+                .thenReturn((long) n);
     }
 
-    private static long seed(List<String> argv, int n) throws Exception {
-        for (int i = 0; i < n; i++) {
-            SocatQmp.execute(argv, "{\"execute\":\"query-status\"}");
-        }
-        return n;
+    private static Mono<Long> seed(List<String> argv, int n) {
+        return Flux.range(0, n).concatMap(i -> SocatQmp.execute(argv, "{\"execute\":\"query-status\"}")).then().thenReturn((long) n);
     }
 
     /** The table, in Markdown. */

@@ -3,13 +3,18 @@ package io.qemureactor.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * A {@code qemu-system-x86_64 -machine none} with one QMP socket in a private temp folder, for
- * benchmarks: the cheapest real QEMU there is. Killed by pid on close, its folder removed.
+ * benchmarks: the cheapest real QEMU there is. Killed by pid on {@link #stop()}, its folder removed.
  */
-final class ScratchQemu implements AutoCloseable {
+final class ScratchQemu {
+
+    private static final Duration SOCKET_POLL = Duration.ofMillis(5);
+    private static final Duration SOCKET_BOUND = Duration.ofSeconds(30);
 
     private final Process process;
     private final Path dir;
@@ -21,37 +26,34 @@ final class ScratchQemu implements AutoCloseable {
         this.qmpSocket = qmpSocket;
     }
 
-    static ScratchQemu start() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("qr-bench");
-        Path socket = dir.resolve("qmp.sock");
-        Process p = new ProcessBuilder(ScaleBenchmark.argv(dir))
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("qemu.log").toFile())
-                .start();
-        ScratchQemu qemu = new ScratchQemu(p, dir, socket);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.exists(socket)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                qemu.close();
-                throw new IOException("QEMU did not create " + socket + ": " + Files.readString(dir.resolve("qemu.log")).strip());
-            }
-            Thread.sleep(5);
-        }
-        return qemu;
+    /** Starts QEMU, when subscribed; its monitor socket may not exist yet ({@link #awaitSocket()}). */
+    static Mono<ScratchQemu> start() {
+        return BlockingIo.call(() -> {
+            Path dir = Files.createTempDirectory("qr-bench");
+            Process p = new ProcessBuilder(ScaleBenchmark.argv(dir))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("qemu.log").toFile())
+                    .start();
+            return new ScratchQemu(p, dir, dir.resolve("qmp.sock"));
+        });
     }
 
-    Path qmpSocket() {
-        return qmpSocket;
+    /** Emits the monitor's socket once QEMU has created it (looked for every 5 ms); fails if QEMU ends first. */
+    Mono<Path> awaitSocket() {
+        return Flux.interval(Duration.ZERO, SOCKET_POLL)
+                .filter(tick -> Files.exists(qmpSocket) || !process.isAlive())
+                .next()
+                .timeout(SOCKET_BOUND)
+                .onErrorMap(java.util.concurrent.TimeoutException.class, e -> failure())
+                .flatMap(tick -> Files.exists(qmpSocket) ? Mono.just(qmpSocket) : Mono.error(failure()));
     }
 
-    @Override
-    public void close() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        BootGuests.deleteTree(dir);
+    private IOException failure() {
+        return new IOException("QEMU did not create " + qmpSocket + ": " + RawGuestLauncher.readQuietly(dir.resolve("qemu.log")));
+    }
+
+    /** Kills QEMU by pid, awaits its exit, removes its folder. */
+    Mono<Void> stop() {
+        return BootGuests.kill(process).then(BlockingIo.run(() -> BootGuests.deleteTree(dir)));
     }
 }

@@ -4,18 +4,20 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import reactor.core.publisher.Mono;
 
 /**
- * The seed's method: one {@code socat} process per command, fed the capabilities negotiation
- * and the command on stdin (CSIT's {@code _qemu_qmp_exec}, without the ssh and sudo around it,
- * which would only make it slower).
+ * The seed's method, standing for "QMP as the seed did it": one {@code socat} process per command, fed the
+ * capabilities negotiation and the command on stdin (CSIT's {@code _qemu_qmp_exec}, without the ssh and sudo
+ * around it, which would only make it slower). Its pipes are read as the seed read them, blocking, on a
+ * bounded-elastic worker; the exit is awaited through {@link Process#onExit()}.
  */
 final class SocatQmp {
 
     private SocatQmp() {
     }
 
-    static String execute(Path socket, String commandJson) throws IOException, InterruptedException {
+    static Mono<String> execute(Path socket, String commandJson) {
         return execute(argv(socket), commandJson);
     }
 
@@ -30,22 +32,36 @@ final class SocatQmp {
     }
 
     /** One command through {@code argv}: socat itself, or {@code ssh … socat …} as the seed did on a remote node. */
-    static String execute(List<String> argv, String commandJson) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv)
-                .redirectErrorStream(true)
-                .start();
-        p.getOutputStream().write(("{\"execute\":\"qmp_capabilities\"}\n" + commandJson + "\n")
-                .getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException("socat exited with " + p.exitValue() + ": " + out.strip());
+    static Mono<String> execute(List<String> argv, String commandJson) {
+        return BlockingIo.call(() -> {
+            Process p = new ProcessBuilder(argv)
+                    .redirectErrorStream(true)
+                    .start();
+            try {
+                p.getOutputStream().write(("{\"execute\":\"qmp_capabilities\"}\n" + commandJson + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                p.getOutputStream().close();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                return new Output(p, out);
+            } catch (IOException e) {
+                p.destroyForcibly();
+                throw e;
+            }
+        }).flatMap(o -> Mono.fromFuture(o.process().onExit()).doOnCancel(o.process()::destroyForcibly).flatMap(exited -> reply(exited.exitValue(), o.text())));
+    }
+
+    private record Output(Process process, String text) {
+    }
+
+    private static Mono<String> reply(int exitCode, String out) {
+        if (exitCode != 0) {
+            return Mono.error(new IOException("socat exited with " + exitCode + ": " + out.strip()));
         }
         // greeting, the capabilities reply, then ours (the seed took "the 3rd line"; we look for it)
         List<String> lines = out.lines().filter(l -> l.contains("\"return\"")).toList();
         if (lines.size() < 2) {
-            throw new IOException("no reply from QMP through socat: " + out.strip());
+            return Mono.error(new IOException("no reply from QMP through socat: " + out.strip()));
         }
-        return lines.get(1);
+        return Mono.just(lines.get(1));
     }
 }

@@ -3,7 +3,6 @@ package io.qemureactor.bench;
 import io.qemureactor.core.fleet.Fleet;
 import io.qemureactor.core.fleet.FleetMember;
 import io.qemureactor.core.fleet.FleetOptions;
-import io.qemureactor.core.fleet.FleetResult;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.launch.QemuLauncher;
@@ -25,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -52,6 +52,7 @@ public final class TemplateBenchmark {
 
     private final int rounds;
     private final int[] sizes;
+    private final Teardown teardown = new Teardown();
 
     public TemplateBenchmark(int rounds, int[] sizes) {
         if (rounds < 1 || rounds > 50) {
@@ -64,74 +65,78 @@ public final class TemplateBenchmark {
         this.sizes = sizes.clone();
     }
 
-    public Result run(GuestKit kit, PrintWriter progress) throws IOException {
-        QemuLauncher launcher = QemuLauncher.withDefaults();
-        Path folder = Files.createTempDirectory(Path.of("/tmp"), "qr-bench-template-");
+    /** The template, the single clones, then the fleets, when subscribed; every VM and the template are removed whatever happens. */
+    public Mono<Result> run(GuestKit kit, PrintWriter progress) {
+        QemuLauncher launcher = teardown.track(QemuLauncher.withDefaults());
         IntFunction<VmSpec> spec = id -> kit.spec(id, GuestKit.Flavour.DEFAULT).accelerator(Accelerator.TCG).build();
-        try {
-            long t0 = System.nanoTime();
-            VmTemplate template = new TemplateMaker(launcher).create(folder.resolve("t"), spec.apply(1),
-                    // bounded like the fleets' members: at load 35 the template's own boot missed the probes' 120 s
-                    BootProbe.all(kit.readyProbe().withTimeout(READY_LIMIT), BootProbe.qga().withTimeout(READY_LIMIT)))
-                    .block(LIMIT);
-            long templateMillis = millis(System.nanoTime() - t0);
-            say(progress, "bench template: template made in %d ms (%d KiB of device state)", templateMillis,
-                    template.manifest().stateBytes() / 1024);
-            TemplateRestorer restorer = new TemplateRestorer(launcher);
-            List<CloneRow> clones = new ArrayList<>();
-            for (int round = 1; round <= rounds; round++) {
-                CloneRow row = oneClone(restorer, template, spec.apply(round));
-                clones.add(row);
-                say(progress, "bench template: clone %d: resumed %d ms, agent %d ms, ready (clock set) %d ms", round,
-                        row.resumedMillis(), row.agentMillis(), row.readyMillis());
-            }
-            List<FleetRow> fleets = new ArrayList<>();
-            for (int n : sizes) {
-                // generous bounds: a cold fleet of 8 TCG guests on a shared 2-core machine can take minutes
-                long[] clone = fleet(launcher, ids(n).stream().map(id -> restorer.member(template, spec.apply(id),
-                        CloneOptions.defaults().withReadyTimeout(READY_LIMIT))).toList());
-                // the marker first, then the agent: the agent probe's own bound (120 s) then starts once the guest is up
-                long[] cold = fleet(launcher, ids(n).stream().map(id -> FleetMember.of(spec.apply(id),
-                        timed(kit.readyProbe().withTimeout(READY_LIMIT), BootProbe.qga().withTimeout(READY_LIMIT),
-                                new long[2]))).toList());
-                FleetRow row = new FleetRow(n, clone[0], cold[0], clone[1], cold[1]);
-                fleets.add(row);
-                say(progress, "bench template: fleet of %d: clones %d ms (PSS %d MiB), cold %d ms (PSS %d MiB)", n,
-                        row.cloneMillis(), row.clonePssKib() / 1024, row.coldMillis(), row.coldPssKib() / 1024);
-            }
-            template.delete().block(LIMIT);
-            return new Result(templateMillis, clones, fleets);
-        } finally {
-            launcher.settled().block(LIMIT);
-            try (var files = Files.walk(folder)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        return teardown.using(BlockingIo.call(() -> Files.createTempDirectory(Path.of("/tmp"), "qr-bench-template-")),
+                folder -> Mono.defer(() -> {
+                    long t0 = System.nanoTime();
+                    Mono<VmTemplate> make = new TemplateMaker(launcher).create(folder.resolve("t"), spec.apply(1),
+                            // bounded like the fleets' members: at load 35 the template's own boot missed the probes' 120 s
+                            BootProbe.all(kit.readyProbe().withTimeout(READY_LIMIT), BootProbe.qga().withTimeout(READY_LIMIT)))
+                            .timeout(LIMIT);
+                    return teardown.using(make, template -> {
+                        long templateMillis = millis(System.nanoTime() - t0);
+                        return say(progress, "bench template: template made in %d ms (%d KiB of device state)", templateMillis,
+                                template.manifest().stateBytes() / 1024)
+                                .then(measure(kit, launcher, template, spec, progress, templateMillis));
+                    }, VmTemplate::delete, "template");
+                }),
+                folder -> launcher.settled().then(BlockingIo.run(() -> BootGuests.deleteTree(folder))), "template folder");
     }
 
-    private static CloneRow oneClone(TemplateRestorer restorer, VmTemplate template, VmSpec spec) {
-        long[] at = new long[2];
-        long started = System.nanoTime();
-        BootProbe probe = timed(BootProbe.qga().withTimeout(READY_LIMIT),
-                TemplateRestorer.readyProbe(CloneOptions.defaults().withReadyTimeout(READY_LIMIT)), at);
-        RunningVm vm = restorer.restore(LocalHost.instance(), template, spec, probe).block(LIMIT);
-        long ready = System.nanoTime();
-        vm.shutdown().block(LIMIT);
-        return new CloneRow(millis(at[0] - started), millis(at[1] - started), millis(ready - started));
+    /** Completes once a cancelled run's VMs and template are gone. */
+    public Mono<Void> settled() {
+        return teardown.settled();
+    }
+
+    private Mono<Result> measure(GuestKit kit, QemuLauncher launcher, VmTemplate template, IntFunction<VmSpec> spec,
+                                 PrintWriter progress, long templateMillis) {
+        TemplateRestorer restorer = new TemplateRestorer(launcher);
+        Mono<List<CloneRow>> clones = Flux.range(1, rounds)
+                .concatMap(round -> oneClone(restorer, template, spec.apply(round))
+                        .flatMap(row -> say(progress, "bench template: clone %d: resumed %d ms, agent %d ms, ready (clock set) %d ms",
+                                round, row.resumedMillis(), row.agentMillis(), row.readyMillis()).thenReturn(row)))
+                .collectList();
+        Mono<List<FleetRow>> fleets = Flux.fromArray(Arrays.stream(sizes).boxed().toArray(Integer[]::new))
+                .concatMap(n -> {
+                    // generous bounds: a cold fleet of 8 TCG guests on a shared 2-core machine can take minutes
+                    Mono<long[]> clone = fleet(launcher, ids(n).stream().map(id -> restorer.member(template, spec.apply(id),
+                            CloneOptions.defaults().withReadyTimeout(READY_LIMIT))).toList());
+                    // the marker first, then the agent: the agent probe's own bound (120 s) then starts once the guest is up
+                    Mono<long[]> cold = fleet(launcher, ids(n).stream().map(id -> FleetMember.of(spec.apply(id),
+                            timed(kit.readyProbe().withTimeout(READY_LIMIT), BootProbe.qga().withTimeout(READY_LIMIT), new long[2]))).toList());
+                    return clone.zipWhen(c -> cold, (c, d) -> new FleetRow(n, c[0], d[0], c[1], d[1]))
+                            .flatMap(row -> say(progress, "bench template: fleet of %d: clones %d ms (PSS %d MiB), cold %d ms (PSS %d MiB)",
+                                    n, row.cloneMillis(), row.clonePssKib() / 1024, row.coldMillis(), row.coldPssKib() / 1024)
+                                    .thenReturn(row));
+                })
+                .collectList();
+        return clones.zipWhen(c -> fleets, (c, f) -> new Result(templateMillis, c, f));
+    }
+
+    private Mono<CloneRow> oneClone(TemplateRestorer restorer, VmTemplate template, VmSpec spec) {
+        return Mono.defer(() -> {
+            long[] at = new long[2];
+            long started = System.nanoTime();
+            BootProbe probe = timed(BootProbe.qga().withTimeout(READY_LIMIT),
+                    TemplateRestorer.readyProbe(CloneOptions.defaults().withReadyTimeout(READY_LIMIT)), at);
+            return teardown.using(restorer.restore(LocalHost.instance(), template, spec, probe).timeout(LIMIT),
+                    vm -> Mono.fromCallable(() -> System.nanoTime()), RunningVm::shutdown, "clone " + spec.name())
+                    .map(ready -> new CloneRow(millis(at[0] - started), millis(at[1] - started), millis(ready - started)));
+        });
     }
 
     /** Wall ms from the fleet's start to all ready, and the PSS sum (KiB) of its QEMUs while they are up. */
-    private static long[] fleet(QemuLauncher launcher, List<FleetMember> members) {
-        Fleet fleet = Fleet.boot(launcher, members, FleetOptions.defaults());
-        long started = System.nanoTime();
-        try {
-            FleetResult result = fleet.ready().block(LIMIT);
-            long wall = millis(System.nanoTime() - started);
-            long pss = result.running().stream().mapToLong(vm -> pssKib(vm.pid())).sum();
-            return new long[] {wall, pss};
-        } finally {
-            fleet.shutdown().block(LIMIT);
-        }
+    private Mono<long[]> fleet(QemuLauncher launcher, List<FleetMember> members) {
+        return teardown.using(Mono.fromCallable(() -> Fleet.boot(launcher, members, FleetOptions.defaults())), fleet -> {
+            long started = System.nanoTime();
+            return fleet.ready().timeout(LIMIT).flatMap(result -> {
+                long wall = millis(System.nanoTime() - started);
+                return BlockingIo.call(() -> new long[] {wall, result.running().stream().mapToLong(vm -> pssKib(vm.pid())).sum()});
+            });
+        }, Fleet::shutdown, "fleet of " + members.size());
     }
 
     /** The process's proportional set size: shared pages count once, split among the processes that map them. */
@@ -191,9 +196,8 @@ public final class TemplateBenchmark {
         return Duration.ofNanos(nanos).toMillis();
     }
 
-    private static void say(PrintWriter out, String format, Object... args) {
-        out.printf(Locale.ROOT, format + "%n", args);
-        out.flush();
+    private static Mono<Void> say(PrintWriter out, String format, Object... args) {
+        return BootBenchmark.say(out, String.format(Locale.ROOT, format, args));
     }
 
     /** Runs {@code first} then {@code then}, noting when the first starts and completes (nanoTime) in {@code at}. */

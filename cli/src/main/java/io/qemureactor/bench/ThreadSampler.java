@@ -4,57 +4,53 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Samples this JVM's threads and heap every few milliseconds while a case runs and keeps the peaks:
- * all live threads, the JDK's {@code process reaper} threads among them (java.lang.Process keeps one
- * per live child process, blocked in waitpid; every way of starting QEMU from Java has them), the
- * other threads (the engine's and the JVM's own), and the heap in use (garbage not yet collected
- * included). The sampler's own thread is not counted.
+ * Samples this JVM's threads and heap every few milliseconds ({@code Flux.interval}) while a case runs and keeps
+ * the peaks: all live threads, the JDK's {@code process reaper} threads among them (java.lang.Process keeps one
+ * per live child process, blocked in waitpid; every way of starting QEMU from Java has them), the other threads
+ * (the engine's and the JVM's own), and the heap in use (garbage not yet collected included). The sampler's own
+ * scheduler thread is not counted.
  */
 final class ThreadSampler implements AutoCloseable {
 
-    private static final long PERIOD_MILLIS = 10;
+    private static final Duration PERIOD = Duration.ofMillis(10);
     private static final String REAPER = "process reaper";
+    private static final String SAMPLER = "bench-thread-sampler";
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    private final Thread thread;
-    private volatile boolean running = true;
-    private volatile int peakAll;
-    private volatile int peakReapers;
-    private volatile int peakOthers;
-    private volatile long peakHeap;
+    private final Scheduler scheduler = Schedulers.newSingle(SAMPLER, true);
+    private final Disposable ticks;
+    private int peakAll;
+    private int peakReapers;
+    private int peakOthers;
+    private long peakHeap;
+    private boolean closed;
 
     private ThreadSampler() {
-        thread = new Thread(this::loop, "bench-thread-sampler");
-        thread.setDaemon(true);
+        sample();
+        ticks = Flux.interval(PERIOD, PERIOD, scheduler).subscribe(tick -> sample());
     }
 
     static ThreadSampler start() {
-        ThreadSampler s = new ThreadSampler();
-        s.sample();
-        s.thread.start();
-        return s;
+        return new ThreadSampler();
     }
 
-    private void loop() {
-        while (running) {
-            sample();
-            try {
-                Thread.sleep(PERIOD_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
+    private synchronized void sample() {
+        if (closed) {
+            return;
         }
-    }
-
-    private void sample() {
         ThreadInfo[] infos = threads.getThreadInfo(threads.getAllThreadIds());
         int all = 0;
         int reapers = 0;
         for (ThreadInfo info : infos) {
-            if (info == null || info.getThreadName().equals("bench-thread-sampler")) {
+            if (info == null || info.getThreadName().startsWith(SAMPLER)) {
                 continue;
             }
             all++;
@@ -72,34 +68,37 @@ final class ThreadSampler implements AutoCloseable {
     static int othersNow() {
         int n = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (!t.getName().startsWith(REAPER) && !t.getName().equals("bench-thread-sampler")) {
+            if (!t.getName().startsWith(REAPER) && !t.getName().startsWith(SAMPLER)) {
                 n++;
             }
         }
         return n;
     }
 
-    int peakAll() {
+    synchronized int peakAll() {
         return peakAll;
     }
 
-    int peakReapers() {
+    synchronized int peakReapers() {
         return peakReapers;
     }
 
-    int peakOthers() {
+    synchronized int peakOthers() {
         return peakOthers;
     }
 
-    long peakHeapBytes() {
+    synchronized long peakHeapBytes() {
         return peakHeap;
     }
 
+    /** Takes a last sample and stops sampling; idempotent. */
     @Override
-    public void close() throws InterruptedException {
-        running = false;
-        thread.interrupt();
-        thread.join(1_000);
+    public void close() {
         sample();
+        synchronized (this) {
+            closed = true;
+        }
+        ticks.dispose();
+        scheduler.dispose();
     }
 }

@@ -1,19 +1,18 @@
 package io.qemureactor.cli;
 
 import io.qemureactor.bench.AgentReadyBenchmark;
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import reactor.core.publisher.Mono;
 
 /** {@code qemu-reactor bench agent [--rounds N]}. */
 @Command(name = "agent",
         mixinStandardHelpOptions = true,
         description = {"How promptly the guest-agent probe follows the agent: on each boot of the test guest,",
                 "the QGA probe's ready time against the console marker the guest prints after starting qemu-ga."})
-final class BenchAgentCommand implements Callable<Integer> {
+final class BenchAgentCommand implements ReactiveCommand {
 
     @Spec
     CommandSpec spec;
@@ -22,11 +21,19 @@ final class BenchAgentCommand implements Callable<Integer> {
             description = "Boots to measure, one after another (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    private AgentReadyBenchmark bench;
+
     @Override
-    public Integer call() {
-        AgentReadyBenchmark bench = CliFailure.usageIfIllegal(() -> new AgentReadyBenchmark(rounds));
-        List<AgentReadyBenchmark.Row> rows = bench.run(GuestKits.locate(), spec.commandLine().getErr());
-        AgentReadyBenchmark.print(rows, spec.commandLine().getOut());
-        return 0;
+    public Mono<Integer> execute() {
+        bench = CliFailure.usageIfIllegal(() -> new AgentReadyBenchmark(rounds));
+        return Mono.defer(() -> bench.run(GuestKits.locate(), spec.commandLine().getErr())).map(rows -> {
+            AgentReadyBenchmark.print(rows, spec.commandLine().getOut());
+            return 0;
+        });
+    }
+
+    @Override
+    public Mono<Void> settled() {
+        return bench == null ? Mono.empty() : bench.settled();
     }
 }

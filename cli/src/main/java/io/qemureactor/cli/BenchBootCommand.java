@@ -3,16 +3,16 @@ package io.qemureactor.cli;
 import io.qemureactor.bench.BootBenchmark;
 import io.qemureactor.bench.RemoteBootBenchmark;
 import io.qemureactor.bench.ScaleBenchmark;
-import io.qemureactor.core.host.Host;
+import io.qemureactor.core.host.SshHost;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import reactor.core.publisher.Mono;
 
 /** {@code qemu-reactor bench boot [--count N...] [--rounds R] [--warm-up-boots K] [--scale M...] [--no-seed] [--host URI]}. */
 @Command(name = "boot",
@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
                 "With --host: the fleet here and on this SSH host in alternating rounds instead of against the raw and "
                         + "seed baselines, what SSH costs. Point it at an sshd on this machine (127.0.0.1) to measure the "
                         + "engine's remote path alone; the guest kit must exist there. The scale case is not run."})
-final class BenchBootCommand implements Callable<Integer> {
+final class BenchBootCommand implements ReactiveCommand {
 
     @Spec
     CommandSpec spec;
@@ -52,40 +52,49 @@ final class BenchBootCommand implements Callable<Integer> {
     @Mixin
     HostOptions host;
 
+    /** What the run started, to await after a cancel (the benchmarks' {@code settled()}). */
+    private Supplier<Mono<Void>> benchSettled = Mono::empty;
+
     @Override
-    public Integer call() throws Exception {
-        if (host.given()) {
-            return overSsh();
-        }
+    public Mono<Integer> execute() {
+        return host.hereOrOverSsh(this::here, this::overSsh, () -> benchSettled.get());
+    }
+
+    @Override
+    public Mono<Void> settled() {
+        return Mono.when(Mono.defer(benchSettled), host.settled());
+    }
+
+    /** The fleet against the raw and seed baselines, then the scale case. */
+    private Mono<Integer> here() {
         List<Integer> sizes = scale.stream().filter(m -> m != 0).toList();
         List<Integer> ns = counts.stream().filter(n -> n != 0).toList();
         BootBenchmark boot = ns.isEmpty() ? null : CliFailure.usageIfIllegal(() -> new BootBenchmark(ns, rounds, !noSeed, warmUpBoots));
         ScaleBenchmark scaleCase = CliFailure.usageIfIllegal(() -> new ScaleBenchmark(sizes));
+        benchSettled = () -> Mono.when(boot == null ? Mono.empty() : boot.settled(), scaleCase.settled());
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        List<BootBenchmark.Row> rows = boot == null ? List.of() : boot.run(GuestKits.locate(), err);
-        List<ScaleBenchmark.Row> scaleRows = scaleCase.run(err);
-        if (!rows.isEmpty()) {
-            BootBenchmark.print(rows, out);
-        }
-        if (!scaleRows.isEmpty()) {
-            out.println();
-            ScaleBenchmark.print(scaleRows, out);
-        }
-        return 0;
+        Mono<List<BootBenchmark.Row>> rows = boot == null ? Mono.just(List.of()) : Mono.defer(() -> boot.run(GuestKits.locate(), err));
+        return rows.zipWhen(r -> scaleCase.run(err), (bootRows, scaleRows) -> {
+            if (!bootRows.isEmpty()) {
+                BootBenchmark.print(bootRows, out);
+            }
+            if (!scaleRows.isEmpty()) {
+                out.println();
+                ScaleBenchmark.print(scaleRows, out);
+            }
+            return 0;
+        });
     }
 
     /** {@code --host}: the fleet here against the fleet over SSH (no raw or seed baseline, no scale case). */
-    private int overSsh() throws Exception {
+    private Mono<Integer> overSsh(SshHost ssh) {
         List<Integer> ns = counts.stream().filter(n -> n != 0).toList();
         RemoteBootBenchmark bench = CliFailure.usageIfIllegal(() -> new RemoteBootBenchmark(ns, rounds, warmUpBoots));
-        Host ssh = host.open();
-        try {
-            List<RemoteBootBenchmark.Row> rows = bench.run(GuestKits.locate(), ssh, spec.commandLine().getErr());
+        benchSettled = bench::settled;
+        return Mono.defer(() -> bench.run(GuestKits.locate(), ssh, spec.commandLine().getErr())).map(rows -> {
             RemoteBootBenchmark.print(rows, ssh.name(), spec.commandLine().getOut());
-        } finally {
-            ssh.close().block(Duration.ofSeconds(30));
-        }
-        return 0;
+            return 0;
+        });
     }
 }

@@ -5,11 +5,11 @@ import io.qemureactor.core.guest.GuestKit;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import reactor.core.publisher.Mono;
 
 /** {@code qemu-reactor bench datapath [--vms N,...] [--warm-up DUR] [--window DUR]}. */
 @Command(name = "datapath",
@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         description = {"Packets/s through looped chains of N testpmd-io VMs (TCG) against the same host switch looped",
                 "port to port with no VM (the limit), in one run; then the time from nothing to the first packet",
                 "through a counted chain of N VMs. Prints Markdown tables; see docs/BENCHMARKS.md and docs/datapath.md."})
-final class BenchDatapathCommand implements Callable<Integer> {
+final class BenchDatapathCommand implements ReactiveCommand {
 
     @Spec
     CommandSpec spec;
@@ -38,14 +38,28 @@ final class BenchDatapathCommand implements Callable<Integer> {
             description = "How long each VM may take until its function forwards (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    private DatapathBenchmark bench;
+
     @Override
-    public Integer call() {
-        DatapathBenchmark bench = CliFailure.usageIfIllegal(() -> new DatapathBenchmark(vms, warmUp, window, timeout));
-        GuestKit kit = GuestKits.locate();
+    public Mono<Integer> execute() {
+        bench = CliFailure.usageIfIllegal(() -> new DatapathBenchmark(vms, warmUp, window, timeout));
         PrintWriter err = spec.commandLine().getErr();
-        // each table as soon as it is measured: a later failure does not lose the earlier figures
-        DatapathBenchmark.printRates(bench.rates(kit, err), spec.commandLine().getOut());
-        DatapathBenchmark.printFirstPackets(bench.firstPackets(kit, err), spec.commandLine().getOut());
-        return 0;
+        PrintWriter out = spec.commandLine().getOut();
+        return Mono.defer(() -> {
+            GuestKit kit = GuestKits.locate();
+            // each table as soon as it is measured: a later failure does not lose the earlier figures
+            return bench.rates(kit, err)
+                    .doOnNext(rates -> DatapathBenchmark.printRates(rates, out))
+                    .then(bench.firstPackets(kit, err))
+                    .map(firsts -> {
+                        DatapathBenchmark.printFirstPackets(firsts, out);
+                        return 0;
+                    });
+        });
+    }
+
+    @Override
+    public Mono<Void> settled() {
+        return bench == null ? Mono.empty() : bench.settled();
     }
 }

@@ -4,15 +4,14 @@ import io.qemureactor.bench.BenchTable;
 import io.qemureactor.bench.QmpBenchmark;
 import io.qemureactor.bench.RemoteQmpBenchmark;
 import io.qemureactor.core.host.SshHost;
-import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import reactor.core.publisher.Mono;
 
 /** {@code qemu-reactor bench qmp [--ops N] [--rounds N] [--warm-up DUR] [--host URI]}. */
 @Command(name = "qmp",
@@ -22,7 +21,7 @@ import picocli.CommandLine.Spec;
                 "With --host: the client on the monitor's socket here against the same client through this SSH host's "
                         + "forward of it, and the seed's ssh + socat per command. The host must be this machine (an sshd on "
                         + "127.0.0.1)."})
-final class BenchQmpCommand implements Callable<Integer> {
+final class BenchQmpCommand implements ReactiveCommand {
 
     @Spec
     CommandSpec spec;
@@ -42,27 +41,34 @@ final class BenchQmpCommand implements Callable<Integer> {
     @Mixin
     HostOptions host;
 
+    /** What the run started, to await after a cancel (the chosen benchmark's {@code settled()}). */
+    private Supplier<Mono<Void>> benchSettled = Mono::empty;
+
     @Override
-    public Integer call() throws Exception {
-        if (host.given()) {
-            return overSsh();
-        }
-        QmpBenchmark bench = CliFailure.usageIfIllegal(() -> new QmpBenchmark(ops, rounds, warmUp));
-        PrintWriter err = spec.commandLine().getErr();
-        List<QmpBenchmark.Row> rows = bench.run(err);
-        BenchTable.printQmp(rows, spec.commandLine().getOut());
-        return 0;
+    public Mono<Integer> execute() {
+        return host.hereOrOverSsh(this::here, this::overSsh, () -> benchSettled.get());
     }
 
-    private int overSsh() throws Exception {
+    @Override
+    public Mono<Void> settled() {
+        return Mono.when(Mono.defer(benchSettled), host.settled());
+    }
+
+    private Mono<Integer> here() {
+        QmpBenchmark bench = CliFailure.usageIfIllegal(() -> new QmpBenchmark(ops, rounds, warmUp));
+        benchSettled = bench::settled;
+        return bench.run(spec.commandLine().getErr()).map(rows -> {
+            BenchTable.printQmp(rows, spec.commandLine().getOut());
+            return 0;
+        });
+    }
+
+    private Mono<Integer> overSsh(SshHost ssh) {
         RemoteQmpBenchmark bench = CliFailure.usageIfIllegal(() -> new RemoteQmpBenchmark(ops, rounds, warmUp));
-        SshHost ssh = host.open();
-        try {
-            List<RemoteQmpBenchmark.Row> rows = bench.run(ssh, spec.commandLine().getErr());
+        benchSettled = bench::settled;
+        return bench.run(ssh, spec.commandLine().getErr()).map(rows -> {
             RemoteQmpBenchmark.print(rows, ssh.name(), spec.commandLine().getOut());
-        } finally {
-            ssh.close().block(Duration.ofSeconds(30));
-        }
-        return 0;
+            return 0;
+        });
     }
 }

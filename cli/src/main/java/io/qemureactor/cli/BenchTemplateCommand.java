@@ -1,20 +1,19 @@
 package io.qemureactor.cli;
 
 import io.qemureactor.bench.TemplateBenchmark;
-import java.io.IOException;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import reactor.core.publisher.Mono;
 
 /** {@code qemu-reactor bench template [--rounds N] [--sizes 1,4,8]}. */
 @Command(name = "template",
         mixinStandardHelpOptions = true,
         description = {"Clones of a template of the test guest against cold boots of it, in one run: one clone's time",
                 "to ready (median, max, where it goes), fleets of N clones against cold fleets of N, and PSS."})
-final class BenchTemplateCommand implements Callable<Integer> {
+final class BenchTemplateCommand implements ReactiveCommand {
 
     @Spec
     CommandSpec spec;
@@ -27,11 +26,19 @@ final class BenchTemplateCommand implements Callable<Integer> {
             description = "Fleet sizes, each as clones and as cold boots (default: ${DEFAULT-VALUE}).")
     int[] sizes;
 
+    private TemplateBenchmark bench;
+
     @Override
-    public Integer call() throws IOException {
-        TemplateBenchmark bench = CliFailure.usageIfIllegal(() -> new TemplateBenchmark(rounds, Arrays.stream(sizes).toArray()));
-        TemplateBenchmark.Result result = bench.run(GuestKits.locate(), spec.commandLine().getErr());
-        TemplateBenchmark.print(result, spec.commandLine().getOut());
-        return 0;
+    public Mono<Integer> execute() {
+        bench = CliFailure.usageIfIllegal(() -> new TemplateBenchmark(rounds, Arrays.stream(sizes).toArray()));
+        return Mono.defer(() -> bench.run(GuestKits.locate(), spec.commandLine().getErr())).map(result -> {
+            TemplateBenchmark.print(result, spec.commandLine().getOut());
+            return 0;
+        });
+    }
+
+    @Override
+    public Mono<Void> settled() {
+        return bench == null ? Mono.empty() : bench.settled();
     }
 }

@@ -1,10 +1,14 @@
 package io.qemureactor.cli;
 
+import io.qemureactor.core.host.PendingCleanups;
 import io.qemureactor.core.host.SshHost;
 import io.qemureactor.core.host.SshTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code --host ssh://…}, {@code --identity}, {@code --known-hosts}: the SSH host a command runs on (what it
@@ -22,6 +26,31 @@ final class HostOptions {
     @Option(names = "--known-hosts", paramLabel = "FILE",
             description = "The known_hosts file --host's key is checked against (default: ~/.ssh/known_hosts).")
     Path knownHosts;
+
+    private final PendingCleanups closing = new PendingCleanups();
+
+    /**
+     * The one place a command's {@code --host} is dispatched: without it, {@code here}; with it, {@code overSsh}
+     * on the host, opened when subscribed and closed when the work ends, whatever the end. On a cancel the host is
+     * closed only once {@code settled} has completed (what the work started on the host is stopped through it);
+     * {@link #settled()} awaits that close. {@code --identity} or {@code --known-hosts} without {@code --host} is a
+     * usage error.
+     */
+    <T> Mono<T> hereOrOverSsh(Supplier<Mono<T>> here, Function<SshHost, Mono<T>> overSsh, Supplier<Mono<Void>> settled) {
+        if (!given()) {
+            if (hasKeys()) {
+                throw CliFailure.usage("--identity and --known-hosts go with --host");
+            }
+            return Mono.defer(here);
+        }
+        return Mono.usingWhen(Mono.fromCallable(this::open), overSsh, SshHost::close, (ssh, e) -> ssh.close(),
+                ssh -> closing.run(settled.get().then(ssh.close()), "close of " + ssh.name()));
+    }
+
+    /** Completes once a host a cancelled command had open is closed. */
+    Mono<Void> settled() {
+        return closing.settled();
+    }
 
     /** Whether {@code --host} was given. */
     boolean given() {
