@@ -36,8 +36,8 @@ public final class GuestKits {
     }
 
     /**
-     * {@link #located()}, waited for: only for the {@code bench} commands until they are
-     * {@link ReactiveCommand}s too (they then use {@link #located()}, and this goes).
+     * {@link #located()}, waited for: only for the {@code bench} commands, which still call it inside their
+     * Monos (they should compose {@link #located()} instead; then this goes).
      *
      * @return the kit
      * @deprecated blocks the caller; use {@link #located()}
