@@ -21,14 +21,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code qemu-reactor boot}: boots the test guest (or the user's kernel or image, or a network
@@ -48,9 +51,12 @@ import reactor.core.publisher.Mono;
                 "Exit 0 when every VM came up (and, without --keep, went down); 2 on any failure, as one line on "
                         + "stderr, with no QEMU left running (with --best-effort the VMs that came up stay until the "
                         + "end). Ctrl-C tears down what was started."})
-final class BootCommand implements Callable<Integer> {
+final class BootCommand implements ReactiveCommand {
 
     static final int MAX_COUNT = 255;
+    private static final Logger log = LoggerFactory.getLogger(BootCommand.class);
+    /** How long closing the hosts (their SSH sessions) may take at the end. */
+    private static final Duration HOSTS_CLOSE_WAIT = Duration.ofSeconds(10);
 
     @Spec
     CommandSpec spec;
@@ -142,97 +148,120 @@ final class BootCommand implements Callable<Integer> {
     @Mixin
     CloneIdentityOptions cloneIdentity = new CloneIdentityOptions();
 
+    /** What a cancelled {@link #execute()} leaves to settle; set when it is subscribed. */
+    private volatile Mono<Void> teardown = Mono.empty();
+
     @Override
-    public Integer call() {
-        checkOptions();
+    public Mono<Integer> execute() {
+        return Mono.defer(() -> {
+            checkOptions();
+            Hosts hosts = hosts();
+            QemuLauncher launcher;
+            try {
+                launcher = new QemuLauncher(launchOptions(hosts));
+            } catch (RuntimeException e) {
+                return hosts.closeQuietly().then(Mono.error(e));
+            }
+            AtomicReference<BootRun> run = new AtomicReference<>();
+            // a cancelled boot: its VMs gone first (over SSH that needs the sessions), then the hosts closed
+            Mono<Void> teardown = Mono.defer(() -> run.get() == null ? launcher.settled() : run.get().settled())
+                    .then(hosts.closeQuietly())
+                    .cache();
+            this.teardown = teardown;
+            return Mono.usingWhen(Mono.just(hosts),
+                    h -> Mono.defer(() -> boot(h, launcher, run)),
+                    Hosts::closeQuietly, (h, e) -> h.closeQuietly(), h -> teardown);
+        });
+    }
+
+    @Override
+    public Mono<Void> settled() {
+        return Mono.defer(() -> teardown);
+    }
+
+    /** The members, then the fleet booted, reported, shut down (or kept): the exit code, or the first failure. */
+    private Mono<Integer> boot(Hosts hosts, QemuLauncher launcher, AtomicReference<BootRun> current) {
         PrintWriter out = spec.commandLine().getOut();
-        Hosts hosts = hosts();
-        try {
-            QemuLauncher launcher = new QemuLauncher(launchOptions(hosts));
-            BootFunction fn = function == null ? null : bootFunction();
-            List<FleetMember> members = template != null ? TemplateCommand.clones(launcher, template, count, id -> cloneIdentity.forClone(id, timeout))
-                    : specs().members(launcher, fn, count);
+        BootFunction fn = function == null ? null : bootFunction();
+        Mono<List<FleetMember>> members = template != null
+                ? TemplateCommand.clones(launcher, template, count, id -> cloneIdentity.forClone(id, timeout))
+                : specs().members(launcher, fn, count);
+        return members.flatMap(list -> {
             FleetOptions fleetOptions = FleetOptions.defaults()
                     .withConcurrency(concurrency == null ? 0 : concurrency)
                     .withPolicy(bestEffort ? FleetPolicy.BEST_EFFORT : FleetPolicy.ALL_OR_NOTHING)
                     // a kernel VM's init script runs no agent and ignores the ACPI button: QMP quit, then signals
                     .withShutdownPolicy(fn != null ? ShutdownPolicy.withoutGuest() : ShutdownPolicy.defaults());
             FleetProgress progress = FleetProgress.of(FleetProgress.modeFor(json), out,
-                    members.stream().map(FleetMember::name).toList());
-            BootRun run = new BootRun(launcher, hosts.fleetHosts(), members, fleetOptions, progress);
-            Thread hook = new Thread(run::interrupt, "qemu-reactor-boot-teardown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                return boot(run, members, hosts.fleetHosts(), out);
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is stopping: the hook runs (and tears down) anyway
-                }
-            }
-        } finally {
-            hosts.close().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
-        }
+                    list.stream().map(FleetMember::name).toList());
+            BootRun run = new BootRun(launcher, hosts.fleetHosts(), list, fleetOptions, progress);
+            current.set(run);
+            return boot(run, list, hosts.fleetHosts(), out);
+        });
     }
 
-    private int boot(BootRun run, List<FleetMember> members, List<FleetHost> fleetHosts, PrintWriter out) {
+    private Mono<Integer> boot(BootRun run, List<FleetMember> members, List<FleetHost> fleetHosts, PrintWriter out) {
         long started = System.nanoTime();
-        FleetResult result;
-        try {
-            result = run.boot();
-        } catch (FleetBootException e) {
-            throw CliFailure.usage(FailureText.fleetBoot(e));
-        }
-        long wall = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        BootReport report;
-        try {
-            report = BootFacts.report(run, result, members, fleetHosts, wall);
-        } catch (RuntimeException | Error e) {
-            run.interrupt(); // whatever went wrong after the boot, the VMs must not outlive the command
-            throw e;
-        }
-        List<BootReport.Failed> failed = report.failed();
-        if (keep) {
-            run.keep();
-        }
-        if (json) {
-            out.println(report.toJsonText(keep));
-            out.flush();
-        } else {
-            report.printTable(out);
-            if (keep) {
-                report.printKept(out);
+        return run.boot()
+                .onErrorMap(FleetBootException.class, e -> CliFailure.usage(FailureText.fleetBoot(e)))
+                .flatMap(result -> run.orDisposed(BootFacts.report(result, members, fleetHosts,
+                                Duration.ofNanos(System.nanoTime() - started).toMillis())
+                        .flatMap(report -> afterBoot(run, result, report, members.size(), out))));
+    }
+
+    /** The report printed; the VMs kept, or held and shut down; exit 0, or 2 when some did not come up. */
+    private Mono<Integer> afterBoot(BootRun run, FleetResult result, BootReport report, int members, PrintWriter out) {
+        Mono<Void> printed = Mono.fromRunnable(() -> {
+            if (json) {
+                out.println(report.toJsonText(keep));
+                out.flush();
+            } else {
+                report.printTable(out);
+                if (keep) {
+                    report.printKept(out);
+                }
             }
-        }
-        if (hold && !keep) {
-            holdUntilEndOfInput(out);
-        }
-        if (!keep) {
-            run.shutdown();
+        });
+        Mono<Void> stopped = run.shutdown().then(Mono.fromRunnable(() -> {
             if (!json) {
                 out.println(result.running().isEmpty() ? "no VM to stop" : "all VMs stopped");
                 out.flush();
             }
-        }
+        }));
+        return (keep ? run.keep(result.running()) : Mono.<Void>empty())
+                .then(printed)
+                .then(hold && !keep ? holdUntilEndOfInput(out) : Mono.empty())
+                .then(keep ? Mono.empty() : stopped)
+                .then(Mono.fromCallable(() -> exitCode(report.failed(), members)));
+    }
+
+    /** 0, or with {@code --best-effort} and VMs that did not come up, the failure naming the first. */
+    private static int exitCode(List<BootReport.Failed> failed, int members) {
         if (!failed.isEmpty()) {
             BootReport.Failed first = failed.get(0);
-            throw CliFailure.usage(failed.size() + " of " + members.size()
+            throw CliFailure.usage(failed.size() + " of " + members
                     + " VMs did not come up (best effort): " + first.name() + " on " + first.host() + ": " + first.reason()
                     + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more)" : ""));
         }
         return 0;
     }
 
-    /** {@code --hold}: the VMs stay up while standard input is open; Ctrl-C (the shutdown hook) works as ever. */
-    private void holdUntilEndOfInput(PrintWriter out) {
-        if (!json) {
-            out.println("holding the VMs until the end of input (Ctrl-D)");
-            out.flush();
-        }
+    /**
+     * {@code --hold}: the VMs stay up while standard input is open; Ctrl-C works as ever. The read blocks
+     * one bounded-elastic worker (blocking I/O where Reactor allows it), never the command's pipeline.
+     */
+    private Mono<Void> holdUntilEndOfInput(PrintWriter out) {
+        return Mono.fromRunnable(() -> {
+            if (!json) {
+                out.println("holding the VMs until the end of input (Ctrl-D)");
+                out.flush();
+            }
+        }).then(Mono.<Void>fromRunnable(BootCommand::readToEndOfInput).subscribeOn(Schedulers.boundedElastic()));
+    }
+
+    private static void readToEndOfInput() {
         byte[] discard = new byte[4096];
         try {
-            // the CLI's edge: its main thread has nothing else to do than wait for the user
             while (System.in.read(discard) >= 0) {
                 // input is not a command: only its end matters
             }
@@ -330,9 +359,7 @@ final class BootCommand implements Callable<Integer> {
     private BootFunction bootFunction() {
         try {
             return BootFunction.of(function, readyLine == null ? BootFunction.DEFAULT_READY_LINE : readyLine, timeout);
-        } catch (InvalidFunctionConfigException | IllegalArgumentException e) {
-            // a blank --ready-line is refused by ReadinessRule itself (an IllegalArgumentException since the
-            // rule moved to the probe package); both are about the function's options
+        } catch (InvalidFunctionConfigException e) {
             throw CliFailure.usage("--function: " + e.getMessage());
         }
     }
@@ -345,6 +372,14 @@ final class BootCommand implements Callable<Integer> {
 
     /** The fleet's hosts and how to close them (their SSH sessions). */
     private record Hosts(List<FleetHost> fleetHosts, Mono<Void> close) {
+
+        /** Closes them, bounded; a failure to close is no failure of the command. */
+        Mono<Void> closeQuietly() {
+            return close.timeout(HOSTS_CLOSE_WAIT).onErrorResume(e -> {
+                log.debug("closing the hosts: {}", e.toString());
+                return Mono.empty();
+            });
+        }
     }
 
     private Hosts hosts() {

@@ -24,19 +24,21 @@ final class BootFacts {
     private BootFacts() {
     }
 
-    /** The report of {@code result}, its lookups run (and interruptible) through {@code run}. */
-    static BootReport report(BootRun run, FleetResult result, List<FleetMember> members, List<FleetHost> fleetHosts,
-                             long wallMillis) {
-        List<BootReport.Vm> vms = run.await(Flux.fromIterable(result.running())
-                .concatMap(vm -> describe(vm, result.hostOf(vm.name()).orElse(vm.host().name())))
-                .collectList());
+    /** The report of {@code result}: its VMs' lookups run one after the other, each bounded by {@link #LOOKUP_TIMEOUT}. */
+    static Mono<BootReport> report(FleetResult result, List<FleetMember> members, List<FleetHost> fleetHosts, long wallMillis) {
         Map<String, Integer> ids = new HashMap<>();
         members.forEach(m -> ids.put(m.name(), m.spec().id()));
-        List<BootReport.Failed> failed = result.failed().stream()
-                .map(f -> new BootReport.Failed(ids.getOrDefault(f.vmName(), 0), f.vmName(), f.host(), FailureText.reason(f)))
-                .sorted(Comparator.comparingInt(BootReport.Failed::id))
-                .toList();
-        return new BootReport(wallMillis, fleetHosts.stream().map(FleetHost::name).toList(), vms, failed);
+        return Flux.fromIterable(result.running())
+                .concatMap(vm -> describe(vm, result.hostOf(vm.name()).orElse(vm.host().name())))
+                .collectList()
+                .map(vms -> {
+                    List<BootReport.Failed> failed = result.failed().stream()
+                            .map(f -> new BootReport.Failed(ids.getOrDefault(f.vmName(), 0), f.vmName(), f.host(),
+                                    FailureText.reason(f)))
+                            .sorted(Comparator.comparingInt(BootReport.Failed::id))
+                            .toList();
+                    return new BootReport(wallMillis, fleetHosts.stream().map(FleetHost::name).toList(), vms, failed);
+                });
     }
 
     /** The table's facts of one VM: vCPU threads from QMP, guest NICs from the agent when it has both. */

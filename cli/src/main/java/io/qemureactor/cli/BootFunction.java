@@ -29,8 +29,14 @@ final class BootFunction {
         this.kernelVm = kernelVm;
     }
 
-    /** The function {@code command} (one string for {@code /bin/sh -c}), ready when a console line contains {@code readyLine}. */
+    /**
+     * The function {@code command} (one string for {@code /bin/sh -c}), ready when a console line contains {@code readyLine}.
+     * A blank {@code readyLine} is a usage error naming {@code --ready-line}: every console line contains it.
+     */
     static BootFunction of(String command, String readyLine, Duration timeout) {
+        if (readyLine.isBlank()) {
+            throw CliFailure.usage("--ready-line must not be blank: every console line would say --function is up");
+        }
         KernelVmFunction.Command fn = KernelVmFunction.command("/bin/sh", "-c", command).withName(NAME);
         return new BootFunction(KernelVm.of(fn.withReadiness(readiness(readyLine))).withProbeTimeout(timeout));
     }

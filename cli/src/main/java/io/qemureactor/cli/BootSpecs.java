@@ -7,14 +7,13 @@ import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.BootSource;
 import io.qemureactor.core.spec.DiskCache;
 import io.qemureactor.core.spec.InvalidVmSpecException;
-import io.qemureactor.core.spec.UserNetwork;
-import io.qemureactor.core.spec.VirtioNic;
 import io.qemureactor.core.spec.VmSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code boot}'s options turned into fleet members: what boots (the test guest in a flavour, the user's
@@ -39,10 +38,21 @@ record BootSpecs(GuestOptions guest, Path kernel, Path initrd, Path image, int n
     /** What {@code --probe} waits for: the guest agent, or a marker line on the serial console. */
     enum ReadySignal { QGA, SERIAL }
 
-    /** VMs 1..{@code count}, each probed by {@link #probe()}, or running {@code fn} when it is not null. */
-    List<FleetMember> members(QemuLauncher launcher, BootFunction fn, int count) {
-        BootSource source = source();
-        BootProbe probe = fn == null ? probe() : null;
+    /**
+     * VMs 1..{@code count}, each probed by {@link #probe}, or running {@code fn} when it is not null; the test
+     * guest kit is located (built, the first time) only when they boot the test guest.
+     */
+    Mono<List<FleetMember>> members(QemuLauncher launcher, BootFunction fn, int count) {
+        if (image != null || kernel != null) {
+            return Mono.fromCallable(() -> members(launcher, fn, count, source(), Pattern.quote(DEFAULT_MARKER)));
+        }
+        return GuestKits.located().map(kit -> members(launcher, fn, count,
+                GuestSpecs.source(kit, guest.flavour(), guest.extraAppend()), Pattern.quote(kit.marker())));
+    }
+
+    private List<FleetMember> members(QemuLauncher launcher, BootFunction fn, int count, BootSource source,
+                                      String defaultMarker) {
+        BootProbe probe = fn == null ? probe(defaultMarker) : null;
         List<FleetMember> members = new ArrayList<>();
         for (int id = 1; id <= count; id++) {
             VmSpec.Builder b = builder(id, source);
@@ -63,37 +73,29 @@ record BootSpecs(GuestOptions guest, Path kernel, Path initrd, Path image, int n
             // a distribution's qemu-ga listens on the virtio-serial port by default
             b.qgaIsaSerial(false).qgaVirtioSerial(true);
         }
-        if (nics > 0) {
-            b.userNetwork(UserNetwork.noForward());
-            for (int i = 1; i < nics; i++) {
-                b.addVirtioNic(VirtioNic.create());
-            }
-        }
-        return b;
+        return GuestSpecs.withNics(b, nics);
     }
 
-    /** {@code --image}, {@code --kernel}, or the test guest in {@code --mode} (with a function, KernelVm puts its own init in place of the kit's). */
-    BootSource source() {
+    /** {@code --image} or {@code --kernel} (the test guest's source is the kit's, see {@link #members}). */
+    private BootSource source() {
         if (image != null) {
             Path path = image.toAbsolutePath().normalize();
             String format = path.getFileName() != null && path.getFileName().toString().endsWith(".qcow2") ? "qcow2" : "raw";
             return BootSource.diskImage(path, format, DiskCache.NONE).withSnapshot();
         }
-        if (kernel != null) {
-            return BootSource.kernel(kernel.toAbsolutePath().normalize(),
-                    initrd == null ? null : initrd.toAbsolutePath().normalize(), guest.extraAppend());
-        }
-        return GuestSpecs.source(GuestKits.locate(), guest.flavour(), guest.extraAppend());
+        return BootSource.kernel(kernel.toAbsolutePath().normalize(),
+                initrd == null ? null : initrd.toAbsolutePath().normalize(), guest.extraAppend());
     }
 
-    /** The agent for an image (a distribution runs one), else the console marker: the test guest's, or {@code --marker}. */
-    BootProbe probe() {
+    /**
+     * The agent for an image (a distribution runs one), else the console marker: {@code --marker}, or
+     * {@code defaultMarker} (a regex: the test guest's, or {@link #DEFAULT_MARKER} for the user's kernel).
+     */
+    private BootProbe probe(String defaultMarker) {
         ReadySignal kind = readySignal != null ? readySignal : image != null ? ReadySignal.QGA : ReadySignal.SERIAL;
         if (kind == ReadySignal.QGA) {
             return BootProbe.qga().withTimeout(timeout);
         }
-        String regex = marker != null ? marker
-                : Pattern.quote(kernel == null && image == null ? GuestKits.locate().marker() : DEFAULT_MARKER);
-        return BootProbe.serialMarker(regex).withTimeout(timeout);
+        return BootProbe.serialMarker(marker != null ? marker : defaultMarker).withTimeout(timeout);
     }
 }

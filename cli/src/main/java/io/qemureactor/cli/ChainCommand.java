@@ -5,25 +5,18 @@ import io.qemureactor.core.datapath.ChainFunction;
 import io.qemureactor.core.datapath.ChainReport;
 import io.qemureactor.core.datapath.ChainSpec;
 import io.qemureactor.core.fleet.FleetBootException;
-import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.host.LocalHost;
-import io.qemureactor.core.launch.LaunchOptions;
 import io.qemureactor.core.launch.QemuLauncher;
 import io.qemureactor.core.spec.Accelerator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import reactor.core.Disposable;
-import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 
 /**
@@ -41,10 +34,7 @@ import reactor.core.publisher.Mono;
                         + "stops everything (see docs/datapath.md).",
                 "Exit 0 when the run completed (loss is reported, not an error); 2 on any failure, as one line on "
                         + "stderr, with no QEMU or testpmd left running. Ctrl-C tears down what was started."})
-final class ChainCommand implements Callable<Integer> {
-
-    /** How long a Ctrl-C teardown may take. */
-    static final Duration TEARDOWN_WAIT = Duration.ofSeconds(60);
+final class ChainCommand implements ReactiveCommand {
 
     @Spec
     CommandSpec spec;
@@ -86,30 +76,43 @@ final class ChainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document instead of tables.")
     boolean json;
 
+    /** This run's launcher, once there is one: Ctrl-C awaits its cancelled launches' cleanups. */
+    private volatile QemuLauncher launcher;
+
     @Override
-    public Integer call() {
-        ChainSpec chainSpec = chainSpec();
-        long pps = rate == null ? Chain.DEFAULT_RATE : rate;
-        if (packets < 1 || pps < 1) {
-            throw CliFailure.usage("--packets and --rate must be positive");
-        }
-        GuestKit kit = GuestKits.locate();
-        LaunchOptions options = runDir.launchOptions();
-        QemuLauncher launcher = new QemuLauncher(options);
-        ChainReport report;
-        try {
-            report = runWithTeardownOnExit(Chain.run(launcher, LocalHost.instance(), kit, chainSpec, packets, pps), launcher);
-        } catch (FleetBootException e) {
-            throw CliFailure.usage(FailureText.fleetBoot(e)); // the VM that failed first, with its console's last line
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(report));
-        } else {
-            print(report, out);
-        }
-        out.flush();
-        return 0;
+    public Mono<Integer> execute() {
+        return Mono.defer(() -> {
+            ChainSpec chainSpec = chainSpec();
+            long pps = rate == null ? Chain.DEFAULT_RATE : rate;
+            if (packets < 1 || pps < 1) {
+                throw CliFailure.usage("--packets and --rate must be positive");
+            }
+            return GuestKits.located().flatMap(kit -> {
+                QemuLauncher run = new QemuLauncher(runDir.launchOptions());
+                launcher = run;
+                return Chain.run(run, LocalHost.instance(), kit, chainSpec, packets, pps);
+            });
+        }).onErrorMap(FleetBootException.class, e -> CliFailure.usage(FailureText.fleetBoot(e))) // the VM that failed first, with its console's last line
+                .map(report -> {
+                    PrintWriter out = spec.commandLine().getOut();
+                    if (json) {
+                        out.println(Json.write(report));
+                    } else {
+                        print(report, out);
+                    }
+                    out.flush();
+                    return 0;
+                });
+    }
+
+    /**
+     * What a cancelled run leaves to settle: the chain's teardown ({@link Chain#settled()}: every switch and VM
+     * process gone, its folder removed) and the launcher's ({@link QemuLauncher#settled()}: launches cancelled
+     * mid-boot cleaned up).
+     */
+    @Override
+    public Mono<Void> settled() {
+        return Mono.defer(() -> Mono.when(Chain.settled(), launcher == null ? Mono.empty() : launcher.settled()));
     }
 
     private ChainSpec chainSpec() {
@@ -119,38 +122,6 @@ final class ChainCommand implements Callable<Integer> {
         }
         ChainSpec chain = ChainSpec.of(vms, fn).withAccelerator(accel).withReadyTimeout(timeout);
         return testpmd == null ? chain : chain.withTestpmd(testpmd.toAbsolutePath());
-    }
-
-    /**
-     * Blocks (this is the CLI's main thread) until the run is over. Ctrl-C or SIGTERM cancels it: the chain stops
-     * what it started, and the hook awaits that teardown ({@link Chain#settled()}: every switch and VM process
-     * gone, its folder removed; {@link QemuLauncher#settled()}: launches cancelled mid-boot cleaned up), bounded.
-     */
-    private static ChainReport runWithTeardownOnExit(Mono<ChainReport> run, QemuLauncher launcher) {
-        CompletableFuture<ChainReport> result = new CompletableFuture<>();
-        Disposable subscription = run.subscribe(result::complete, result::completeExceptionally);
-        Thread hook = new Thread(() -> {
-            subscription.dispose();
-            Mono.when(Chain.settled(), launcher.settled())
-                    .timeout(TEARDOWN_WAIT)
-                    .onErrorResume(e -> Mono.empty())   // past the bound the hosts' reapers finish the job
-                    .block();
-        }, "qemu-reactor-chain-teardown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return result.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw CliFailure.usage("interrupted");
-        } catch (ExecutionException e) {
-            throw Exceptions.propagate(e.getCause());
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway
-            }
-        }
     }
 
     private static void print(ChainReport r, PrintWriter out) {

@@ -29,4 +29,10 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
                     "'" + value + "' is not a duration (examples: 500ms, 30s, 2m)");
         }
     }
+
+    /** {@code 1s}, {@code 1500ms}: a duration as a user writes the option, for messages that name it. */
+    static String human(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
 }

@@ -1,10 +1,10 @@
 package io.qemureactor.cli;
 
 import io.qemureactor.core.guest.GuestKit;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import reactor.core.publisher.Mono;
 
 /** {@code qemu-reactor guest build [--force]}: the test guest kit, built where the library looks for it. */
 @Command(name = "guest",
@@ -26,7 +26,7 @@ final class GuestCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {"Builds the test guest kit into $QEMU_REACTOR_HOME (default ~/" + GuestKit.DEFAULT_HOME + ")",
                     "with the builder shipped in the jar; prints the kit's folder. A kit that is up to date is kept."})
-    static final class Build implements Callable<Integer> {
+    static final class Build implements ReactiveCommand {
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -35,10 +35,12 @@ final class GuestCommand implements Runnable {
         boolean force;
 
         @Override
-        public Integer call() {
-            GuestKit kit = GuestKits.build(force, System.err);
-            spec.commandLine().getOut().println(kit.home());
-            return 0;
+        public Mono<Integer> execute() {
+            return GuestKits.build(force, System.err).map(kit -> {
+                spec.commandLine().getOut().println(kit.home());
+                spec.commandLine().getOut().flush();
+                return 0;
+            });
         }
     }
 }

@@ -3,6 +3,7 @@ package io.qemureactor.cli;
 import io.qemureactor.core.guest.GuestKit;
 import java.io.PrintStream;
 import java.time.Duration;
+import reactor.core.publisher.Mono;
 
 /**
  * The test guest for the commands that boot it, and only for them: {@code --help}, {@code qmp},
@@ -15,30 +16,44 @@ public final class GuestKits {
     /** A first build downloads ~70 MB; a slow mirror gets this long before the command gives up. */
     private static final Duration BUILD_LIMIT = Duration.ofMinutes(20);
 
-    private static GuestKit located;
+    /** The kit once checked: the check runs once per process (a failed one is tried again). */
+    private static volatile GuestKit located;
 
     private GuestKits() {
     }
 
     /**
-     * The test guest kit in its default home, built or checked first; a kit that cannot be built
-     * fails with a one-line {@link CliFailure}. The check runs once per process.
+     * The test guest kit in its default home, built or checked first on subscription; a kit that cannot be
+     * built fails with a one-line {@link CliFailure}. The check runs once per process.
+     *
+     * @return a cold Mono of the kit
      */
-    public static synchronized GuestKit locate() {
-        if (located == null) {
-            located = build(false, System.err);
-        }
-        return located;
+    public static Mono<GuestKit> located() {
+        return Mono.defer(() -> {
+            GuestKit kit = located;
+            return kit != null ? Mono.just(kit) : build(false, System.err).doOnNext(built -> located = built);
+        });
+    }
+
+    /**
+     * {@link #located()}, waited for: only for the {@code bench} commands, which still call it inside their
+     * Monos (they should compose {@link #located()} instead; then this goes).
+     *
+     * @return the kit
+     * @deprecated blocks the caller; use {@link #located()}
+     */
+    @Deprecated(forRemoval = true)
+    public static GuestKit locate() {
+        return located().block();
     }
 
     /** Builds (or, with {@code force}, rebuilds) the kit in its default home, the builder's lines on {@code out}. */
-    static GuestKit build(boolean force, PrintStream out) {
-        try {
-            return (force ? GuestKit.rebuild(GuestKit.defaultHome(), out::println)
-                    : GuestKit.ensure(GuestKit.defaultHome(), out::println))
-                    .block(BUILD_LIMIT);
-        } catch (IllegalStateException e) {
-            throw CliFailure.usage(e.getMessage());
-        }
+    static Mono<GuestKit> build(boolean force, PrintStream out) {
+        return Mono.defer(() -> force ? GuestKit.rebuild(GuestKit.defaultHome(), out::println)
+                        : GuestKit.ensure(GuestKit.defaultHome(), out::println))
+                // the timeout cancels the builder
+                .timeout(BUILD_LIMIT, Mono.error(() -> CliFailure.usage("the test guest kit was not built within "
+                        + BUILD_LIMIT.toMinutes() + " min (a slow mirror?): run qemu-reactor guest build to see its progress")))
+                .onErrorMap(IllegalStateException.class, e -> CliFailure.usage(e.getMessage()));
     }
 }

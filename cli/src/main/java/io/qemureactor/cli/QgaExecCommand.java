@@ -8,9 +8,7 @@ import io.qemureactor.qmp.QmpCommand;
 import io.qemureactor.qmp.QmpConnectOptions;
 import io.qemureactor.transport.PeerAddress;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +24,7 @@ import reactor.core.publisher.Mono;
                 "Exit 0 on success, 1 when the agent answers with an error (ERROR <class>: <desc>), "
                         + "2 when it cannot connect, the agent does not answer, the reply is malformed "
                         + "or the timeout passes."})
-final class QgaExecCommand implements Callable<Integer> {
+final class QgaExecCommand implements ReactiveCommand {
 
     /**
      * The commands qemu-ga does not answer on success ({@code success-response: false} in
@@ -49,30 +47,32 @@ final class QgaExecCommand implements Callable<Integer> {
     ExecOptions exec;
 
     @Override
-    public Integer call() {
-        JsonNode args = exec.argumentsOrNull();
-        PeerAddress address = exec.socket.address();
-        QmpConnectOptions options = exec.trace.applyTo(QmpConnectOptions.defaults()
-                .withConnectTimeout(exec.timeout)
-                .withSyncTimeout(exec.timeout)
-                .withCommandTimeout(exec.timeout));
-        boolean noReply = NO_REPLY_ON_SUCCESS.contains(exec.command);
-        Optional<JsonNode> result = Mono.usingWhen(
-                        QgaClient.connect(address, options),
-                        client -> synced(client, address).then(noReply ? withoutReply(client, args) : client.execute(exec.command, args)),
-                        QgaClient::close)
-                .blockOptional();
-        if (result.isPresent()) {
-            spec.commandLine().getOut().println(Json.write(result.get()));
-            spec.commandLine().getOut().flush();
-        }
-        return 0;
+    public Mono<Integer> execute() {
+        return Mono.defer(() -> {
+            JsonNode args = exec.argumentsOrNull();
+            PeerAddress address = exec.socket.address();
+            QmpConnectOptions options = exec.trace.applyTo(QmpConnectOptions.defaults()
+                    .withConnectTimeout(exec.timeout)
+                    .withSyncTimeout(exec.timeout)
+                    .withCommandTimeout(exec.timeout));
+            boolean noReply = NO_REPLY_ON_SUCCESS.contains(exec.command);
+            return Mono.usingWhen(
+                            QgaClient.connect(address, options),
+                            client -> synced(client, address).then(noReply ? withoutReply(client, args) : client.execute(exec.command, args)),
+                            QgaClient::close)
+                    .map(result -> {
+                        spec.commandLine().getOut().println(Json.write(result));
+                        spec.commandLine().getOut().flush();
+                        return 0;
+                    })
+                    .defaultIfEmpty(0);
+        });
     }
 
     /** The resync, with a message that says the agent is not answering rather than naming the protocol step. */
     private Mono<Void> synced(QgaClient client, PeerAddress address) {
         return client.sync().onErrorMap(QmpTimeoutException.class, e -> CliFailure.usage(
-                "the guest agent at " + address + " did not answer within " + human(exec.timeout)
+                "the guest agent at " + address + " did not answer within " + DurationConverter.human(exec.timeout)
                         + " (is qemu-ga running in the guest?)"));
     }
 
@@ -85,11 +85,5 @@ final class QgaExecCommand implements Callable<Integer> {
         return client.execute(QmpCommand.of(exec.command, args).withTimeout(grace))
                 .onErrorResume(e -> e instanceof QmpTimeoutException || e instanceof QmpConnectionClosedException,
                         e -> Mono.empty());
-    }
-
-    /** {@code 1s}, {@code 1500ms}: as a user writes the option. */
-    static String human(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }

@@ -1,20 +1,19 @@
 package io.qemureactor.cli;
 
 import io.qemureactor.core.QemuBinary;
-import io.qemureactor.core.QemuVersion;
 import io.qemureactor.core.host.LocalHost;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import reactor.core.publisher.Mono;
 
 /** {@code qemu-reactor version}: the version of the local QEMU, as {@code qemu-system-x86_64 --version} reports it. */
 @Command(name = "version",
         mixinStandardHelpOptions = true,
         description = "Print the version of the local QEMU (qemu-system-x86_64).")
-final class VersionCommand implements Callable<Integer> {
+final class VersionCommand implements ReactiveCommand {
 
     @Spec
     CommandSpec spec;
@@ -28,12 +27,15 @@ final class VersionCommand implements Callable<Integer> {
     Duration timeout;
 
     @Override
-    public Integer call() {
-        QemuVersion version = QemuBinary.of(LocalHost.instance(), binary)
+    public Mono<Integer> execute() {
+        return QemuBinary.of(LocalHost.instance(), binary)
                 .version()
-                .block(timeout);
-        spec.commandLine().getOut().println("QEMU " + version);
-        spec.commandLine().getOut().flush();
-        return 0;
+                .timeout(timeout, Mono.error(() -> CliFailure.usage(binary + " --version did not answer within "
+                        + DurationConverter.human(timeout))))
+                .map(version -> {
+                    spec.commandLine().getOut().println("QEMU " + version);
+                    spec.commandLine().getOut().flush();
+                    return 0;
+                });
     }
 }

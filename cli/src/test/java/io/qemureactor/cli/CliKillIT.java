@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The CLI's JVM killed with SIGKILL (no shutdown hook runs): each host's reaper stops its QEMUs and
  * removes their run folders, here and over SSH, mid-boot and with the VMs up; {@code --keep} VMs are
- * left alone. The CLI runs as a user runs it, {@code java -jar qemu-reactor.jar}, in its own JVM; the
+ * left alone. Terminated with SIGTERM (as Ctrl-C), its shutdown hook stops everything before the JVM exits;
+ * {@code --hold} ends with its input. The CLI runs as a user runs it, {@code java -jar qemu-reactor.jar}, in its own JVM; the
  * only pid this test kills is that JVM's (and, at the end, the QEMU it kept). No timed assertion: the
  * checks poll with generous deadlines.
  */
@@ -114,6 +115,54 @@ class CliKillIT {
         assertThat(folders()).as("kept run folder").hasSize(1);
     }
 
+    @Test
+    void terminatedMidBootStopsEverythingBeforeItExits() throws Exception {
+        cli = start(List.of("boot", "--count", "2", "--accel", "tcg", "--run-dir", runBase.toString()));
+        assertThat(Fixtures.await(STARTED, () -> !qemus().isEmpty())).as("a QEMU started; CLI said: %s", output()).isTrue();
+
+        terminateCli();
+
+        assertNothingLeftAtExit();
+    }
+
+    @Test
+    void terminatedWithTheVmsUpStopsThemBeforeItExits() throws Exception {
+        cli = start(List.of("boot", "--count", "2", "--accel", "tcg", "--hold", "--run-dir", runBase.toString()));
+        assertThat(Fixtures.await(STARTED, () -> output().contains("holding the VMs"))).as("VMs up; CLI said: %s", output()).isTrue();
+        assertThat(qemus()).hasSize(2);
+
+        terminateCli();
+
+        assertNothingLeftAtExit();
+    }
+
+    @Test
+    void terminatedWithTheVmsUpOverSshStopsThemBeforeItExits(Sshd sshd) throws Exception {
+        cli = start(ssh(sshd, "boot", "--count", "1", "--accel", "tcg", "--hold", "--run-dir", runBase.toString()));
+        assertThat(Fixtures.await(STARTED, () -> output().contains("holding the VMs"))).as("VM up; CLI said: %s", output()).isTrue();
+        assertThat(qemus()).hasSize(1);
+
+        terminateCli();
+
+        // the SSH reaper waits 5 s after the session ends: what is gone at exit was stopped through the session
+        assertNothingLeftAtExit();
+    }
+
+    @Test
+    void holdEndsWithItsInputAndShutsTheVmsDown() throws Exception {
+        cli = start(List.of("boot", "--count", "1", "--accel", "tcg", "--hold", "--run-dir", runBase.toString()));
+        assertThat(Fixtures.await(STARTED, () -> output().contains("holding the VMs"))).as("VM up; CLI said: %s", output()).isTrue();
+        assertThat(qemus()).hasSize(1);
+
+        cli.getOutputStream().close(); // Ctrl-D
+
+        assertThat(cli.waitFor(GONE.toSeconds(), TimeUnit.SECONDS)).as("CLI ended; it said: %s", output()).isTrue();
+        assertThat(cli.exitValue()).as(output()).isZero();
+        assertThat(output()).contains("all VMs stopped");
+        assertThat(qemus()).as("QEMUs left").isEmpty();
+        assertThat(folders()).as("run folders left").isEmpty();
+    }
+
     private List<String> ssh(Sshd sshd, String... args) {
         List<String> argv = new ArrayList<>(List.of(args));
         argv.addAll(List.of("--host", sshd.uri(), "--identity", sshd.clientKey().toString(),
@@ -136,6 +185,19 @@ class CliKillIT {
         cli.destroyForcibly();
         assertThat(cli.waitFor(60, TimeUnit.SECONDS)).as("CLI killed").isTrue();
         assertThat(cli.exitValue()).isEqualTo(128 + 9);
+    }
+
+    /** SIGTERM to the CLI's JVM, as Ctrl-C's SIGINT: its shutdown hook cancels the command and awaits its teardown. */
+    private void terminateCli() throws Exception {
+        cli.destroy();
+        assertThat(cli.waitFor(GONE.toSeconds(), TimeUnit.SECONDS)).as("CLI ended; it said: %s", output()).isTrue();
+        assertThat(cli.exitValue()).as(output()).isEqualTo(128 + 15);
+    }
+
+    /** The shutdown hook awaited the teardown: nothing is left as the JVM is gone, no reaper's work waited for. */
+    private void assertNothingLeftAtExit() {
+        assertThat(qemus()).as("QEMUs left at exit; CLI said: %s", output()).isEmpty();
+        assertThat(folders()).as("run folders left at exit").isEmpty();
     }
 
     private void assertNothingLeft() throws IOException {
