@@ -26,7 +26,7 @@ final class BenchAgentCommand implements ReactiveCommand {
     @Override
     public Mono<Integer> execute() {
         bench = CliFailure.usageIfIllegal(() -> new AgentReadyBenchmark(rounds));
-        return Mono.defer(() -> bench.run(GuestKits.locate(), spec.commandLine().getErr())).map(rows -> {
+        return GuestKits.located().flatMap(kit -> bench.run(kit, spec.commandLine().getErr())).map(rows -> {
             AgentReadyBenchmark.print(rows, spec.commandLine().getOut());
             return 0;
         });

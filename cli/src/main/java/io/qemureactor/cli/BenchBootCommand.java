@@ -74,7 +74,7 @@ final class BenchBootCommand implements ReactiveCommand {
         benchSettled = () -> Mono.when(boot == null ? Mono.empty() : boot.settled(), scaleCase.settled());
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        Mono<List<BootBenchmark.Row>> rows = boot == null ? Mono.just(List.of()) : Mono.defer(() -> boot.run(GuestKits.locate(), err));
+        Mono<List<BootBenchmark.Row>> rows = boot == null ? Mono.just(List.of()) : GuestKits.located().flatMap(kit -> boot.run(kit, err));
         return rows.zipWhen(r -> scaleCase.run(err), (bootRows, scaleRows) -> {
             if (!bootRows.isEmpty()) {
                 BootBenchmark.print(bootRows, out);
@@ -92,7 +92,7 @@ final class BenchBootCommand implements ReactiveCommand {
         List<Integer> ns = counts.stream().filter(n -> n != 0).toList();
         RemoteBootBenchmark bench = CliFailure.usageIfIllegal(() -> new RemoteBootBenchmark(ns, rounds, warmUpBoots));
         benchSettled = bench::settled;
-        return Mono.defer(() -> bench.run(GuestKits.locate(), ssh, spec.commandLine().getErr())).map(rows -> {
+        return GuestKits.located().flatMap(kit -> bench.run(kit, ssh, spec.commandLine().getErr())).map(rows -> {
             RemoteBootBenchmark.print(rows, ssh.name(), spec.commandLine().getOut());
             return 0;
         });

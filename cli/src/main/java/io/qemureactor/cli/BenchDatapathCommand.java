@@ -1,7 +1,6 @@
 package io.qemureactor.cli;
 
 import io.qemureactor.bench.DatapathBenchmark;
-import io.qemureactor.core.guest.GuestKit;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -45,8 +44,7 @@ final class BenchDatapathCommand implements ReactiveCommand {
         bench = CliFailure.usageIfIllegal(() -> new DatapathBenchmark(vms, warmUp, window, timeout));
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        return Mono.defer(() -> {
-            GuestKit kit = GuestKits.locate();
+        return GuestKits.located().flatMap(kit -> {
             // each table as soon as it is measured: a later failure does not lose the earlier figures
             return bench.rates(kit, err)
                     .doOnNext(rates -> DatapathBenchmark.printRates(rates, out))

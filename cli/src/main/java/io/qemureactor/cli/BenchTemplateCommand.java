@@ -31,7 +31,7 @@ final class BenchTemplateCommand implements ReactiveCommand {
     @Override
     public Mono<Integer> execute() {
         bench = CliFailure.usageIfIllegal(() -> new TemplateBenchmark(rounds, Arrays.stream(sizes).toArray()));
-        return Mono.defer(() -> bench.run(GuestKits.locate(), spec.commandLine().getErr())).map(result -> {
+        return GuestKits.located().flatMap(kit -> bench.run(kit, spec.commandLine().getErr())).map(result -> {
             TemplateBenchmark.print(result, spec.commandLine().getOut());
             return 0;
         });

@@ -35,18 +35,6 @@ public final class GuestKits {
         });
     }
 
-    /**
-     * {@link #located()}, waited for: only for the {@code bench} commands, which still call it inside their
-     * Monos (they should compose {@link #located()} instead; then this goes).
-     *
-     * @return the kit
-     * @deprecated blocks the caller; use {@link #located()}
-     */
-    @Deprecated(forRemoval = true)
-    public static GuestKit locate() {
-        return located().block();
-    }
-
     /** Builds (or, with {@code force}, rebuilds) the kit in its default home, the builder's lines on {@code out}. */
     static Mono<GuestKit> build(boolean force, PrintStream out) {
         return Mono.defer(() -> force ? GuestKit.rebuild(GuestKit.defaultHome(), out::println)

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,12 +28,6 @@ class NoBlockingInCliTest {
     /** The CLI's one blocking edge. */
     private static final String EDGE = "CommandEdge.java";
 
-    /**
-     * Not yet converted: {@link GuestKits#locate()} is the {@code bench} commands' blocking bridge (they call it
-     * inside their Monos); remove it, and this, once they use {@link GuestKits#located()}.
-     */
-    private static final Set<String> BRIDGES = Set.of("GuestKits.java: return located().block();");
-
     @Test
     void noCommandWaitsOutsideTheEdge() throws IOException {
         List<String> found = new ArrayList<>();
@@ -45,7 +38,6 @@ class NoBlockingInCliTest {
             }
             found.addAll(waits(file));
         }
-        found.removeIf(hit -> BRIDGES.contains(hit.replaceFirst(":\\d+:", ":")));
         assertThat(found).as("waiting calls outside CommandEdge (make the command's Mono do it)").isEmpty();
     }
 
