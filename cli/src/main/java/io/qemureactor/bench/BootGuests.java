@@ -54,13 +54,26 @@ final class BootGuests {
     }
 
     /**
+     * {@code argv} with its QMP socket not waiting for a client: the baselines connect none, and the engine's
+     * {@code wait=on} (see QemuCommandLine) would hold their QEMUs at start-up.
+     */
+    static List<String> withoutQmpClient(List<String> argv) {
+        List<String> copy = new ArrayList<>(argv);
+        int qmp = copy.indexOf("-qmp");
+        if (qmp >= 0 && qmp + 1 < copy.size()) {
+            copy.set(qmp + 1, copy.get(qmp + 1).replace(",server=on,wait=on", ",server=on,wait=off"));
+        }
+        return copy;
+    }
+
+    /**
      * The raw baseline's argv: the engine's, with the console chardev ({@code socket,id=console,...}) replaced
      * by a unix socket QEMU listens on, {@code consoleSocket}, without waiting for a client ({@code wait=off}:
      * the guest runs at once, as with no reader at all; the reader connects within a millisecond or so of the
      * socket's creation, seconds before the guest prints anything it looks for).
      */
     List<String> socketConsoleArgv(int id, Path runFolder, Path consoleSocket) {
-        List<String> argv = new ArrayList<>(engineArgv(id, runFolder));
+        List<String> argv = withoutQmpClient(engineArgv(id, runFolder));
         for (int i = 0; i + 1 < argv.size(); i++) {
             if (argv.get(i).equals("-chardev") && argv.get(i + 1).startsWith("socket,id=console,")) {
                 argv.set(i + 1, "socket,id=console,path=" + consoleSocket + ",server=on,wait=off");
@@ -73,7 +86,7 @@ final class BootGuests {
     /** The seed's argv: the same spec with the console in a log file ({@code -chardev file,...}), which it polls. */
     List<String> logFileConsoleArgv(int id, Path runFolder, Path consoleLog) {
         VmSpec spec = spec(id).toBuilder().serialConsole(ConsoleSpec.logFile(consoleLog)).build();
-        return QemuCommandLine.render(spec, Accelerator.TCG, RunLayout.in(runFolder), QEMU).checkUnixSocketPaths().argv();
+        return withoutQmpClient(QemuCommandLine.render(spec, Accelerator.TCG, RunLayout.in(runFolder), QEMU).checkUnixSocketPaths().argv());
     }
 
     /** SIGKILL by pid (never by name), then the exit ({@link Process#onExit()}), bounded; never fails. */

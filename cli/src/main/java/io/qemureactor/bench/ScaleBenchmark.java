@@ -104,9 +104,10 @@ public final class ScaleBenchmark {
                             long peakHeap, long liveHeap) {
     }
 
+    /** Both sides connect to every QEMU's monitor: {@code wait=on}, as the engine's argv (see QemuCommandLine). */
     static List<String> argv(Path dir) {
         return List.of(BootGuests.QEMU, "-machine", "none", "-nodefaults", "-no-user-config", "-display", "none",
-                "-qmp", "unix:" + dir.resolve("qmp.sock") + ",server=on,wait=off");
+                "-qmp", "unix:" + dir.resolve("qmp.sock") + ",server=on,wait=on");
     }
 
     /**

@@ -247,7 +247,12 @@ public final class QemuCommandLine {
             memory();
             networks();
             bootSource();
-            opt("-qmp", "unix:" + OptionEscaper.escape(layout.qmpSocket().toString()) + ",server=on,wait=off");
+            // wait=on: QEMU accepts its first QMP client on the main thread, during start-up, and only then moves the
+            // monitor to its I/O thread. With wait=off, QEMU 7.2 can accept a client that connects during start-up on
+            // both threads: one session in a few hundred then never gets replies (its main thread stays blocked in
+            // accept) or receives two greetings (docs/BENCHMARKS.md, "Lifecycle soak"). The launcher connects first
+            // thing anyway; whoever starts this argv without a QMP client must set wait=off.
+            opt("-qmp", "unix:" + OptionEscaper.escape(layout.qmpSocket().toString()) + ",server=on,wait=on");
             console();
             guestAgent();
             vhostUser();

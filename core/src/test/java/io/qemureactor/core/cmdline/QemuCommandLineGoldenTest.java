@@ -37,9 +37,9 @@ class QemuCommandLineGoldenTest {
                         List.of("-net", "nic,macaddr=52:54:00:00:01:ff", "-net", "user,hostfwd=tcp::10022-:22"),
                         List.of("-netdev", "user,id=mgmt,hostfwd=tcp::10022-:22",
                                 "-device", "virtio-net-pci,netdev=mgmt,mac=52:54:00:00:01:ff"))
-                .replace("D4+D7 QMP socket in the run folder, server=on,wait=off",
+                .replace("D4+D7 QMP socket in the run folder, server=on,wait=on",
                         List.of("-qmp", "unix:/var/run/qmp_1.sock,server,nowait"),
-                        List.of("-qmp", "unix:" + run + "/qmp.sock,server=on,wait=off"))
+                        List.of("-qmp", "unix:" + run + "/qmp.sock,server=on,wait=on"))
                 .replace("D8 serial console on a unix socket chardev",
                         List.of("-chardev", "socket,host=127.0.0.1,port=4556,id=gnc0,server,nowait",
                                 "-device", "isa-serial,chardev=gnc0"),
@@ -118,10 +118,10 @@ class QemuCommandLineGoldenTest {
                         List.of("-append", seedAppend), List.of("-append", ourAppend))
                 .insertAfter("D9 the kernel VM gets a QMP socket too",
                         List.of("-append", ourAppend),
-                        List.of("-qmp", "unix:" + run + "/qmp.sock,server=on,wait=off"))
+                        List.of("-qmp", "unix:" + run + "/qmp.sock,server=on,wait=on"))
                 .remove("D8 console: no serial log file ...", "-serial", "file:/tmp/serial_" + id + ".log")
                 .insertAfter("D8 ... but a unix socket chardev, after -qmp",
-                        List.of("-qmp", "unix:" + run + "/qmp.sock,server=on,wait=off"),
+                        List.of("-qmp", "unix:" + run + "/qmp.sock,server=on,wait=on"),
                         List.of("-chardev", "socket,id=console,path=" + run + "/console.sock,server=on,wait=off,logfile=" + run + "/console.log",
                                 "-serial", "chardev:console"));
     }

@@ -82,7 +82,7 @@ class QemuCommandLineTest {
         List<String> a = QemuCommandLine.render(spec, Accelerator.TCG, run).argv();
         assertThat(valueOf(a, "-drive")).startsWith("file=/img/x,,y.img,format=raw");
         assertThat(valueOf(a, "-object")).contains("mem-path=/mnt/huge,,2m,share=on");
-        assertThat(valueOf(a, "-qmp")).isEqualTo("unix:/tmp/a,,b/qmp.sock,server=on,wait=off");
+        assertThat(valueOf(a, "-qmp")).isEqualTo("unix:/tmp/a,,b/qmp.sock,server=on,wait=on");
         assertThat(valueOf(a, "-chardev", 0)).isEqualTo("socket,id=console,path=/tmp/a,,b/console.sock,server=on,wait=off,logfile=/tmp/a,,b/console.log");
         assertThat(valueOf(a, "-chardev", 1)).isEqualTo("socket,path=/tmp/a,,b/qga.sock,server=on,wait=off,id=qga0");
         assertThat(valueOf(a, "-chardev", 2)).contains("path=/tmp/a,,b/qga-virtio.sock,");
@@ -108,7 +108,7 @@ class QemuCommandLineTest {
         RunLayout run = RunLayout.in(Path.of("/tmp/my vms/vm 5"));
         QemuCommandLine cl = QemuCommandLine.render(disk().build(), Accelerator.TCG, run);
         assertThat(cl.argv()).contains("/tmp/my vms/vm 5/qemu.pid",
-                "unix:/tmp/my vms/vm 5/qmp.sock,server=on,wait=off");
+                "unix:/tmp/my vms/vm 5/qmp.sock,server=on,wait=on");
         assertThat(cl.argv()).noneMatch(arg -> arg.startsWith("\"") || arg.startsWith("'"));
         assertThat(cl.toString()).contains("-pidfile '/tmp/my vms/vm 5/qemu.pid'");
     }

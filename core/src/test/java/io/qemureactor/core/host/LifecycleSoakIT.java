@@ -147,7 +147,7 @@ class LifecycleSoakIT {
         String qmpSocket = folder + "/qmp.sock";
         java.util.concurrent.atomic.AtomicLong qemuPid = new java.util.concurrent.atomic.AtomicLong();
         List<String> argv = new java.util.ArrayList<>(List.of("qemu-system-x86_64", "-machine", "none", "-nodefaults",
-                "-display", "none", "-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));
+                "-display", "none", "-qmp", "unix:" + qmpSocket + ",server=on,wait=on"));
         argv.addAll(QEMU_TRACE);
         Mono<Void> life = host.createPrivateFolder(folder)
                 .then(host.reaper().trackFolder(folder))
