@@ -45,8 +45,6 @@ public final class RunningVm {
     private final VcpuTuning vcpus;
     private final AtomicBoolean released = new AtomicBoolean();
     private final Mono<Void> release;
-    /** The run folder's removal, once: begun early by an acknowledged {@code quit}, awaited by the release. */
-    private final Mono<Void> removeFolder;
 
     /**
      * Wraps the parts of a booted VM; {@code QemuLauncher} does this, a harness rarely needs to.
@@ -58,7 +56,6 @@ public final class RunningVm {
         this.agent = parts.agent().orElseGet(() -> Mono.error(new IllegalStateException(
                 name() + " has no guest agent channel (spec: qgaIsaSerial or qgaVirtioSerial)")));
         this.release = Mono.defer(this::releaseOnce).cache();
-        this.removeFolder = Mono.defer(() -> host().deleteFolder(runFolder())).cache();
         this.vcpus = new VcpuTuning(this);
     }
 
@@ -281,8 +278,7 @@ public final class RunningVm {
                         .onErrorResume(e -> qmp().execute(QmpCommands.systemPowerdown()))
                 : qmp().execute(QmpCommands.systemPowerdown());
         Mono<Void> ladder = step(policy.graceful(), askGuest, exited, "guest power-off")
-                .then(step(policy.quit(), qmp().execute(QmpCommands.quit()).doOnSuccess(v -> removeFolderWhileExiting()),
-                        exited, "quit"))
+                .then(step(policy.quit(), qmp().execute(QmpCommands.quit()), exited, "quit"))
                 .then(step(policy.term(), parts.process().terminate(), exited, "SIGTERM"))
                 .then(Mono.defer(() -> parts.process().isAlive() ? parts.process().kill().then(exited) : Mono.empty()));
         return ladder.then(release);
@@ -330,25 +326,12 @@ public final class RunningVm {
         return parts.process().kill().then(onExit().timeout(Duration.ofSeconds(30)).then()).then(release);
     }
 
-    /**
-     * QEMU has acknowledged {@code quit}: it exits now without running the guest again, so its run folder can go
-     * while it does (it creates no file on its way out, and unlinks its sockets with ENOENT ignored). Over SSH this
-     * takes the removal's round trip off the stop's critical path (~14 ms of a ~57 ms stop on loopback). The
-     * release awaits the same removal, so a stop still completes only with the folder gone; should the exit not
-     * follow, the ladder's signals end the process and the reaper's entry stays until then.
-     */
-    private void removeFolderWhileExiting() {
-        if (!released.get()) {
-            removeFolder.subscribe(v -> { }, e -> log.debug("{}: removing the run folder: {}", name(), e.toString()));
-        }
-    }
-
     private Mono<Void> releaseOnce() {
         if (!released.compareAndSet(false, true)) {
             return Mono.empty();
         }
         // the process is gone by now: once its folder is too, the reaper has nothing left to do for it
-        return closeSessions().then(removeFolder)
+        return closeSessions().then(host().deleteFolder(runFolder()))
                 .then(parts.reaped().map(Reaper.Entry::forget).orElse(Mono.empty()));
     }
 
