@@ -3,8 +3,7 @@ package io.qemureactor.cli;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -15,10 +14,11 @@ import reactor.core.publisher.Mono;
  * The CLI's one blocking edge: the main thread waits here, and only here, for a {@link ReactiveCommand}'s exit
  * code. A process has to wait for its work somewhere; everything below this class is non-blocking.
  *
- * <p>While a command runs, one JVM shutdown hook (the JVM's API for Ctrl-C and SIGTERM takes a {@link Thread}:
- * one per command run, never one per VM) cancels the command's subscription and waits, bounded by
- * {@link #TEARDOWN_WAIT}, for its {@link ReactiveCommand#settled()}: the VMs and switches the command started
- * are gone before the JVM exits. Past the bound, each host's reaper finishes the job.
+ * <p>While a command runs, Ctrl-C, SIGTERM and SIGHUP reach a {@link SignalTrap} instead of stopping the JVM: the
+ * trap cancels the command's subscription, and this edge keeps waiting, bounded by {@link #TEARDOWN_WAIT}, for the
+ * command's {@link ReactiveCommand#settled()}: the VMs and switches the command started are gone before the
+ * process exits with {@code 128 + signal}. Past the bound, each host's reaper finishes the job. No thread is
+ * started for it (a shutdown hook would need one).
  */
 final class CommandEdge {
 
@@ -29,14 +29,29 @@ final class CommandEdge {
     private CommandEdge() {
     }
 
-    /** Runs the command to its exit code; its error is rethrown as is (unchecked) for {@link OneLineErrors}. */
+    /**
+     * Runs the command to its exit code; its error is rethrown as is (unchecked) for {@link OneLineErrors}. A signal
+     * (Ctrl-C, SIGTERM, SIGHUP) while it runs cancels it; the exit code is then {@code 128 + signal} (130, 143,
+     * 129), returned once its {@link ReactiveCommand#settled()} has completed, or {@link #TEARDOWN_WAIT} has
+     * passed (the hosts' reapers finish the job). A second signal returns at once.
+     */
     static int run(ReactiveCommand command) {
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         Disposable subscription = command.execute()
                 .subscribe(exit::complete, exit::completeExceptionally, () -> exit.complete(0));
-        Thread hook = new Thread(() -> cancelAndSettle(subscription, command), "qemu-reactor-teardown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        AtomicBoolean signalled = new AtomicBoolean();
+        try (SignalTrap trap = SignalTrap.on(signal -> {
+            if (!signalled.compareAndSet(false, true)) {
+                exit.complete(128 + signal);
+                return;
+            }
+            subscription.dispose();
+            command.settled()
+                    .timeout(TEARDOWN_WAIT, Mono.fromRunnable(() -> log.warn(
+                            "what this command started was not gone within {} s; the hosts' reapers stop it",
+                            TEARDOWN_WAIT.toSeconds())))
+                    .subscribe(v -> { }, e -> exit.complete(128 + signal), () -> exit.complete(128 + signal));
+        })) {
             return exit.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -44,26 +59,6 @@ final class CommandEdge {
             throw CliFailure.usage("interrupted");
         } catch (ExecutionException e) {
             throw Exceptions.propagate(e.getCause());
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is stopping: the hook runs (and tears down) anyway
-            }
-        }
-    }
-
-    private static void cancelAndSettle(Disposable subscription, ReactiveCommand command) {
-        subscription.dispose();
-        try {
-            command.settled().toFuture().get(TEARDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            log.warn("what this command started was not gone within {} s; the hosts' reapers stop it",
-                    TEARDOWN_WAIT.toSeconds());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            log.debug("teardown: {}", e.getCause().toString());
         }
     }
 }
