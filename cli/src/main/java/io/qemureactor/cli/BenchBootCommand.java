@@ -6,9 +6,7 @@ import io.qemureactor.bench.ScaleBenchmark;
 import io.qemureactor.core.host.SshHost;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,7 +22,7 @@ import reactor.core.publisher.Mono;
                 "With --host: the fleet here and on this SSH host in alternating rounds instead of against the raw and "
                         + "seed baselines, what SSH costs. Point it at an sshd on this machine (127.0.0.1) to measure the "
                         + "engine's remote path alone; the guest kit must exist there. The scale case is not run."})
-final class BenchBootCommand implements ReactiveCommand {
+final class BenchBootCommand extends HereOrOverSshBench {
 
     @Spec
     CommandSpec spec;
@@ -49,29 +47,16 @@ final class BenchBootCommand implements ReactiveCommand {
     @Option(names = "--no-seed", description = "Skip the seed's sequential method (it takes N x ~3 s per round).")
     boolean noSeed;
 
-    @Mixin
-    HostOptions host;
 
-    /** What the run started, to await after a cancel (the benchmarks' {@code settled()}). */
-    private Supplier<Mono<Void>> benchSettled = Mono::empty;
-
-    @Override
-    public Mono<Integer> execute() {
-        return host.hereOrOverSsh(this::here, this::overSsh, () -> benchSettled.get());
-    }
-
-    @Override
-    public Mono<Void> settled() {
-        return Mono.when(Mono.defer(benchSettled), host.settled());
-    }
 
     /** The fleet against the raw and seed baselines, then the scale case. */
-    private Mono<Integer> here() {
+    @Override
+    Mono<Integer> here() {
         List<Integer> sizes = scale.stream().filter(m -> m != 0).toList();
         List<Integer> ns = counts.stream().filter(n -> n != 0).toList();
         BootBenchmark boot = ns.isEmpty() ? null : CliFailure.usageIfIllegal(() -> new BootBenchmark(ns, rounds, !noSeed, warmUpBoots));
         ScaleBenchmark scaleCase = CliFailure.usageIfIllegal(() -> new ScaleBenchmark(sizes));
-        benchSettled = () -> Mono.when(boot == null ? Mono.empty() : boot.settled(), scaleCase.settled());
+        awaitOnCancel(() -> Mono.when(boot == null ? Mono.empty() : boot.settled(), scaleCase.settled()));
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         Mono<List<BootBenchmark.Row>> rows = boot == null ? Mono.just(List.of()) : GuestKits.located().flatMap(kit -> boot.run(kit, err));
@@ -88,10 +73,11 @@ final class BenchBootCommand implements ReactiveCommand {
     }
 
     /** {@code --host}: the fleet here against the fleet over SSH (no raw or seed baseline, no scale case). */
-    private Mono<Integer> overSsh(SshHost ssh) {
+    @Override
+    Mono<Integer> overSsh(SshHost ssh) {
         List<Integer> ns = counts.stream().filter(n -> n != 0).toList();
         RemoteBootBenchmark bench = CliFailure.usageIfIllegal(() -> new RemoteBootBenchmark(ns, rounds, warmUpBoots));
-        benchSettled = bench::settled;
+        awaitOnCancel(bench::settled);
         return GuestKits.located().flatMap(kit -> bench.run(kit, ssh, spec.commandLine().getErr())).map(rows -> {
             RemoteBootBenchmark.print(rows, ssh.name(), spec.commandLine().getOut());
             return 0;

@@ -5,9 +5,7 @@ import io.qemureactor.bench.QmpBenchmark;
 import io.qemureactor.bench.RemoteQmpBenchmark;
 import io.qemureactor.core.host.SshHost;
 import java.time.Duration;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,7 +19,7 @@ import reactor.core.publisher.Mono;
                 "With --host: the client on the monitor's socket here against the same client through this SSH host's "
                         + "forward of it, and the seed's ssh + socat per command. The host must be this machine (an sshd on "
                         + "127.0.0.1)."})
-final class BenchQmpCommand implements ReactiveCommand {
+final class BenchQmpCommand extends HereOrOverSshBench {
 
     @Spec
     CommandSpec spec;
@@ -38,34 +36,22 @@ final class BenchQmpCommand implements ReactiveCommand {
             description = "Minimum warm-up per case before measuring, e.g. 3s, 500ms (default: ${DEFAULT-VALUE}).")
     Duration warmUp;
 
-    @Mixin
-    HostOptions host;
 
-    /** What the run started, to await after a cancel (the chosen benchmark's {@code settled()}). */
-    private Supplier<Mono<Void>> benchSettled = Mono::empty;
 
     @Override
-    public Mono<Integer> execute() {
-        return host.hereOrOverSsh(this::here, this::overSsh, () -> benchSettled.get());
-    }
-
-    @Override
-    public Mono<Void> settled() {
-        return Mono.when(Mono.defer(benchSettled), host.settled());
-    }
-
-    private Mono<Integer> here() {
+    Mono<Integer> here() {
         QmpBenchmark bench = CliFailure.usageIfIllegal(() -> new QmpBenchmark(ops, rounds, warmUp));
-        benchSettled = bench::settled;
+        awaitOnCancel(bench::settled);
         return bench.run(spec.commandLine().getErr()).map(rows -> {
             BenchTable.printQmp(rows, spec.commandLine().getOut());
             return 0;
         });
     }
 
-    private Mono<Integer> overSsh(SshHost ssh) {
+    @Override
+    Mono<Integer> overSsh(SshHost ssh) {
         RemoteQmpBenchmark bench = CliFailure.usageIfIllegal(() -> new RemoteQmpBenchmark(ops, rounds, warmUp));
-        benchSettled = bench::settled;
+        awaitOnCancel(bench::settled);
         return bench.run(ssh, spec.commandLine().getErr()).map(rows -> {
             RemoteQmpBenchmark.print(rows, ssh.name(), spec.commandLine().getOut());
             return 0;
