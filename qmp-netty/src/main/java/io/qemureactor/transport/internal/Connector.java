@@ -143,13 +143,15 @@ public final class Connector {
 
     /**
      * A stream peer: an in-JVM channel pair (Netty's local transport, on {@link #STREAM_LOOPS})
-     * whose far end a {@link StreamBridge} joins to the opener's stream. The session is handed over
-     * once the stream is open; until then nothing the client writes is lost (the bridge buffers it).
+     * whose far end a {@link StreamBridge} joins to the opener's stream. The stream is opened at
+     * once, while the pair is made (each takes its own round trip); the session is handed over
+     * once both are done. Until then nothing either side sends is lost (the bridge keeps it).
      */
     private static <S> Mono<Attached<S>> openStream(PeerAddress peer, StreamOpener opener, Function<Channel, S> attach) {
         return Mono.create(sink -> {
             AtomicReference<S> session = new AtomicReference<>();
             StreamBridge bridge = new StreamBridge(peer, opener);
+            Mono<Void> opened = bridge.open();
             ChannelFuture bound = new ServerBootstrap()
                     .group(STREAM_LOOPS.get())
                     .channel(LocalServerChannel.class)
@@ -157,6 +159,7 @@ public final class Connector {
                     .bind(LocalAddress.ANY);
             AtomicReference<Channel> client = new AtomicReference<>();
             sink.onCancel(() -> {
+                bridge.abandon();
                 bound.channel().close();
                 Channel c = client.get();
                 if (c != null) {
@@ -165,6 +168,7 @@ public final class Connector {
             });
             bound.addListener(b -> {
                 if (!b.isSuccess()) {
+                    bridge.abandon();
                     sink.error(b.cause());
                     return;
                 }
@@ -183,10 +187,11 @@ public final class Connector {
                     // one connection per server: the pair stays up without it
                     bound.channel().close();
                     if (!f.isSuccess()) {
+                        bridge.abandon();
                         sink.error(f.cause());
                         return;
                     }
-                    bridge.opened().subscribe(null, e -> {
+                    opened.subscribe(null, e -> {
                         connected.channel().close();
                         sink.error(e);
                     }, () -> sink.success(new Attached<>(connected.channel(), session.get())));
