@@ -106,16 +106,16 @@ public final class QmpBenchmark {
         // Warm-up until the JIT has settled: our client runs far more code than the raw loop, and
         // a single short warm-up round leaves C2 compiling during the measured rounds.
         Mono<Void> warmUp = BootBenchmark.say(progress, "bench qmp: warming up")
-                .then(Measurement.warmUp(3, warmUpMillis, () -> rawSequential(socket, warmOps)))
+                .then(Measurement.warmUp(3, warmUpMillis, () -> rawSequential(() -> RawQmpSession.open(socket), warmOps)))
                 .then(Measurement.warmUp(3, warmUpMillis,
-                        () -> rawPipelined(socket, warmOps).zipWhen(done -> rawConnects(socket, warmConnects), Long::sum)))
+                        () -> rawPipelined(socket, warmOps).zipWhen(done -> rawConnects(() -> RawQmpSession.open(socket), warmConnects), Long::sum)))
                 .then(Measurement.warmUp(3, warmUpMillis, () -> oursSequential(address, warmOps)))
                 .then(Measurement.warmUp(3, warmUpMillis, () -> oursPipelined(address, warmOps)))
                 .then(Measurement.warmUp(3, warmUpMillis, () -> oursConnects(address, warmConnects)));
 
         // raw and ours alternate round by round, so a load change on the machine hits both alike
         Mono<Void> sequential = BootBenchmark.say(progress, "bench qmp: (a) sequential round trips, " + ops + " per round")
-                .then(Measurement.interleaved(rounds, () -> rawSequential(socket, ops), () -> oursSequential(address, ops)))
+                .then(Measurement.interleaved(rounds, () -> rawSequential(() -> RawQmpSession.open(socket), ops), () -> oursSequential(address, ops)))
                 .zipWhen(seq -> Measurement.opsPerSecond(3, () -> socat(socket, socatOps)))
                 .flatMap(seq -> {
                     rows.add(new Row("(a) sequential round trips", "ops/s", seq.getT1(), seq.getT2(), true));
@@ -126,7 +126,7 @@ public final class QmpBenchmark {
                 })
                 .then();
         Mono<Void> connect = BootBenchmark.say(progress, "bench qmp: (c) connect + negotiate + one command, " + connects + " per round")
-                .then(Measurement.interleaved(rounds, () -> rawConnects(socket, connects), () -> oursConnects(address, connects)))
+                .then(Measurement.interleaved(rounds, () -> rawConnects(() -> RawQmpSession.open(socket), connects), () -> oursConnects(address, connects)))
                 .zipWhen(conn -> Measurement.millisPerOp(3, () -> socat(socket, socatOps)))
                 .doOnNext(conn -> rows.add(new Row("(c) connect+negotiate+command", "ms", conn.getT1(), conn.getT2(), false)))
                 .then();
@@ -134,9 +134,9 @@ public final class QmpBenchmark {
     }
 
     /** The floor: blocking socket I/O as plain as it gets, on a bounded-elastic worker. */
-    private static Mono<Long> rawSequential(Path socket, int n) {
+    static Mono<Long> rawSequential(RawQmpSession.Opener opener, int n) {
         return BlockingIo.call(() -> {
-            try (RawQmpSession s = RawQmpSession.open(socket)) {
+            try (RawQmpSession s = opener.open()) {
                 for (int i = 0; i < n; i++) {
                     s.execute(QUERY_STATUS);
                 }
@@ -168,10 +168,10 @@ public final class QmpBenchmark {
         });
     }
 
-    private static Mono<Long> rawConnects(Path socket, int n) {
+    static Mono<Long> rawConnects(RawQmpSession.Opener opener, int n) {
         return BlockingIo.call(() -> {
             for (int i = 0; i < n; i++) {
-                try (RawQmpSession s = RawQmpSession.open(socket)) {
+                try (RawQmpSession s = opener.open()) {
                     s.execute(QUERY_STATUS);
                 }
             }

@@ -2,6 +2,7 @@ package io.qemureactor.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
@@ -16,25 +17,48 @@ import java.nio.file.Path;
  * library. It knows just enough QMP to be correct for the commands the benchmark sends: it
  * skips events (lines with {@code "event"}) while waiting for a reply, and checks that each
  * reply has a {@code return}. It blocks, as such a client would: the benchmarks call it on
- * bounded-elastic workers ({@link BlockingIo}), never on a thread of their own.
+ * bounded-elastic workers ({@link BlockingIo}), never on a thread of their own. The same client runs
+ * on a bare SSH channel for {@code bench qmp --host}'s floor ({@link BareSshChannels}).
  */
 final class RawQmpSession implements AutoCloseable {
 
-    private final SocketChannel channel;
+    /** Opens a negotiated session (here: the local socket; over SSH: a bare channel). */
+    @FunctionalInterface
+    interface Opener {
+        RawQmpSession open() throws IOException;
+    }
+
+    private final AutoCloseable connection;
     private final BufferedReader in;
     private final OutputStream out;
 
-    private RawQmpSession(SocketChannel channel) {
-        this.channel = channel;
-        this.in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
-        this.out = Channels.newOutputStream(channel);
+    private RawQmpSession(AutoCloseable connection, InputStream in, OutputStream out) {
+        this.connection = connection;
+        this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        this.out = out;
     }
 
     /** Connects, reads the greeting and negotiates capabilities. */
     static RawQmpSession open(Path socket) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(socket));
-        RawQmpSession s = new RawQmpSession(ch);
+        return negotiate(ch, Channels.newInputStream(ch), Channels.newOutputStream(ch));
+    }
+
+    /** Reads the greeting from a connected stream pair and negotiates capabilities; closes {@code connection} if that fails. */
+    static RawQmpSession negotiate(AutoCloseable connection, InputStream in, OutputStream out) throws IOException {
+        RawQmpSession s = new RawQmpSession(connection, in, out);
+        try {
+            s.handshake();
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void handshake() throws IOException {
+        RawQmpSession s = this;
         String greeting;
         do {
             greeting = s.in.readLine();
@@ -43,7 +67,6 @@ final class RawQmpSession implements AutoCloseable {
             }
         } while (!greeting.contains("\"QMP\""));
         s.execute("{\"execute\":\"qmp_capabilities\",\"id\":1}");
-        return s;
     }
 
     /** Sends one command line and returns its reply line. */
@@ -54,6 +77,7 @@ final class RawQmpSession implements AutoCloseable {
 
     void send(String commandJson) throws IOException {
         out.write((commandJson + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush(); // an SSH channel's stream sends on flush
     }
 
     String readReply() throws IOException {
@@ -74,6 +98,12 @@ final class RawQmpSession implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            connection.close();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
     }
 }

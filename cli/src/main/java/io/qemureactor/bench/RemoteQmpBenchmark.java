@@ -83,7 +83,12 @@ public final class RemoteQmpBenchmark {
                 .flatMap(ways -> {
                     PeerAddress forward = PeerAddress.stream(ways.getT1().toString(), ways.getT1());
                     PeerAddress portForward = PeerAddress.tcp(ways.getT2().getHostString(), ways.getT2().getPort());
-                    return cases(local, forward, portForward, seedArgv(host.target(), socket), progress);
+                    return cases(local, forward, portForward, seedArgv(host.target(), socket), progress)
+                            .flatMap(rows -> floor(host.target(), socket, progress).map(floor -> {
+                                List<Row> all = new ArrayList<>(rows);
+                                all.addAll(floor);
+                                return all;
+                            }));
                 })
                 .map(rows -> {
                     List<Row> all = new ArrayList<>(rows);
@@ -121,6 +126,29 @@ public final class RemoteQmpBenchmark {
                 .doOnNext(c -> rows.add(connectRow("(c) through a JSch local port forward instead", c.getT1(), c.getT2())))
                 .then();
         return warmUp.then(sequential).then(connect).then(Mono.fromCallable(() -> List.copyOf(rows)));
+    }
+
+    /**
+     * The floor, with no engine on either side: a blocking client ({@link RawQmpSession}) on the local socket
+     * against the same client on a bare SSH channel ({@link BareSshChannels}), (a) and (c) as above. The
+     * engine's ratios are read against these: what is left between them is the engine's own cost over SSH.
+     */
+    private Mono<List<Row>> floor(SshTarget target, Path socket, PrintWriter progress) {
+        RawQmpSession.Opener here = () -> RawQmpSession.open(socket);
+        return teardown.using(BlockingIo.call(() -> BareSshChannels.open(target)), bare -> {
+            RawQmpSession.Opener overSsh = () -> bare.connect(socket.toString());
+            return BootBenchmark.say(progress, "bench qmp: the floor, a blocking client with no engine, here and on a bare SSH channel")
+                    .then(Measurement.warmUp(3, warmUpMillis, () -> QmpBenchmark.rawSequential(here, ops / 5)
+                            .zipWhen(done -> QmpBenchmark.rawSequential(overSsh, ops / 5), Long::sum)))
+                    .then(Measurement.interleaved(rounds, () -> QmpBenchmark.rawSequential(here, ops),
+                            () -> QmpBenchmark.rawSequential(overSsh, ops)))
+                    .zipWhen(seq -> Measurement.interleaved(rounds, () -> QmpBenchmark.rawConnects(here, connects),
+                            () -> QmpBenchmark.rawConnects(overSsh, connects)))
+                    .map(both -> List.of(
+                            new Row("(a) floor: a blocking client, no engine", "ops/s", both.getT1().rateA(), both.getT1().rateB(),
+                                    both.getT1().ratio(), both.getT1().lowestRatio(), both.getT1().highestRatio(), Double.NaN),
+                            connectRow("(c) floor: a blocking client, no engine", both.getT2(), Double.NaN)));
+        }, bare -> BlockingIo.run(bare::close), "bare SSH session");
     }
 
     /** A connect row as times: over SSH / here, so 1.50x = half as slow again as here. */
