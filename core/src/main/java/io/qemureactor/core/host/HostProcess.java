@@ -37,6 +37,31 @@ public interface HostProcess {
     boolean isAlive();
 
     /**
+     * Asks the host to remove {@code folder} as soon as this process exits, in the step that reports
+     * the exit, so that stopping a process and removing its folder cost the owner one round trip to
+     * the host, not two (over SSH each is a command through the remote shell: ~13 ms of a ~40 ms
+     * stop here). Whether the folder was removed shows in {@link #removedOnExit()} once
+     * {@link #onExit()} has emitted; when it was not (the process exited before the request arrived,
+     * the removal failed, or the host does not do this), the owner removes it as before.
+     *
+     * @param folder an absolute path on {@link #host()}
+     * @return completes with true when the host took the request, false when it does not do this
+     *     (a local host, where removing a folder costs no round trip) or the process has exited
+     */
+    default Mono<Boolean> removeOnExit(String folder) {
+        return Mono.just(false);
+    }
+
+    /**
+     * Whether the folder given to {@link #removeOnExit(String)} was removed with the exit.
+     *
+     * @return true only once {@link #onExit()} has emitted and the host removed the folder
+     */
+    default boolean removedOnExit() {
+        return false;
+    }
+
+    /**
      * Sends {@code SIGTERM}; completes when the signal was sent, not when the process ended.
      *
      * @return a cold Mono that completes once the signal is sent

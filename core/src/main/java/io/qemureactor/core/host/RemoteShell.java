@@ -49,8 +49,12 @@ final class RemoteShell {
     record Output(int exitCode, byte[] stdout, byte[] stderr) {
     }
 
-    /** A process the shell started: its pid, and its exit status once it ends. */
-    record Started(long pid, Mono<Integer> exit) {
+    /** A process the shell started: the request that started it, its pid, and how it ended once it does. */
+    record Started(long request, long pid, Mono<Ended> exit) {
+    }
+
+    /** A process's exit status, and whether its folder was removed with the exit ({@link #removeOnExit}). */
+    record Ended(int status, boolean removedFolder) {
     }
 
     private final String host;
@@ -111,7 +115,7 @@ final class RemoteShell {
     }
 
     private Mono<Output> collect(String arguments, ByteArrayOutputStream out, ByteArrayOutputStream err) {
-        return request("E", arguments, (sink, reply) -> {
+        return request("E", arguments, (id, sink, reply) -> {
             switch (reply[1]) {
                 case "o" -> out.writeBytes(Base64.getDecoder().decode(reply[2]));
                 case "e" -> err.writeBytes(Base64.getDecoder().decode(reply[2]));
@@ -126,19 +130,38 @@ final class RemoteShell {
 
     /** Starts {@code argv} in the background with its output appended to {@code logFile}. */
     Mono<Started> start(List<String> argv, String logFile) {
-        Sinks.One<Integer> exit = Sinks.one();
-        Mono<Integer> exitMono = exit.asMono().publishOn(Schedulers.boundedElastic());
+        Sinks.One<Ended> exit = Sinks.one();
+        Mono<Ended> exitMono = exit.asMono().publishOn(Schedulers.boundedElastic());
         List<String> logAndArgv = new ArrayList<>(argv.size() + 1);
         logAndArgv.add(logFile);
         logAndArgv.addAll(argv);
-        return this.<Started>request("S", quoted(logAndArgv), (sink, reply) -> {
+        return this.<Started>request("S", quoted(logAndArgv), (id, sink, reply) -> {
             if ("S".equals(reply[1])) {
-                sink.tryEmitValue(new Started(Long.parseLong(reply[2]), exitMono));
+                sink.tryEmitValue(new Started(id, Long.parseLong(reply[2]), exitMono));
                 return false;
             }
-            exit.tryEmitValue(Integer.parseInt(reply[2]));
+            exit.tryEmitValue(new Ended(Integer.parseInt(reply[2]), reply.length > 3 && "D".equals(reply[3])));
             return true;
         }, exit);
+    }
+
+    /**
+     * Asks the shell to remove {@code folder} when the process started by request {@code request}
+     * exits, in the job that reports the exit (its {@link Ended#removedFolder()} then says it did): a
+     * stop then costs one round trip to the host, not two. If the process exited before the shell
+     * read this, nothing is removed and the owner removes the folder itself.
+     *
+     * @return completes once the shell has noted it
+     */
+    Mono<Void> removeOnExit(long request, String folder) {
+        if (folder.isEmpty() || folder.indexOf('\n') >= 0) {
+            return Mono.error(new IllegalArgumentException("not a folder to remove: '" + folder + "'"));
+        }
+        return this.<Integer>request("F", request + " " + quoted(List.of(folder)), (id, sink, reply) -> {
+            sink.tryEmitValue(Integer.parseInt(reply[2]));
+            return true;
+        }).flatMap(code -> code == 0 ? Mono.<Void>empty()
+                : Mono.error(new HostException("the command shell on " + host + " refused to remove " + folder + " on exit")));
     }
 
     /**
@@ -147,7 +170,7 @@ final class RemoteShell {
      */
     Mono<Void> awaitSocket(String path, long pid, Duration bound) {
         long seconds = Math.max(1, bound.toSeconds());
-        return this.<Integer>request("W", pid + " " + seconds + " " + quoted(List.of(path)), (sink, reply) -> {
+        return this.<Integer>request("W", pid + " " + seconds + " " + quoted(List.of(path)), (id, sink, reply) -> {
             sink.tryEmitValue(Integer.parseInt(reply[2]));
             return true;
         }).flatMap(code -> switch (code) {
@@ -163,10 +186,10 @@ final class RemoteShell {
         channel.disconnect();
     }
 
-    /** What to do with a reply line for a request; returns true when it was the request's last reply. */
+    /** What to do with a reply line for request {@code id}; returns true when it was the request's last reply. */
     @FunctionalInterface
     private interface ReplyHandler<T> {
-        boolean accept(Sinks.One<T> sink, String[] reply);
+        boolean accept(long id, Sinks.One<T> sink, String[] reply);
     }
 
     private <T> Mono<T> request(String op, String arguments, ReplyHandler<T> handler) {
@@ -190,7 +213,7 @@ final class RemoteShell {
                     }
                     return;
                 }
-                if (handler.accept(sink, reply)) {
+                if (handler.accept(id, sink, reply)) {
                     pending.remove(id);
                 }
             });

@@ -114,13 +114,14 @@ public final class SshHost implements Host {
     @Override
     public Mono<HostProcess> start(List<String> argv, String logFile) {
         List<String> command = List.copyOf(argv);
-        return shell().flatMap(shell -> shell.start(command, logFile))
+        return shell().flatMap(shell -> shell.start(command, logFile)
                 .map(started -> {
-                    SshProcess process = new SshProcess(this, started.pid(), started.exit(), logFile, command);
+                    SshProcess process = new SshProcess(this, started, folder -> shell.removeOnExit(started.request(), folder),
+                            logFile, command);
                     processes.add(process);
                     process.onExit().subscribe(code -> forget(process), error -> forget(process));
                     return (HostProcess) process;
-                });
+                }));
     }
 
     /**

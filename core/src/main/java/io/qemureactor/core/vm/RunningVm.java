@@ -3,6 +3,7 @@ package io.qemureactor.core.vm;
 import io.qemureactor.console.SerialConsole;
 import io.qemureactor.core.QemuVersion;
 import io.qemureactor.core.host.Host;
+import io.qemureactor.core.host.HostProcess;
 import io.qemureactor.core.host.Reaper;
 import io.qemureactor.core.spec.Accelerator;
 import io.qemureactor.core.spec.NicAssignment;
@@ -277,7 +278,8 @@ public final class RunningVm {
                 ? qga().flatMap(a -> a.shutdown(ShutdownMode.POWERDOWN)).timeout(policy.graceful())
                         .onErrorResume(e -> qmp().execute(QmpCommands.systemPowerdown()))
                 : qmp().execute(QmpCommands.systemPowerdown());
-        Mono<Void> ladder = step(policy.graceful(), askGuest, exited, "guest power-off")
+        Mono<Void> ladder = removeFolderOnExit()
+                .then(step(policy.graceful(), askGuest, exited, "guest power-off"))
                 .then(step(policy.quit(), qmp().execute(QmpCommands.quit()), exited, "quit"))
                 .then(step(policy.term(), parts.process().terminate(), exited, "SIGTERM"))
                 .then(Mono.defer(() -> parts.process().isAlive() ? parts.process().kill().then(exited) : Mono.empty()));
@@ -323,7 +325,21 @@ public final class RunningVm {
      *         {@link java.util.concurrent.TimeoutException} if QEMU has not exited 30 s after the signal
      */
     public Mono<Void> kill() {
-        return parts.process().kill().then(onExit().timeout(Duration.ofSeconds(30)).then()).then(release);
+        return removeFolderOnExit().then(parts.process().kill())
+                .then(onExit().timeout(Duration.ofSeconds(30)).then()).then(release);
+    }
+
+    /**
+     * Asks the host to remove the run folder with QEMU's exit (see {@link HostProcess#removeOnExit}):
+     * over SSH that saves the stop a second round trip through the remote shell. Not after
+     * {@link #detach()}, whose VM keeps its folder; a failure only means {@link #releaseOnce()} removes it.
+     */
+    private Mono<Void> removeFolderOnExit() {
+        return Mono.defer(() -> released.get() ? Mono.<Void>empty()
+                : parts.process().removeOnExit(runFolder()).onErrorResume(e -> {
+                    log.debug("{}: cannot have the run folder removed with the exit: {}", name(), e.toString());
+                    return Mono.just(false);
+                }).then());
     }
 
     private Mono<Void> releaseOnce() {
@@ -331,7 +347,9 @@ public final class RunningVm {
             return Mono.empty();
         }
         // the process is gone by now: once its folder is too, the reaper has nothing left to do for it
-        return closeSessions().then(host().deleteFolder(runFolder()))
+        Mono<Void> removeFolder = Mono.defer(() -> parts.process().removedOnExit() ? Mono.<Void>empty()
+                : host().deleteFolder(runFolder()));
+        return closeSessions().then(removeFolder)
                 .then(parts.reaped().map(Reaper.Entry::forget).orElse(Mono.empty()));
     }
 

@@ -10,13 +10,18 @@
 #   ID E INPUT ARGV          run ARGV, INPUT its stdin in base64 ("-": none)
 #                            -> ID o CHUNK..., ID e CHUNK... (stdout, stderr in base64), ID R STATUS
 #   ID S LOG ARGV            (LOG is the first element of the quoted list) start ARGV in the
-#                            background, output appended to LOG -> ID S PID, later ID X STATUS
+#                            background, output appended to LOG -> ID S PID, later ID X STATUS, or
+#                            ID X STATUS D when a folder was removed with the exit (F below)
+#   ID F SID PATH            (PATH quoted) when the process started by request SID exits, remove
+#                            the folder PATH before reporting the exit (its X reply then ends in D)
+#                            -> ID R 0 once noted; ID R 2 for a malformed SID
 #   ID W PID SECONDS PATH    (PATH quoted) wait until the unix socket PATH exists -> ID R 0,
 #                            ID R 1 if process PID (0: none) is gone first, ID R 2 after SECONDS
 # Replies come in any order. Each is one printf of less than PIPE_BUF bytes, so lines from
 # concurrent jobs never interleave. Every job runs detached (double fork): this shell keeps no
 # children and no job table that grows with the number of requests. Nothing here starts a
-# process for itself except base64 for non-empty outputs and inputs, and sleep while waiting.
+# process for itself except base64 for non-empty outputs and inputs, sleep while waiting, and rm
+# for a folder to remove with an exit.
 # no umask of our own: commands create files as they would in a login (mktemp -d makes d private anyway)
 nl='
 '
@@ -54,7 +59,26 @@ start() {
     p=$!
     printf '%s S %s\n' "$id" "$p"
     wait "$p"
-    printf '%s X %s\n' "$id" "$?"
+    s=$?
+    # a folder to remove with the exit (request F): in this job, so that a stop costs no second round trip
+    if [ -e "$d/$id.f" ] && IFS= read -r f <"$d/$id.f" && [ -n "$f" ] && rm -rf -- "$f" "$d/$id.f"; then
+        printf '%s X %s D\n' "$id" "$s"
+    else
+        printf '%s X %s\n' "$id" "$s"
+    fi
+}
+
+# request F: the folder goes in a file the start job reads when its process exits. Builtins only (no
+# fork): the reply comes at once. A note that comes after the exit was read stays unread (the engine
+# then removes the folder itself); request ids are never reused, so it is never read by another job.
+onexit() {
+    case $1 in
+        '' | *[!0-9]*) printf '%s R 2\n' "$id"; return ;;
+    esac
+    sid=$1
+    eval "set -- $2"
+    printf '%s\n' "$1" >"$d/$sid.f"
+    printf '%s R 0\n' "$id"
 }
 
 # polls with a growing pause (10 ms doubling to 160 ms): each pause is a sleep process, and a
@@ -90,5 +114,6 @@ while IFS=' ' read -r id op rest; do
         E) ( run "$id" "${rest%% *}" "${rest#* }" & ) ;;
         S) ( start "$id" "$rest" & ) ;;
         W) w=${rest#* }; ( waitsock "$id" "${rest%% *}" "${w%% *}" "${w#* }" & ) ;;
+        F) onexit "${rest%% *}" "${rest#* }" ;;
     esac
 done

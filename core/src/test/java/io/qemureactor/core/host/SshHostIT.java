@@ -176,6 +176,37 @@ class SshHostIT {
     }
 
     @Test
+    void aFolderAskedForIsRemovedWithTheExitAndOnlyThen(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("run folder").resolve("with 'quotes'"));
+        Files.writeString(folder.resolve("qemu.log"), "kept until the exit\n");
+        HostProcess process = host.start(List.of("sleep", "30"), folder.resolve("qemu.log").toString()).block(T);
+
+        assertThat(process.removeOnExit(folder.toString()).block(T)).isTrue();
+        // noted, not done: the process still uses its folder
+        assertThat(folder).isDirectory();
+        assertThat(process.removedOnExit()).isFalse();
+
+        process.terminate().block(T);
+        assertThat(process.onExit().block(T)).isEqualTo(128 + 15);
+        assertThat(process.removedOnExit()).isTrue();
+        assertThat(folder).doesNotExist();
+        assertThat(folder.getParent()).isDirectory();
+    }
+
+    @Test
+    void aFolderNobodyAskedForOutlivesTheExit(@TempDir Path dir) throws Exception {
+        // a process that ends on its own (a crash) keeps its log for the error message: only a stop removes it
+        Path folder = Files.createDirectories(dir.resolve("crashed"));
+        HostProcess process = host.start(List.of("sh", "-c", "echo dying; exit 3"), folder.resolve("qemu.log").toString()).block(T);
+        assertThat(process.onExit().block(T)).isEqualTo(3);
+        assertThat(process.removedOnExit()).isFalse();
+        assertThat(folder.resolve("qemu.log")).content().contains("dying");
+        // asked too late: nothing is promised, the owner removes the folder itself
+        assertThat(process.removeOnExit(folder.toString()).block(T)).isFalse();
+        assertThat(folder).isDirectory();
+    }
+
+    @Test
     void anUntrustedHostKeyFailsWithTheFix(Sshd sshd, @TempDir Path dir) throws Exception {
         Path empty = Files.createFile(dir.resolve("known_hosts"));
         SshHost stranger = SshHost.of(SshTarget.parse(sshd.uri()).withIdentity(sshd.clientKey()).withKnownHosts(empty));

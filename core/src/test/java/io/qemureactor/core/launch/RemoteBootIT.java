@@ -31,7 +31,8 @@ import reactor.core.publisher.Mono;
  * anything: four VMs launched at once on one SSH host each open their QMP and console sessions
  * with exactly one SSH channel each (the socket is awaited on the host first, so there are no
  * blind retries) and no local port forward, the launches overlap on the host instead of
- * queueing, and stopping them connects to nothing that is gone and leaves nothing open.
+ * queueing, and stopping them connects to nothing that is gone, leaves nothing open, and removes
+ * each run folder with its QEMU's exit (no second round trip through the remote shell).
  */
 @ExtendWith(SshdExtension.class)
 class RemoteBootIT {
@@ -90,12 +91,15 @@ class RemoteBootIT {
         assertThat(host.openForwards()).isZero();
         assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
         assertThat(folders).allSatisfy(folder -> assertThat(Path.of(folder)).doesNotExist());
+        // each folder went with its QEMU's exit, in the remote shell's job that reported it: no second round trip
+        assertThat(times.processes).hasSize(VMS).allSatisfy(p -> assertThat(p.removedOnExit()).isTrue());
     }
 
     /** The host, recording when each QEMU start completed (the run folder names the VM). */
     private static final class StartTimes extends ForwardingHost {
 
         final Map<String, Long> started = new ConcurrentHashMap<>();
+        final List<HostProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         StartTimes(Host host) {
             super(host);
@@ -103,7 +107,10 @@ class RemoteBootIT {
 
         @Override
         public Mono<HostProcess> start(List<String> argv, String logFile) {
-            return delegate().start(argv, logFile).doOnNext(p -> started.put(logFile, System.nanoTime()));
+            return delegate().start(argv, logFile).doOnNext(p -> {
+                started.put(logFile, System.nanoTime());
+                processes.add(p);
+            });
         }
     }
 }
