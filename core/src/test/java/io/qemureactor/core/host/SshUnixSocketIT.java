@@ -11,6 +11,8 @@ import io.qemureactor.testing.QemuMachineNone;
 import io.qemureactor.testing.SshdExtension;
 import io.qemureactor.testing.SshdExtension.Sshd;
 import io.qemureactor.transport.PeerAddress;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The way the engine's clients reach a unix socket on an SSH host, pinned without timing it:
@@ -77,6 +80,27 @@ class SshUnixSocketIT {
 
             assertThat(host.forwardedConnections()).isEqualTo(before + 1);
             assertThat(host.openForwards()).isZero();
+        }
+    }
+
+    @Test
+    void onceTheSessionIsUpAChannelOpensOnTheThreadThatAsksWithNoHopToAnother() throws IOException {
+        // a StreamOpener is called on a bounded-elastic worker: a second hop there was a wake-up on every connect
+        try (QemuMachineNone qemu = QemuMachineNone.start()) {
+            SshUnixSocket socket = (SshUnixSocket) host.reachUnixSocket(qemu.qmpSocket().toString()).block(T);
+            Thread[] threads = new Thread[2];
+            OutputStream toPeer = Mono.defer(() -> {
+                        threads[0] = Thread.currentThread();
+                        return socket.open(OutputStream.nullOutputStream());
+                    })
+                    .doOnNext(opened -> threads[1] = Thread.currentThread())
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .block(T);
+            try {
+                assertThat(threads[1]).isSameAs(threads[0]);
+            } finally {
+                toPeer.close();
+            }
         }
     }
 
