@@ -119,7 +119,24 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         fromPeer.attach(ctx.channel());
+        ctx.channel().closeFuture().addListener(closed -> closeIfDrained());
         ctx.fireChannelActive();
+    }
+
+    /**
+     * The channel closed (the client closed its end, or the stream ended): when nothing is queued the
+     * stream is closed at once, on the event loop, before the client's close is reported and its next
+     * connect begins. Through the writer it would wait for a worker's wake-up, and a peer that serves one
+     * client at a time (a QEMU monitor) accepts the next connection only once it sees this one end. What
+     * the client wrote just before closing has been read by then: the close comes after it on this loop.
+     * The writer's own close, when it ends, is then a second close of the stream, which does nothing.
+     */
+    private void closeIfDrained() {
+        OutputStream out = stream;
+        // only the event loop adds to the queue, so when it is empty here nothing is left to write
+        if (out != null && queued.get() == 0) {
+            closeQuietly(out);
+        }
     }
 
     @Override

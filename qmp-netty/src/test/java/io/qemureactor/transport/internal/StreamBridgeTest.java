@@ -36,6 +36,8 @@ class StreamBridgeTest {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final List<String> threads = new CopyOnWriteArrayList<>();
         final CountDownLatch closed = new CountDownLatch(1);
+        /** The thread of each close, and what had been written by then. */
+        final List<String> closes = new CopyOnWriteArrayList<>();
         /** Holds a large write until opened: what comes behind it must wait. */
         final CountDownLatch largeWrites = new CountDownLatch(1);
 
@@ -63,6 +65,7 @@ class StreamBridgeTest {
 
         @Override
         public void close() {
+            closes.add(Thread.currentThread().getName() + ":" + text());
             closed.countDown();
         }
 
@@ -168,6 +171,38 @@ class StreamBridgeTest {
 
         channel.close();
         assertThat(stream.closed.await(10, TimeUnit.SECONDS)).as("closing the channel closes the stream").isTrue();
+    }
+
+    @Test
+    void whenTheChannelClosesWithNothingQueuedTheStreamIsClosedAtOnceFromTheLoop() throws Exception {
+        RecordingStream stream = new RecordingStream();
+        StreamBridge bridge = new StreamBridge(PEER, to -> Mono.just(stream));
+        bridge.open().block(Duration.ofSeconds(10));
+        EmbeddedChannel channel = new EmbeddedChannel(bridge);
+        String loop = Thread.currentThread().getName();
+
+        channel.writeInbound(ascii("{\"execute\":\"quit\"}"));
+        channel.close();
+
+        // not after a worker's wake-up: a peer serving one client at a time takes the next one only after this
+        assertThat(stream.closes).first().isEqualTo(loop + ":{\"execute\":\"quit\"}");
+    }
+
+    @Test
+    void whenTheChannelClosesWithWritesQueuedTheStreamIsClosedOnlyAfterThem() throws Exception {
+        RecordingStream stream = new RecordingStream();
+        StreamBridge bridge = new StreamBridge(PEER, to -> Mono.just(stream));
+        bridge.open().block(Duration.ofSeconds(10));
+        EmbeddedChannel channel = new EmbeddedChannel(bridge);
+        String large = "L".repeat(StreamBridge.INLINE_MAX + 1);
+        channel.writeInbound(ascii(large)); // a worker writes it, held until counted down
+
+        channel.close();
+        assertThat(stream.closes).as("not closed under the queued write").isEmpty();
+        stream.largeWrites.countDown();
+
+        assertThat(stream.closed.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(stream.closes).first().asString().endsWith(":" + large);
     }
 
     @Test
