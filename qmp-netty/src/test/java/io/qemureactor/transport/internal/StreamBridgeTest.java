@@ -88,6 +88,13 @@ class StreamBridgeTest {
         return all.toString();
     }
 
+    /** A bridge to {@code stream}, opened (its channel not made yet). */
+    private static StreamBridge openBridge(RecordingStream stream) {
+        StreamBridge bridge = new StreamBridge(PEER, to -> Mono.just(stream));
+        bridge.open().block(Duration.ofSeconds(10));
+        return bridge;
+    }
+
     @Test
     void whatThePeerSendsBeforeTheChannelIsActiveReachesTheClientFirstAndInOrder() throws Exception {
         RecordingStream stream = new RecordingStream();
@@ -145,8 +152,7 @@ class StreamBridgeTest {
     @Test
     void smallWritesGoStraightFromTheLoopAndNothingOvertakesALargeOne() throws Exception {
         RecordingStream stream = new RecordingStream();
-        StreamBridge bridge = new StreamBridge(PEER, to -> Mono.just(stream));
-        bridge.open().block(Duration.ofSeconds(10));
+        StreamBridge bridge = openBridge(stream);
         EmbeddedChannel channel = new EmbeddedChannel(bridge);
         String loop = Thread.currentThread().getName(); // the embedded channel runs its handlers on the caller
 
@@ -176,9 +182,7 @@ class StreamBridgeTest {
     @Test
     void whenTheChannelClosesWithNothingQueuedTheStreamIsClosedAtOnceFromTheLoop() throws Exception {
         RecordingStream stream = new RecordingStream();
-        StreamBridge bridge = new StreamBridge(PEER, to -> Mono.just(stream));
-        bridge.open().block(Duration.ofSeconds(10));
-        EmbeddedChannel channel = new EmbeddedChannel(bridge);
+        EmbeddedChannel channel = new EmbeddedChannel(openBridge(stream));
         String loop = Thread.currentThread().getName();
 
         channel.writeInbound(ascii("{\"execute\":\"quit\"}"));
@@ -191,9 +195,7 @@ class StreamBridgeTest {
     @Test
     void whenTheChannelClosesWithWritesQueuedTheStreamIsClosedOnlyAfterThem() throws Exception {
         RecordingStream stream = new RecordingStream();
-        StreamBridge bridge = new StreamBridge(PEER, to -> Mono.just(stream));
-        bridge.open().block(Duration.ofSeconds(10));
-        EmbeddedChannel channel = new EmbeddedChannel(bridge);
+        EmbeddedChannel channel = new EmbeddedChannel(openBridge(stream));
         String large = "L".repeat(StreamBridge.INLINE_MAX + 1);
         channel.writeInbound(ascii(large)); // a worker writes it, held until counted down
 
