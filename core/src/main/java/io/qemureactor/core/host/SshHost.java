@@ -67,12 +67,12 @@ public final class SshHost implements Host {
     private final Deque<SshProcess> exited = new ArrayDeque<>();
     /** Local port -> remote socket path, for each forward still open. */
     private final Map<Integer, String> forwardedPaths = new ConcurrentHashMap<>();
-    /** Written under {@link #lock}; volatile for {@link #openSocketChannel}'s look without it. */
+    /** Written under {@link #lock}; volatile, as {@link #closed} is, for {@link #liveSession()}'s look without it. */
     private volatile Session session;
     private RemoteShell shellOfSession;
     private Session shellSession;
     private Mono<RemoteShell> shellOpening;
-    private boolean closed;
+    private volatile boolean closed;
 
     private SshHost(SshTarget target) {
         this.target = Objects.requireNonNull(target, "target");
@@ -246,8 +246,8 @@ public final class SshHost implements Host {
             // a StreamOpener runs on a bounded-elastic worker already: with the session up, the channel is
             // opened right here, where session() would first hop to another worker, one wake-up (0.1–0.4 ms
             // on a 2-core machine) on the critical path of every connect before the open request even leaves
-            Session up = session;
-            return up != null && up.isConnected() ? Mono.just(up) : session();
+            Session up = liveSession();
+            return up != null ? Mono.just(up) : session();
         }).map(s -> {
             try {
                 ChannelDirectStreamLocal channel = (ChannelDirectStreamLocal) s.openChannel("direct-streamlocal@openssh.com");
@@ -400,13 +400,23 @@ public final class SshHost implements Host {
                 .onErrorMap(JSchException.class, this::describe);
     }
 
+    /**
+     * The session if the host is open and the session connected, else null. Never blocks: it does not
+     * wait for the lock, which {@link #connectedSession()} holds while it connects.
+     */
+    private Session liveSession() {
+        Session s = session;
+        return !closed && s != null && s.isConnected() ? s : null;
+    }
+
     private Session connectedSession() throws JSchException {
         synchronized (lock) {
             if (closed) {
                 throw new HostException(name() + " is closed");
             }
-            if (session != null && session.isConnected()) {
-                return session;
+            Session live = liveSession();
+            if (live != null) {
+                return live;
             }
             JSch jsch = new JSch();
             if (target.identity().isPresent()) {
