@@ -90,26 +90,11 @@ public final class SshdExtension implements BeforeAllCallback, ParameterResolver
                 Path knownHosts = dir.resolve("known_hosts");
                 Files.writeString(knownHosts, "[127.0.0.1]:" + port + " " + parts[0] + " " + parts[1] + "\n");
                 Path config = dir.resolve("sshd_config");
-                Files.writeString(config, String.join("\n",
-                        "Port " + port,
-                        "ListenAddress 127.0.0.1",
-                        "HostKey " + hostKey,
-                        "PidFile " + dir.resolve("sshd.pid"),
-                        "AuthorizedKeysFile " + authorized,
-                        "PubkeyAuthentication yes",
-                        "PasswordAuthentication no",
-                        "KbdInteractiveAuthentication no",
-                        "PermitRootLogin prohibit-password",
-                        "UsePAM no",
-                        // the key files live in a temp folder, not under the user's home
-                        "StrictModes no",
-                        "AllowTcpForwarding yes",
-                        "AllowStreamLocalForwarding yes",
-                        "MaxSessions 100",
-                        "MaxStartups 100",
-                        // -Dsshd.logLevel=DEBUG2 to see channels and forwards open and close (sshd.log in the fixture folder)
-                        "LogLevel " + System.getProperty("sshd.logLevel", "ERROR"),
-                        "") );
+                // -Dsshd.logLevel=DEBUG2 to see channels and forwards open and close (sshd.log in the fixture folder)
+                Files.writeString(config, configuration()
+                        .replace("@PORT@", Integer.toString(port))
+                        .replace("@DIR@", dir.toString())
+                        .replace("@LOG_LEVEL@", System.getProperty("sshd.logLevel", "ERROR")));
                 // sshd refuses to start without its privilege separation folder (made by the service normally)
                 Files.createDirectories(Path.of("/run/sshd"));
                 Process process = new ProcessBuilder(sshdBinary.toString(), "-D", "-e", "-f", config.toString())
@@ -155,6 +140,16 @@ public final class SshdExtension implements BeforeAllCallback, ParameterResolver
                 }
             }
             Fixtures.deleteTree(sshd.dir());
+        }
+    }
+
+    /** The daemon's configuration with its placeholders (shared with scripts/bench-sshd). */
+    private static String configuration() throws IOException {
+        try (var in = SshdExtension.class.getResourceAsStream("sshd_config")) {
+            if (in == null) {
+                throw new IllegalStateException("sshd_config is missing from the test classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
