@@ -1,18 +1,10 @@
 package io.qemureactor.transport.internal;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.local.LocalAddress;
-import io.netty.channel.local.LocalIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.channel.local.LocalChannel;
-import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.qemureactor.exceptions.QmpConnectException;
@@ -103,7 +95,7 @@ public final class Connector {
     private static <S> Mono<Attached<S>> openChannel(PeerAddress peer, QmpResources resources, ConnectPolicy policy,
             Function<Channel, S> attach) {
         if (peer.streamOpener().isPresent()) {
-            return openStream(peer, peer.streamOpener().get(), attach);
+            return openStream(peer, peer.streamOpener().get(), resources, attach);
         }
         AtomicReference<S> session = new AtomicReference<>();
         Bootstrap bootstrap = new Bootstrap()
@@ -135,85 +127,34 @@ public final class Connector {
     }
 
     /**
-     * The loop of every stream peer's channel pair: Netty's local transport needs loops of its own
-     * (NIO loops refuse its channels). One daemon thread for the process, made on first use.
+     * A stream peer: a {@link StreamChannel} on the resources' event loops, like a socket's channel. Its
+     * stream is opened at once, before the channel is registered; the connect completes once it is open.
      */
-    private static final Lazy<EventLoopGroup> STREAM_LOOPS = new Lazy<>(() -> new MultiThreadIoEventLoopGroup(1,
-            new DefaultThreadFactory("qemu-reactor-stream", true), LocalIoHandler.newFactory()));
-
-    /**
-     * A stream peer: an in-JVM channel pair (Netty's local transport, on {@link #STREAM_LOOPS})
-     * whose far end a {@link StreamBridge} joins to the opener's stream. The stream is opened at
-     * once, while the pair is made (each takes its own round trip); the session is handed over
-     * once both are done. Until then nothing either side sends is lost (the bridge keeps it).
-     */
-    private static <S> Mono<Attached<S>> openStream(PeerAddress peer, StreamOpener opener, Function<Channel, S> attach) {
+    private static <S> Mono<Attached<S>> openStream(PeerAddress peer, StreamOpener opener, QmpResources resources,
+            Function<Channel, S> attach) {
         return Mono.create(sink -> {
             AtomicReference<S> session = new AtomicReference<>();
-            StreamBridge bridge = new StreamBridge(peer, opener);
-            Mono<Void> opened = bridge.open();
-            ChannelFuture bound = new ServerBootstrap()
-                    .group(STREAM_LOOPS.get())
-                    .channel(LocalServerChannel.class)
-                    .childHandler(bridge)
-                    .bind(LocalAddress.ANY);
-            AtomicReference<Channel> client = new AtomicReference<>();
-            sink.onCancel(() -> {
-                bridge.abandon();
-                bound.channel().close();
-                Channel c = client.get();
-                if (c != null) {
-                    c.close();
+            StreamChannel channel = new StreamChannel(peer, opener);
+            channel.open();
+            ChannelFuture connected = new Bootstrap()
+                    .group(resources.eventLoops())
+                    .channelFactory(() -> channel)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            session.set(attach.apply(ch));
+                        }
+                    })
+                    .connect(channel.remote());
+            sink.onCancel(channel::close);
+            connected.addListener(f -> {
+                if (f.isSuccess()) {
+                    sink.success(new Attached<>(channel, session.get()));
+                } else {
+                    channel.close();
+                    sink.error(f.cause());
                 }
-            });
-            bound.addListener(b -> {
-                if (!b.isSuccess()) {
-                    bridge.abandon();
-                    sink.error(b.cause());
-                    return;
-                }
-                ChannelFuture connected = new Bootstrap()
-                        .group(STREAM_LOOPS.get())
-                        .channel(LocalChannel.class)
-                        .handler(new ChannelInitializer<Channel>() {
-                            @Override
-                            protected void initChannel(Channel ch) {
-                                session.set(attach.apply(ch));
-                            }
-                        })
-                        .connect(bound.channel().localAddress());
-                client.set(connected.channel());
-                connected.addListener(f -> {
-                    // one connection per server: the pair stays up without it
-                    bound.channel().close();
-                    if (!f.isSuccess()) {
-                        bridge.abandon();
-                        sink.error(f.cause());
-                        return;
-                    }
-                    opened.subscribe(null, e -> {
-                        connected.channel().close();
-                        sink.error(e);
-                    }, () -> sink.success(new Attached<>(connected.channel(), session.get())));
-                });
             });
         });
-    }
-
-    /** A value made on first use, once. */
-    private static final class Lazy<T> {
-        private final java.util.function.Supplier<T> make;
-        private T value;
-
-        Lazy(java.util.function.Supplier<T> make) {
-            this.make = make;
-        }
-
-        synchronized T get() {
-            if (value == null) {
-                value = make.get();
-            }
-            return value;
-        }
     }
 }
