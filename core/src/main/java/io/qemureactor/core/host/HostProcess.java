@@ -44,9 +44,13 @@ public interface HostProcess {
      * {@link #onExit()} has emitted; when it was not (the process exited before the request arrived,
      * the removal failed, or the host does not do this), the owner removes it as before.
      *
+     * <p>Over SSH the request is sent, not awaited: it reaches the host before whatever the caller sends
+     * next on the same session (the stop's QMP {@code quit} or signal), and is read there before QEMU can
+     * have handled that and exited.
+     *
      * @param folder an absolute path on {@link #host()}
-     * @return completes with true when the host took the request, false when it does not do this
-     *     (a local host, where removing a folder costs no round trip) or the process has exited
+     * @return completes with true once the request is on its way to the host, false when the host does not
+     *     do this (a local host, where removing a folder costs no round trip) or the process has exited
      */
     default Mono<Boolean> removeOnExit(String folder) {
         return Mono.just(false);
