@@ -241,18 +241,11 @@ final class RemoteShell {
                 return Mono.error(lost);
             }
             byte[] line = (id + " " + op + " " + arguments + "\n").getBytes(StandardCharsets.UTF_8);
-            return Mono.fromRunnable(() -> write(line))
-                    .subscribeOn(Schedulers.boundedElastic())
-                    .doOnSuccess(done -> {
-                        if (written != null) {
-                            written.tryEmitEmpty();
-                        }
-                    })
-                    .doOnError(e -> {
-                        if (written != null) {
-                            written.tryEmitError(e);
-                        }
-                    })
+            Mono<Void> write = Mono.<Void>fromRunnable(() -> write(line)).subscribeOn(Schedulers.boundedElastic());
+            if (written != null) {
+                write = write.doOnSuccess(done -> written.tryEmitEmpty()).doOnError(e -> written.tryEmitError(e));
+            }
+            return write
                     .then(sink.asMono())
                     .publishOn(Schedulers.boundedElastic())
                     // a reply that comes after a cancel is dropped (a started process is still reported to lastWords)

@@ -79,7 +79,8 @@ final class StreamChannel extends AbstractChannel {
 
     /** The stream once open: its writes are made on the event loop or on the writer's worker. */
     private volatile OutputStream stream;
-    private final Sinks.One<OutputStream> opened = Sinks.one();
+    /** Completes when the stream is open ({@link #stream} then holds it), fails if it cannot be. */
+    private final Sinks.Empty<Void> opened = Sinks.empty();
     /** Chunks for the writer's worker; completed when the channel closes (the writer then closes the stream). */
     private final Sinks.Many<byte[]> toWorker = Sinks.many().unicast().onBackpressureBuffer();
     /** Chunks handed to the worker and not yet written: while any are, later chunks queue behind them. */
@@ -136,7 +137,7 @@ final class StreamChannel extends AbstractChannel {
                 .onErrorMap(e -> !(e instanceof IOException), e -> new IOException("cannot open " + peer + ": " + e.getMessage(), e))
                 .doOnNext(out -> {
                     stream = out;
-                    opened.tryEmitValue(out);
+                    opened.tryEmitEmpty();
                 })
                 .flatMapMany(out -> toWorker.asFlux()
                         .publishOn(Schedulers.boundedElastic())
@@ -182,7 +183,7 @@ final class StreamChannel extends AbstractChannel {
                 return;
             }
             connectPromise = promise;
-            opened.asMono().subscribe(out -> onLoop(StreamChannel.this::activate), e -> onLoop(() -> failConnect(e)));
+            opened.asMono().subscribe(none -> { }, e -> onLoop(() -> failConnect(e)), () -> onLoop(StreamChannel.this::activate));
         }
     }
 
@@ -194,12 +195,8 @@ final class StreamChannel extends AbstractChannel {
             return;
         }
         state = State.ACTIVE;
-        boolean promised = promise.trySuccess();
+        promise.trySuccess(); // uncancellable, and only a close (which takes it first) would fail it
         pipeline().fireChannelActive();
-        if (!promised) { // the connect was given up meanwhile
-            close();
-            return;
-        }
         readInbound();
     }
 
