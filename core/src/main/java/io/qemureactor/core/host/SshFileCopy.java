@@ -39,14 +39,14 @@ final class SshFileCopy {
                 () -> open(session, command),
                 opened -> Mono.fromCallable(() -> send(local, opened.stdin()))
                         .subscribeOn(Schedulers.boundedElastic())
-                        .flatMap(sha -> host.awaitClose(opened.channel()).flatMap(code -> code == 0 ? Mono.just(sha)
+                        .flatMap(sha -> opened.end().exitStatus(opened.channel()).flatMap(code -> code == 0 ? Mono.just(sha)
                                 : Mono.error(new HostException("cannot copy " + local + " to " + path + " on " + host.name()
                                         + ": " + describe(opened.err(), code))))),
                 // also on error and cancel: the remote cat sees the end of its input and exits
                 opened -> opened.channel().disconnect()));
     }
 
-    private record Opened(ChannelExec channel, OutputStream stdin, TailBuffer err) {
+    private record Opened(ChannelExec channel, ChannelEnd end, OutputStream stdin, TailBuffer err) {
     }
 
     private static Opened open(Session session, String command) throws JSchException, IOException {
@@ -54,11 +54,11 @@ final class SshFileCopy {
         channel.setCommand(command);
         TailBuffer err = new TailBuffer(4096);
         channel.setErrStream(err, true);
-        channel.setOutputStream(OutputStream.nullOutputStream(), true);
+        ChannelEnd end = ChannelEnd.attach(channel, OutputStream.nullOutputStream());
         // taken before connect: JSch then feeds the channel from this stream's writes
         OutputStream stdin = channel.getOutputStream();
         channel.connect(CONNECT_TIMEOUT_MS);
-        return new Opened(channel, stdin, err);
+        return new Opened(channel, end, stdin, err);
     }
 
     /** Blocking (JSch's streams are): runs on boundedElastic. Closing the stream is the remote cat's end of input. */

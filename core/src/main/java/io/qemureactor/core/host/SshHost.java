@@ -1,7 +1,6 @@
 package io.qemureactor.core.host;
 
 import com.jcraft.jsch.ChannelDirectStreamLocal;
-import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
@@ -25,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
@@ -51,9 +49,6 @@ public final class SshHost implements Host {
     private static final int RECENT_EXITS = 256;
     /** The exit status a POSIX shell gives a command it cannot find. */
     private static final int SHELL_NOT_FOUND = 127;
-    /** How often an interactive process's channel (the reaper's, a vswitch's) is checked for its end (see {@link #awaitClose}). */
-    private static final Duration CLOSE_POLL = Duration.ofMillis(5);
-
     private final SshTarget target;
     private final Reaper reaper = Reaper.forHost(this, Reaper.sshGrace());
     private final PendingCleanups cleanups = new PendingCleanups();
@@ -137,19 +132,6 @@ public final class SshHost implements Host {
     @Override
     public Reaper reaper() {
         return reaper;
-    }
-
-    /**
-     * Completes with the exit status when an exec channel closes. Only processes on a channel of
-     * their own are watched this way: interactive processes, such as the host's reaper (one per host,
-     * for the host's life) and a vswitch; QEMUs, started through the command shell,
-     * report their exits through it.
-     */
-    Mono<Integer> awaitClose(ChannelExec channel) {
-        return Flux.interval(Duration.ofMillis(1), CLOSE_POLL)
-                .filter(tick -> channel.isClosed())
-                .next()
-                .map(tick -> channel.getExitStatus());
     }
 
     @Override

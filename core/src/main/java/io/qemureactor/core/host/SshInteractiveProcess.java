@@ -39,11 +39,10 @@ final class SshInteractiveProcess implements InteractiveProcess {
     /** Pid, exit, signals: what every process on the host has; the exit is the channel's close here. */
     private final SshProcess process;
 
-    private SshInteractiveProcess(SshHost host, ChannelExec channel, Output out, OutputStream stdin, long pid,
-                                  List<String> argv) {
+    private SshInteractiveProcess(SshHost host, ChannelExec channel, ChannelEnd end, Output out, OutputStream stdin,
+                                  long pid, List<String> argv) {
         this.out = out;
-        // JSch does not close a stream it was told not to: the channel's close is the end of the output
-        Mono<Integer> exit = host.awaitClose(channel).doFinally(s -> {
+        Mono<Integer> exit = end.exitStatus(channel).doFinally(s -> {
             out.close();
             channel.disconnect();
         });
@@ -59,25 +58,26 @@ final class SshInteractiveProcess implements InteractiveProcess {
             ChannelExec channel = (ChannelExec) s.openChannel("exec");
             channel.setCommand(command);
             Output out = new Output();
-            channel.setOutputStream(out, true);
+            // JSch closes it at the end of the output (the program's exit), which tells the channel's close is near
+            ChannelEnd end = ChannelEnd.attach(channel, out);
             // the program's stderr is merged into stdout by the wrapper: the channel's own stderr carries only what the
             // login shell or sshd say (a startup script's noise, sshd's debug log), kept for error messages
             channel.setErrStream(out.channelErrors, true);
             OutputStream stdin = channel.getOutputStream();
             channel.connect(15_000);
-            return new Opened(channel, out, stdin);
+            return new Opened(channel, end, out, stdin);
         }).subscribeOn(Schedulers.boundedElastic()))
                 .flatMap(opened -> opened.out.pid.asMono()
                         .timeout(Duration.ofSeconds(30))
                         .onErrorMap(e -> new HostException("cannot start " + argv.get(0) + " on " + host.name()
                                 + ": " + (opened.out.tail.toString() + opened.out.channelErrors).strip()))
-                        .map(pid -> (InteractiveProcess) new SshInteractiveProcess(host, opened.channel, opened.out,
+                        .map(pid -> (InteractiveProcess) new SshInteractiveProcess(host, opened.channel, opened.end, opened.out,
                                 opened.stdin, pid, argv))
                         .doOnError(e -> opened.channel.disconnect())
                         .doOnCancel(opened.channel::disconnect));
     }
 
-    private record Opened(ChannelExec channel, Output out, OutputStream stdin) {
+    private record Opened(ChannelExec channel, ChannelEnd end, Output out, OutputStream stdin) {
     }
 
     @Override
