@@ -14,18 +14,20 @@ import reactor.core.scheduler.Schedulers;
  * bounded-elastic worker reads it for the life of the process (one per interactive process, such as a
  * host vSwitch, never one per VM); everything else is the {@link LocalProcess} it wraps.
  */
-final class LocalInteractiveProcess implements InteractiveProcess {
+final class LocalInteractiveProcess extends AbstractInteractiveProcess {
 
-    private final LocalProcess process;
     private final Process child;
     private final Sinks.Many<String> output = Sinks.many().unicast().onBackpressureBuffer();
     private final TailBuffer tail = new TailBuffer(16 * 1024);
-    private final ProcessInput input;
 
     LocalInteractiveProcess(LocalHost host, Process child) {
+        // no log file: outputTail() below reads the tail kept here
+        this(new LocalProcess(host, child, null), child);
+    }
+
+    private LocalInteractiveProcess(LocalProcess process, Process child) {
+        super(process, new ProcessInput(child.getOutputStream(), process.toString()));
         this.child = child;
-        this.process = new LocalProcess(host, child, null); // no log file: outputTail() below reads the tail kept here
-        this.input = new ProcessInput(child.getOutputStream(), process.toString());
         Schedulers.boundedElastic().schedule(this::pump);
     }
 
@@ -51,52 +53,8 @@ final class LocalInteractiveProcess implements InteractiveProcess {
     }
 
     @Override
-    public Mono<Void> write(String text) {
-        return input.write(text);
-    }
-
-    @Override
-    public Mono<Void> closeInput() {
-        return input.close();
-    }
-
-    @Override
-    public Host host() {
-        return process.host();
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public Mono<Integer> onExit() {
-        return process.onExit();
-    }
-
-    @Override
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    @Override
-    public Mono<Void> terminate() {
-        return process.terminate();
-    }
-
-    @Override
-    public Mono<Void> kill() {
-        return process.kill();
-    }
-
-    @Override
     public Mono<String> outputTail() {
         return Mono.fromSupplier(() -> OutputTail.lastLines(tail.toString()));
     }
 
-    @Override
-    public String toString() {
-        return process.toString();
-    }
 }

@@ -22,7 +22,7 @@ import reactor.core.scheduler.Schedulers;
  * signal shows as {@code 128+N} (as {@link SshHost#start}). JSch's own session thread delivers the
  * output into {@link Output}: no thread of ours reads.
  */
-final class SshInteractiveProcess implements InteractiveProcess {
+final class SshInteractiveProcess extends AbstractInteractiveProcess {
 
     /**
      * In the background (so that the shell's {@code wait} turns a death by signal N into status 128+N, which
@@ -35,19 +35,20 @@ final class SshInteractiveProcess implements InteractiveProcess {
     private static final String PID_MARK = "qemu-reactor-pid ";
 
     private final Output out;
-    private final ProcessInput input;
-    /** Pid, exit, signals: what every process on the host has; the exit is the channel's close here. */
-    private final SshProcess process;
 
-    private SshInteractiveProcess(SshHost host, ChannelExec channel, ChannelEnd end, Output out, OutputStream stdin,
-                                  long pid, List<String> argv) {
+    private SshInteractiveProcess(SshProcess process, Output out, OutputStream stdin) {
+        super(process, new ProcessInput(stdin, process.toString()));
         this.out = out;
+    }
+
+    /** Pid, exit, signals: what every process on the host has; the exit is the channel's close here. */
+    private static SshInteractiveProcess of(SshHost host, ChannelExec channel, ChannelEnd end, Output out,
+                                            OutputStream stdin, long pid, List<String> argv) {
         Mono<Integer> exit = end.exitStatus(channel).doFinally(s -> {
             out.close();
             channel.disconnect();
         });
-        this.process = new SshProcess(host, pid, exit, null, argv);
-        this.input = new ProcessInput(stdin, process.toString());
+        return new SshInteractiveProcess(new SshProcess(host, pid, exit, null, argv), out, stdin);
     }
 
     static Mono<InteractiveProcess> start(SshHost host, List<String> argv) {
@@ -71,7 +72,7 @@ final class SshInteractiveProcess implements InteractiveProcess {
                         .timeout(Duration.ofSeconds(30))
                         .onErrorMap(e -> new HostException("cannot start " + argv.get(0) + " on " + host.name()
                                 + ": " + (opened.out.tail.toString() + opened.out.channelErrors).strip()))
-                        .map(pid -> (InteractiveProcess) new SshInteractiveProcess(host, opened.channel, opened.end, opened.out,
+                        .map(pid -> (InteractiveProcess) of(host, opened.channel, opened.end, opened.out,
                                 opened.stdin, pid, argv))
                         .doOnError(e -> opened.channel.disconnect())
                         .doOnCancel(opened.channel::disconnect));
@@ -86,53 +87,8 @@ final class SshInteractiveProcess implements InteractiveProcess {
     }
 
     @Override
-    public Mono<Void> write(String text) {
-        return input.write(text);
-    }
-
-    @Override
-    public Mono<Void> closeInput() {
-        return input.close();
-    }
-
-    @Override
-    public Host host() {
-        return process.host();
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public Mono<Integer> onExit() {
-        return process.onExit();
-    }
-
-    @Override
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    @Override
-    public Mono<Void> terminate() {
-        return process.terminate();
-    }
-
-    @Override
-    public Mono<Void> kill() {
-        return process.kill();
-    }
-
-    @Override
     public Mono<String> outputTail() {
         return Mono.fromSupplier(() -> OutputTail.lastLines(out.tail.toString()));
-    }
-
-    @Override
-    public String toString() {
-        return process.toString();
     }
 
     /**
