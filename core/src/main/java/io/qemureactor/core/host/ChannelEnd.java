@@ -2,6 +2,7 @@ package io.qemureactor.core.host;
 
 import com.jcraft.jsch.Channel;
 import com.jcraft.jsch.ChannelExec;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -23,19 +24,18 @@ import reactor.core.publisher.Sinks;
  * Polling from the start instead (every 5 ms, for the life of the host's reaper) cost a wake-up of a
  * Reactor timer thread 200 times a second per host, taken from the guests' CPUs.
  */
-final class ChannelEnd extends OutputStream {
+final class ChannelEnd extends FilterOutputStream {
 
     /** After the end of output: how long between looks at the channel's state until it is closed. */
-    static final Duration CLOSE_POLL = Duration.ofMillis(5);
+    private static final Duration CLOSE_POLL = Duration.ofMillis(5);
 
-    private final OutputStream output;
     private final Sinks.Empty<Void> ended = Sinks.empty();
 
     /**
      * @param output where the channel's output goes (closed with this stream)
      */
     ChannelEnd(OutputStream output) {
-        this.output = output;
+        super(output);
     }
 
     /**
@@ -77,26 +77,17 @@ final class ChannelEnd extends OutputStream {
         return outputEnded.then(now.switchIfEmpty(soon));
     }
 
-    @Override
-    public void write(int b) throws IOException {
-        output.write(b);
-    }
-
+    /** In one piece (FilterOutputStream's own writes a byte at a time). */
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        output.write(b, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-        output.flush();
+        out.write(b, off, len);
     }
 
     /** Called by JSch (on its session thread, or the disconnecting one), once or more. */
     @Override
     public void close() throws IOException {
         try {
-            output.close();
+            super.close();
         } finally {
             ended.tryEmitEmpty();
         }

@@ -142,7 +142,7 @@ final class RemoteShell {
             }
             exit.tryEmitValue(new Ended(Integer.parseInt(reply[2]), reply.length > 3 && "D".equals(reply[3])));
             return true;
-        }, exit, null);
+        }, exit);
     }
 
     /**
@@ -163,17 +163,12 @@ final class RemoteShell {
         if (folder.isEmpty() || folder.indexOf('\n') >= 0) {
             return Mono.error(new IllegalArgumentException("not a folder to remove: '" + folder + "'"));
         }
-        return Mono.defer(() -> {
-            Sinks.Empty<Void> written = Sinks.empty();
-            this.<Integer>request("F", request + " " + quoted(List.of(folder)), (id, sink, reply) -> {
-                sink.tryEmitValue(Integer.parseInt(reply[2]));
-                return true;
-            }, null, written).subscribe(code -> {
-                if (code != 0) {
-                    log.warn("the command shell on {} refused to remove {} on exit (status {})", host, folder, code);
-                }
-            }, e -> log.debug("removing {} on exit: {}", folder, e.toString()));
-            return written.asMono();
+        return post("F", request + " " + quoted(List.of(folder)), (id, sink, reply) -> {
+            int code = Integer.parseInt(reply[2]);
+            if (code != 0) {
+                log.warn("the command shell on {} refused to remove {} on exit (status {})", host, folder, code);
+            }
+            return true;
         });
     }
 
@@ -206,46 +201,18 @@ final class RemoteShell {
     }
 
     private <T> Mono<T> request(String op, String arguments, ReplyHandler<T> handler) {
-        return request(op, arguments, handler, null, null);
+        return request(op, arguments, handler, null);
     }
 
     /**
      * Sends one request and emits its first result. {@code lastWords} (may be null) is failed too
-     * if the shell ends before the request's last reply; {@code written} (may be null) completes once the
-     * request is written, or fails if it cannot be.
+     * if the shell ends before the request's last reply.
      */
-    private <T> Mono<T> request(String op, String arguments, ReplyHandler<T> handler, Sinks.One<?> lastWords,
-            Sinks.Empty<Void> written) {
+    private <T> Mono<T> request(String op, String arguments, ReplyHandler<T> handler, Sinks.One<?> lastWords) {
         return Mono.defer(() -> {
-            long id = ids.incrementAndGet();
             Sinks.One<T> sink = Sinks.one();
-            pending.put(id, reply -> {
-                if (reply == null) {
-                    HostException lost = lost();
-                    sink.tryEmitError(lost);
-                    if (lastWords != null) {
-                        lastWords.tryEmitError(lost);
-                    }
-                    return;
-                }
-                if (handler.accept(id, sink, reply)) {
-                    pending.remove(id);
-                }
-            });
-            if (closed) {
-                pending.remove(id);
-                HostException lost = lost();
-                if (written != null) {
-                    written.tryEmitError(lost);
-                }
-                return Mono.error(lost);
-            }
-            byte[] line = (id + " " + op + " " + arguments + "\n").getBytes(StandardCharsets.UTF_8);
-            Mono<Void> write = Mono.<Void>fromRunnable(() -> write(line)).subscribeOn(Schedulers.boundedElastic());
-            if (written != null) {
-                write = write.doOnSuccess(done -> written.tryEmitEmpty()).doOnError(e -> written.tryEmitError(e));
-            }
-            return write
+            long id = register(sink, handler, lastWords);
+            return send(id, op, arguments)
                     .then(sink.asMono())
                     .publishOn(Schedulers.boundedElastic())
                     // a reply that comes after a cancel is dropped (a started process is still reported to lastWords)
@@ -255,6 +222,40 @@ final class RemoteShell {
                         }
                     });
         });
+    }
+
+    /** Sends one request whose result nobody awaits (its handler still reads the replies): completes once it is written. */
+    private <T> Mono<Void> post(String op, String arguments, ReplyHandler<T> handler) {
+        return Mono.defer(() -> send(register(Sinks.<T>one(), handler, null), op, arguments));
+    }
+
+    /** Registers the reply handler of a new request, which fills {@code sink}; returns the request's id. */
+    private <T> long register(Sinks.One<T> sink, ReplyHandler<T> handler, Sinks.One<?> lastWords) {
+        long id = ids.incrementAndGet();
+        pending.put(id, reply -> {
+            if (reply == null) {
+                HostException lost = lost();
+                sink.tryEmitError(lost);
+                if (lastWords != null) {
+                    lastWords.tryEmitError(lost);
+                }
+                return;
+            }
+            if (handler.accept(id, sink, reply)) {
+                pending.remove(id);
+            }
+        });
+        return id;
+    }
+
+    /** Writes request {@code id}'s line, on a worker (JSch's stream may block); fails at once if the shell is gone. */
+    private Mono<Void> send(long id, String op, String arguments) {
+        if (closed) {
+            pending.remove(id);
+            return Mono.error(lost());
+        }
+        byte[] line = (id + " " + op + " " + arguments + "\n").getBytes(StandardCharsets.UTF_8);
+        return Mono.<Void>fromRunnable(() -> write(line)).subscribeOn(Schedulers.boundedElastic());
     }
 
     private void write(byte[] line) {
