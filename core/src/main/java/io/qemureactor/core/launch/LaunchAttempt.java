@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Sinks;
 
 /**
  * One launch of one VM, and everything it has acquired so far, so that a failure or a cancel
@@ -56,7 +57,8 @@ final class LaunchAttempt {
     private final IncomingState incoming;
 
     private final Object lock = new Object();
-    private boolean folderCreated;
+    /** The run folder's creation, once begun: it runs to its end even if the launch is cancelled meanwhile. */
+    private Mono<Void> folderCreation;
     private boolean aborted;
     private HostProcess process;
     private QmpClient qmp;
@@ -91,12 +93,7 @@ final class LaunchAttempt {
     }
 
     Mono<RunningVm> run() {
-        Mono<RunningVm> steps = host.createPrivateFolder(runFolder)
-                .doOnSuccess(v -> {
-                    synchronized (lock) {
-                        folderCreated = true;
-                    }
-                })
+        Mono<RunningVm> steps = Mono.defer(this::createFolder)
                 .then(Mono.defer(() -> host.reaper().trackFolder(runFolder)))
                 .doOnNext(e -> {
                     synchronized (lock) {
@@ -129,6 +126,23 @@ final class LaunchAttempt {
                         abort(null);
                     }
                 });
+    }
+
+    /**
+     * Creates the run folder in a subscription of its own, which a cancel of the launch does not cut short:
+     * a cancel that came while the folder was being made (the folder there, its completion not yet
+     * delivered) would otherwise leave it behind, unknown to the cleanup. The cleanup awaits it instead.
+     */
+    private Mono<Void> createFolder() {
+        Sinks.Empty<Void> created = Sinks.empty();
+        synchronized (lock) {
+            if (aborted) {
+                return Mono.empty();
+            }
+            folderCreation = created.asMono();
+        }
+        host.createPrivateFolder(runFolder).subscribe(v -> { }, created::tryEmitError, created::tryEmitEmpty);
+        return created.asMono();
     }
 
     private Reaper.Entry reaped() {
@@ -239,7 +253,7 @@ final class LaunchAttempt {
         QmpClient q;
         SerialConsole c;
         Mono<QgaClient> a;
-        boolean folder;
+        Mono<Void> creation;
         Reaper.Entry entry;
         synchronized (lock) {
             if (aborted) {
@@ -250,7 +264,7 @@ final class LaunchAttempt {
             q = qmp;
             c = console;
             a = agent;
-            folder = folderCreated;
+            creation = folderCreation;
             entry = reaped;
         }
         // the exit status only if QEMU had exited by itself before we kill it
@@ -270,11 +284,16 @@ final class LaunchAttempt {
                 });
         Mono<List<String>> outputTail = p == null ? Mono.just(List.of())
                 : p.outputTail().map(t -> t.isEmpty() ? List.<String>of() : t.lines().toList()).onErrorReturn(List.of());
-        Mono<Void> removeFolder = !folder || (cause != null && options.keepRunFolderOnFailure()) ? Mono.empty()
-                : host.deleteFolder(runFolder).onErrorResume(e -> {
-                    log.warn("{}: cannot remove {}: {}", name, runFolder, e.toString());
-                    return Mono.empty();
-                });
+        // a folder whose creation failed is not ours to remove (it may be another VM's); one still being made
+        // is awaited (bounded: a host that never answers is given up on, and the folder removed anyway)
+        Mono<Void> removeFolder = creation == null || (cause != null && options.keepRunFolderOnFailure()) ? Mono.empty()
+                : creation.timeout(EXIT_WAIT, Mono.empty())
+                        .then(Mono.just(true))
+                        .onErrorReturn(false)
+                        .flatMap(created -> !created ? Mono.<Void>empty() : host.deleteFolder(runFolder).onErrorResume(e -> {
+                            log.warn("{}: cannot remove {}: {}", name, runFolder, e.toString());
+                            return Mono.empty();
+                        }));
         Mono<Void> cleanup = exitBeforeKill.flatMap(exit -> closeSessions.then(stopProcess).then(outputTail)
                 .flatMap(tail -> removeFolder.then(forget).then(cause == null ? Mono.<Void>empty()
                         : Mono.error(describe(cause, exit, tail, consoleTail)))));

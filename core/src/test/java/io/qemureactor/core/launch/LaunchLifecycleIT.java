@@ -7,10 +7,12 @@ import io.qemureactor.core.fleet.FleetMember;
 import io.qemureactor.core.fleet.FleetOptions;
 import io.qemureactor.core.guest.GuestKit;
 import io.qemureactor.core.guest.GuestKit.Flavour;
+import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.LocalHost;
 import io.qemureactor.core.probe.BootContext;
 import io.qemureactor.core.probe.BootProbe;
 import io.qemureactor.core.spec.VmSpec;
+import io.qemureactor.core.testing.ForwardingHost;
 import io.qemureactor.core.testing.LaunchFixture;
 import io.qemureactor.core.vm.RunningVm;
 import io.qemureactor.testing.Fixtures;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Launches are cold and their teardown can be awaited: a retried launch is a new launch in a new folder,
@@ -80,6 +83,27 @@ class LaunchLifecycleIT {
 
         assertThat(Path.of("/proc/" + pid)).as("QEMU reaped").doesNotExist();
         assertThat(folders()).as("run folders").isEmpty();
+    }
+
+    @Test
+    void aLaunchCancelledWhileItsFolderIsBeingMadeLeavesNoFolder() throws Exception {
+        // the folder exists at once, but the host reports it made only later: a cancel falls in between
+        Sinks.Empty<Void> reported = Sinks.empty();
+        Host slowToSay = new ForwardingHost(LocalHost.instance()) {
+            @Override
+            public Mono<Void> createPrivateFolder(String path) {
+                return delegate().createPrivateFolder(path).then(reported.asMono());
+            }
+        };
+        Disposable launch = local.launcher().start(slowToSay, spec(5), BootProbe.qmpStatus("running")).subscribe();
+        assertThat(Fixtures.await(Duration.ofSeconds(30), () -> local.runBase().toFile().list().length > 0)).as("folder made").isTrue();
+
+        launch.dispose();
+        reported.tryEmitEmpty();
+        local.launcher().settled().block(Duration.ofSeconds(60));
+
+        assertThat(folders()).as("run folders").isEmpty();
+        assertThat(qemuPids()).as("QEMUs").isEmpty();
     }
 
     @Test
