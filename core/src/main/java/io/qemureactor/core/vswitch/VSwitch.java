@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
@@ -111,7 +112,7 @@ public final class VSwitch {
         List<String> argv = spec.argv(folder, prefix, huge);
         log.debug("switch {}: {}", spec.name(), argv);
         Attempt attempt = new Attempt(host, spec, folder, prefix, reaped);
-        return host.createPrivateFolder(folder.toString())
+        return attempt.createFolder(folder)
                 .then(attempt.startProcess(argv))
                 .flatMap(process -> reaped.addProcess(process.pid()).thenReturn(process))
                 .flatMap(process -> {
@@ -147,14 +148,19 @@ public final class VSwitch {
     }
 
     /**
-     * One start's state: the process once it runs, and the one cleanup of a failed or cancelled start. The
-     * process start runs to its end once begun, even if the start is cancelled meanwhile, so that what it
-     * started is killed by the cleanup, never lost.
+     * One start's state: the folder's creation and the process once begun, and the one cleanup of a failed or
+     * cancelled start. Both steps run to their end once begun, even if the start is cancelled meanwhile, so
+     * that the cleanup finds the folder made (and removes it) and the process started (and kills it): a cancel
+     * that came while either was under way would otherwise leave it behind.
      */
     private static final class Attempt {
+        /** How long the cleanup waits for a folder's creation still under way before it removes the folder anyway. */
+        private static final Duration CREATION_WAIT = Duration.ofSeconds(10);
+
         private final Host host;
         private final SwitchSpec spec;
         private final Mono<Void> removeFolder;
+        private Mono<Void> creating;
         private Mono<InteractiveProcess> starting;
         private Mono<Void> aborting;
 
@@ -164,27 +170,39 @@ public final class VSwitch {
             this.removeFolder = cleanup(host, folder, prefix).then(reaped.forget());
         }
 
+        Mono<Void> createFolder(Path folder) {
+            return toTheEnd(Mono.defer(() -> host.createPrivateFolder(folder.toString())), m -> creating = m);
+        }
+
         Mono<InteractiveProcess> startProcess(List<String> argv) {
+            return toTheEnd(Mono.defer(() -> host.startInteractive(argv)), m -> starting = m);
+        }
+
+        /** Runs {@code step} in a subscription of its own, remembered for the cleanup; nothing once the cleanup began. */
+        private <T> Mono<T> toTheEnd(Mono<T> step, Consumer<Mono<T>> remember) {
             return Mono.defer(() -> {
-                Mono<InteractiveProcess> started = host.startInteractive(argv).cache();
+                Mono<T> running = step.cache();
                 synchronized (this) {
                     if (aborting != null) {
-                        return Mono.empty();
+                        return Mono.<T>empty();
                     }
-                    starting = started;
+                    remember.accept(running);
                 }
-                started.subscribe(p -> { }, e -> { });
-                return started;
+                running.subscribe(v -> { }, e -> { });
+                return running;
             });
         }
 
         /** Starts the cleanup (once) and returns it: kill the process if one was started, then remove the folder. */
         synchronized Mono<Void> abort() {
             if (aborting == null) {
+                Mono<Void> made = creating == null ? Mono.empty()
+                        : creating.timeout(CREATION_WAIT, Mono.empty()).onErrorResume(e -> Mono.empty());
                 Mono<InteractiveProcess> started = starting;
                 Mono<Void> kill = started == null ? Mono.empty()
                         : started.onErrorResume(e -> Mono.empty()).flatMap(VSwitch::killAndWait);
-                aborting = CLEANUPS.runAlsoIn(host.cleanups(), kill.then(removeFolder), "switch " + spec.name() + " on " + host.name());
+                aborting = CLEANUPS.runAlsoIn(host.cleanups(), made.then(kill).then(removeFolder),
+                        "switch " + spec.name() + " on " + host.name());
             }
             return aborting;
         }

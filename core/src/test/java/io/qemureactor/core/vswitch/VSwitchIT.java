@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.qemureactor.core.host.CommandNotFoundException;
+import io.qemureactor.core.host.Host;
 import io.qemureactor.core.host.LocalHost;
+import io.qemureactor.core.testing.ForwardingHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
 
 /** The host vSwitch with the real {@code dpdk-testpmd} (Debian's dpdk-dev), no VM attached. */
 class VSwitchIT {
@@ -107,6 +110,42 @@ class VSwitchIT {
 
         assertThat(Path.of("/proc/" + pid[0])).as("testpmd's /proc entry once settled").doesNotExist();
         assertThat(folder).as("its run folder once settled").doesNotExist();
+    }
+
+    @Test
+    void aStartCancelledWhileItsFolderIsBeingMadeLeavesNoFolder() throws Exception {
+        // a host that has the request and makes the folder only after the cancel (as an SSH host whose shell
+        // got the request does): the cancel cannot stop it, so the cleanup must wait for it
+        java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+        Host slow = new ForwardingHost(LocalHost.instance()) {
+            @Override
+            public Mono<Void> createPrivateFolder(String path) {
+                return Mono.create(sink -> {
+                    asked.countDown();
+                    Thread maker = new Thread(() -> {
+                        try {
+                            cancelled.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        delegate().createPrivateFolder(path).subscribe(v -> { }, sink::error, sink::success);
+                    });
+                    maker.start();
+                });
+            }
+        };
+        reactor.core.Disposable starting = VSwitch.start(slow, SwitchSpec.of("halfmade", 1), runBase.toString()).subscribe();
+        assertThat(asked.await(T.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).as("folder asked for").isTrue();
+
+        starting.dispose();
+        cancelled.countDown();
+        VSwitch.settled().block(T);
+
+        try (var files = Files.list(runBase)) {
+            assertThat(files.toList()).as("run folders once settled").isEmpty();
+        }
+        assertThat(switchProcess()).as("no testpmd started").isZero();
     }
 
     /** The pid of the process whose argv names this test's run base (the switch), 0 if none. */
